@@ -1,0 +1,115 @@
+"""Heatmaps: every node's output over the [-6, 6]^2 grid, quantised to bytes.
+
+The original evaluates the network at 100 x 100 grid points; the output node
+fills the big heatmap and every other node (the input features included)
+gets a 10 x 10 thumbnail, the same grid averaged over 10 x 10 blocks.  Here
+one vectorised pass computes all of them.
+
+Byte encoding (one byte per cell): a value v in [-1, 1] becomes
+``round((v + 1) * 127)`` (0 = -1, 127 = 0, 254 = +1), clamped; a negative
+value never maps onto 127, so "Discretize output" (v >= 0) can be read off
+the byte; 255 is reserved for NaN.  Decode with ``(b - 127) / 127``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from core.features import FEATURES, feature_matrix
+from core.network import Network
+
+__all__ = ["DENSITY", "THUMB", "DOMAIN", "NAN_BYTE", "Frame", "grid_axes", "render", "quantize", "decode"]
+
+DENSITY = 100  # cells per side of the big heatmap
+THUMB = 10  # cells per side of a node's thumbnail
+DOMAIN = 6.0  # the grid spans [-6, 6] in x and y
+NAN_BYTE = 255
+
+
+def grid_axes(density: int = DENSITY) -> tuple[np.ndarray, np.ndarray]:
+    """Cell centres as the original's d3 scales give them: x runs from -6
+    (left) to +6, y from +6 (top row) to -6."""
+    t = np.arange(density, dtype=np.float64) / (density - 1)
+    xs = -DOMAIN * (1 - t) + DOMAIN * t
+    ty = (np.arange(density, dtype=np.float64) - (density - 1)) / (0 - (density - 1))
+    ys = -DOMAIN * (1 - ty) + DOMAIN * ty
+    return xs, ys
+
+
+@lru_cache(maxsize=4)
+def _grid_points(density: int) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = grid_axes(density)
+    gx, gy = np.meshgrid(xs, ys)  # (density, density): row = y, column = x
+    return gx.ravel(), gy.ravel()
+
+
+@lru_cache(maxsize=64)
+def _grid_inputs(features: tuple[str, ...], density: int) -> np.ndarray:
+    gx, gy = _grid_points(density)
+    inputs = feature_matrix(features, gx, gy)  # (density**2, n_features)
+    inputs.setflags(write=False)
+    return inputs
+
+
+def quantize(values: np.ndarray) -> np.ndarray:
+    """Values -> bytes, as described in the module docstring."""
+    with np.errstate(invalid="ignore"):
+        scaled = np.rint((np.clip(values, -1.0, 1.0) + 1.0) * 127.0)
+        out: np.ndarray = scaled.astype(np.uint8)
+        out[(values < 0) & (out >= 127)] = 126
+    out[np.isnan(values)] = NAN_BYTE
+    return out
+
+
+def decode(data: np.ndarray) -> np.ndarray:
+    """Bytes -> values in [-1, 1]; NaN for the reserved byte."""
+    values: np.ndarray = (data.astype(np.float64) - 127.0) / 127.0
+    values[data == NAN_BYTE] = np.nan
+    return values
+
+
+def _thumbnails(grids: np.ndarray) -> np.ndarray:
+    """(nodes, 100, 100) -> (nodes, 10, 10) block averages."""
+    n = grids.shape[0]
+    block = DENSITY // THUMB
+    thumbs: np.ndarray = grids.reshape(n, THUMB, block, THUMB, block).mean(axis=(2, 4))
+    return thumbs
+
+
+@lru_cache(maxsize=1)
+def _feature_thumbnail_bytes() -> np.ndarray:
+    all_features = tuple(FEATURES)
+    grids = _grid_inputs(all_features, DENSITY).T.reshape(len(all_features), DENSITY, DENSITY)
+    thumbs = quantize(_thumbnails(grids))
+    thumbs.setflags(write=False)
+    return thumbs
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One picture of the network: what a page draws."""
+
+    output: np.ndarray  # (100, 100) uint8: the output node over the grid
+    thumbnails: np.ndarray  # (7 + hidden + outputs, 10, 10) uint8: features, then nodes
+    grids: np.ndarray  # (hidden + outputs, 100, 100) float64: every node's full grid
+
+    def node_grid(self, node: int) -> np.ndarray:
+        """A node's full 100 x 100 grid as bytes (node numbering as ``thumbnails``)."""
+        n_features = len(FEATURES)
+        if node < n_features:
+            name = tuple(FEATURES)[node]
+            values = _grid_inputs((name,), DENSITY)[:, 0].reshape(DENSITY, DENSITY)
+        else:
+            values = self.grids[node - n_features]
+        return quantize(values)
+
+
+def render(network: Network, features: tuple[str, ...]) -> Frame:
+    """All heatmaps of ``network`` (whose inputs are ``features``) in one pass."""
+    layers = network.forward(_grid_inputs(features, DENSITY))[1:]  # [(10000, n_l), ...]
+    grids = np.concatenate(layers, axis=1).T.reshape(-1, DENSITY, DENSITY)  # (nodes, 100, 100)
+    thumbs = np.concatenate([_feature_thumbnail_bytes(), quantize(_thumbnails(grids))])
+    return Frame(output=quantize(grids[-1]), thumbnails=thumbs, grids=grids)
