@@ -15,6 +15,7 @@ from typing import Any
 
 from core.activations import ACTIVATIONS, REGULARIZERS
 from core.datasets import CLASSIFICATION_DATASETS, REGRESSION_DATASETS
+from core.errors import InvalidValue
 from core.features import FEATURES
 from core.jsnum import js_number_str, js_parse_number
 from core.rng import random_seed_string
@@ -124,7 +125,7 @@ class PlaygroundConfig:
         """A copy with ``changes`` applied and validated (unknown names raise)."""
         unknown = sorted(set(changes) - _FIELD_NAMES)
         if unknown:
-            raise ValueError(f"{unknown[0]}: unknown field; allowed: {', '.join(sorted(_FIELD_NAMES))}")
+            raise InvalidValue(unknown[0], f"unknown field; allowed: {', '.join(sorted(_FIELD_NAMES))}")
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -181,7 +182,7 @@ class PlaygroundConfig:
                 try:
                     values[name] = js_parse_number(raw)
                 except ValueError:
-                    raise ValueError(f"{name}: {raw!r} is not a number") from None
+                    raise InvalidValue(name, f"{raw!r} is not a number") from None
             else:
                 values[name] = raw
         if "batchSize" in values:
@@ -287,31 +288,31 @@ def _parse_shape(raw: str) -> tuple[int, ...]:
         try:
             value = js_parse_number(piece) if piece.strip() else 0.0  # Number("") is 0
         except ValueError:
-            raise ValueError(f"networkShape: {piece!r} is not a number of neurons") from None
+            raise InvalidValue("networkShape", f"{piece!r} is not a number of neurons") from None
         shape.append(_as_int("networkShape", value))
     return tuple(shape)
 
 
 def _as_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name}: expected an integer, got {value!r}")
+        raise InvalidValue(name, f"expected an integer, got {value!r}")
     if not math.isfinite(value) or value != int(value):
-        raise ValueError(f"{name}: expected an integer, got {value!r}")
+        raise InvalidValue(name, f"expected an integer, got {value!r}")
     return int(value)
 
 
 def _choice(name: str, value: Any, allowed: Iterable[str]) -> None:
     allowed = list(allowed)
     if value not in allowed:
-        raise ValueError(f"{name}: {value!r} is not allowed; allowed: {', '.join(allowed)}")
+        raise InvalidValue(name, f"{value!r} is not allowed; allowed: {', '.join(allowed)}")
 
 
 def _number(config: PlaygroundConfig, name: str, low: float, high: float) -> None:
     value = getattr(config, name)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name}: expected a number from {low:g} to {high:g}, got {value!r}")
+        raise InvalidValue(name, f"expected a number from {low:g} to {high:g}, got {value!r}")
     if not math.isfinite(value) or not low <= value <= high:
-        raise ValueError(f"{name}: must be a finite number from {low:g} to {high:g}, got {value!r}")
+        raise InvalidValue(name, f"must be a finite number from {low:g} to {high:g}, got {value!r}")
     object.__setattr__(config, name, float(value))
 
 
@@ -324,7 +325,7 @@ def _validate(config: PlaygroundConfig) -> None:
     _choice("problem", config.problem, PROBLEMS)
     batch = _as_int("batchSize", config.batchSize)
     if not 1 <= batch <= MAX_BATCH_SIZE:
-        raise ValueError(f"batchSize: must be an integer from 1 to {MAX_BATCH_SIZE}, got {batch}")
+        raise InvalidValue("batchSize", f"must be an integer from 1 to {MAX_BATCH_SIZE}, got {batch}")
     object.__setattr__(config, "batchSize", batch)
     _number(config, "learningRate", 0, 10)
     _number(config, "regularizationRate", 0, 10)
@@ -332,29 +333,30 @@ def _validate(config: PlaygroundConfig) -> None:
     _number(config, "percTrainData", 10, 90)
     shape = config.networkShape
     if isinstance(shape, (str, bytes)) or not isinstance(shape, (list, tuple)):
-        raise ValueError(f"networkShape: expected a list of neuron counts, got {shape!r}")
+        raise InvalidValue("networkShape", f"expected a list of neuron counts, got {shape!r}")
     shape = tuple(_as_int("networkShape", n) for n in shape)
     if len(shape) > MAX_HIDDEN_LAYERS:
-        raise ValueError(f"networkShape: at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(shape)}")
+        raise InvalidValue("networkShape", f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(shape)}")
     for n in shape:
         if not 1 <= n <= MAX_NEURONS:
-            raise ValueError(f"networkShape: each hidden layer has 1 to {MAX_NEURONS} neurons, got {n}")
+            raise InvalidValue("networkShape", f"each hidden layer has 1 to {MAX_NEURONS} neurons, got {n}")
     object.__setattr__(config, "networkShape", shape)
     seed = config.seed
     seed_ok = isinstance(seed, str) and len(seed) <= MAX_SEED_LENGTH and _SEED_CHARS.fullmatch(seed) is not None
     if not seed_ok or any(c in seed for c in "&=#"):
-        raise ValueError(
-            f"seed: expected up to {MAX_SEED_LENGTH} printable ASCII characters without '&', '=' or '#', got {seed!r}"
+        raise InvalidValue(
+            "seed",
+            f"expected up to {MAX_SEED_LENGTH} printable ASCII characters without '&', '=' or '#', got {seed!r}"
         )
     for name, kind in _HASH_KINDS.items():
         if kind == "bool" and not isinstance(getattr(config, name), bool):
-            raise ValueError(f"{name}: expected true or false, got {getattr(config, name)!r}")
+            raise InvalidValue(name, f"expected true or false, got {getattr(config, name)!r}")
     tutorial = config.tutorial
     if tutorial is not None and (not isinstance(tutorial, str) or not _TUTORIAL.fullmatch(tutorial)):
-        raise ValueError(f"tutorial: expected 1 to 64 letters, digits, '-' or '_', got {config.tutorial!r}")
+        raise InvalidValue("tutorial", f"expected 1 to 64 letters, digits, '-' or '_', got {config.tutorial!r}")
     hidden = config.hidden
     if isinstance(hidden, (str, bytes)) or not isinstance(hidden, (set, frozenset, list, tuple)):
-        raise ValueError(f"hidden: expected a list of control names, got {hidden!r}")
+        raise InvalidValue("hidden", f"expected a list of control names, got {hidden!r}")
     for name in hidden:
         _choice("hidden", name, HIDEABLE_CONTROLS)
     object.__setattr__(config, "hidden", frozenset(hidden))

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from core.errors import InvalidValue
 from core.rng import SeedRandom
 
 __all__ = [
@@ -192,7 +193,7 @@ def generate(
     try:
         generator = DATASETS[name]
     except KeyError:
-        raise ValueError(f"dataset: unknown data set {name!r}; allowed: {', '.join(DATASETS)}") from None
+        raise InvalidValue("dataset", f"unknown data set {name!r}; allowed: {', '.join(DATASETS)}") from None
     n = NUM_SAMPLES_REGRESS if name in REGRESSION_DATASETS else NUM_SAMPLES_CLASSIFY
     points = generator(rng, n, noise_percent / 100)
     shuffle(rng, points)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from core.activations import ACTIVATIONS
+from core.errors import InvalidValue
 from core.kernel import offsets
 from core.rng import SeedRandom
 
@@ -49,10 +50,10 @@ class Network:
         output_activation: str = "tanh",
     ) -> None:
         if len(sizes) < 2 or any(int(n) < 0 for n in sizes) or int(sizes[-1]) < 1:
-            raise ValueError(f"sizes: need an input layer and at least one output unit, got {list(sizes)}")
+            raise InvalidValue("sizes", f"need an input layer and at least one output unit, got {list(sizes)}")
         for field, name in (("activation", activation), ("output_activation", output_activation)):
             if name not in ACTIVATIONS:
-                raise ValueError(f"{field}: unknown activation {name!r}; allowed: {', '.join(ACTIVATIONS)}")
+                raise InvalidValue(field, f"unknown activation {name!r}; allowed: {', '.join(ACTIVATIONS)}")
         self.sizes = np.array([int(n) for n in sizes], dtype=np.int64)
         self.activation = activation
         self.output_activation = output_activation
@@ -87,7 +88,7 @@ class Network:
         so the stream continues exactly as in the original.
         """
         if init not in INITS:
-            raise ValueError(f"init: unknown scheme {init!r}; allowed: {', '.join(INITS)}")
+            raise InvalidValue("init", f"unknown scheme {init!r}; allowed: {', '.join(INITS)}")
         net = cls(sizes, activation, output_activation)
         for weights in net.weights:
             n_in, n_out = weights.shape

@@ -12,6 +12,7 @@ import numpy as np
 from core import boundary
 from core.config import FIELD_EFFECTS, PlaygroundConfig
 from core.datasets import CLASSIFICATION_DATASETS, REGRESSION_DATASETS, generate
+from core.errors import InvalidValue
 from core.features import feature_matrix
 from core.history import LossHistory
 from core.network import Network
@@ -68,7 +69,7 @@ class Session:
     def step(self, epochs: int = 1) -> np.ndarray:
         """Train ``epochs`` epochs; returns their losses (epochs, 2): train, test."""
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-            raise ValueError(f"epochs: expected a positive integer, got {epochs!r}")
+            raise InvalidValue("epochs", f"expected a positive integer, got {epochs!r}")
         losses = train(
             self.network, self._X_train, self._Y_train, self.rule, int(epochs), self._X_test, self._Y_test
         )
@@ -188,10 +189,10 @@ class Session:
 
 def _check_index(name: str, value: Any, size: int) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < size:
-        raise ValueError(f"{name}: expected an integer from 0 to {size - 1}, got {value!r}")
+        raise InvalidValue(name, f"expected an integer from 0 to {size - 1}, got {value!r}")
 
 
 def _finite(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{name}: expected a finite number, got {value!r}")
+        raise InvalidValue(name, f"expected a finite number, got {value!r}")
     return float(value)
