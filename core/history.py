@@ -15,7 +15,7 @@ class LossHistory:
     needs the curve's shape, and a session can train for millions of epochs.
     """
 
-    def __init__(self, max_points: int = 4000) -> None:
+    def __init__(self, max_points: int = 1000) -> None:
         self.max_points = max_points
         self.reset()
 

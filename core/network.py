@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -133,3 +134,54 @@ class Network:
         """The output unit(s) for the rows of ``X``: (n, n_in) -> (n,) or (n, n_out)."""
         out = self.forward(X)[-1]
         return out[:, 0] if out.shape[1] == 1 else out
+
+    # -- restoring ------------------------------------------------------------
+
+    def assign(
+        self,
+        weights: Sequence[Sequence[Sequence[float]]],
+        biases: Sequence[Sequence[float]],
+        dead: Sequence[Sequence[Sequence[bool]]] | None = None,
+        pending: tuple[int, Sequence[Sequence[Sequence[float]]], Sequence[Sequence[float]]] | None = None,
+    ) -> None:
+        """Load a trained state (e.g. one sent back by a client).
+
+        Shapes must match this network's; ``pending`` is (count, weight
+        gradients, bias gradients) accumulated but not yet applied.
+        Raises InvalidValue naming the part that does not fit.
+        """
+        w_shapes = [w.shape for w in self.weights]
+        b_shapes = [b.shape for b in self.biases]
+        updates: list[tuple[np.ndarray, np.ndarray]] = [
+            (self.w, _as_layers("weights", weights, w_shapes, np.float64)),
+            (self.b, _as_layers("biases", biases, b_shapes, np.float64)),
+        ]
+        if dead is not None:
+            updates.append((self.dead_flat, _as_layers("dead", dead, w_shapes, np.bool_)))
+        if pending is not None:
+            count, acc_w, acc_b = pending
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                raise InvalidValue("pending.count", f"expected a non-negative integer, got {count!r}")
+            updates.append((self.acc_w, _as_layers("pending.weights", acc_w, w_shapes, np.float64)))
+            updates.append((self.acc_b, _as_layers("pending.biases", acc_b, b_shapes, np.float64)))
+        for target, flat in updates:  # only after every part has been checked
+            target[:] = flat
+        if pending is not None:
+            self.counters[0] = pending[0]
+
+def _as_layers(name: str, layers: Sequence[Any], shapes: list[tuple[int, ...]], dtype: type) -> np.ndarray:
+    """Nested per-layer lists -> one flat array, checking every layer's shape."""
+    if len(layers) != len(shapes):
+        raise InvalidValue(name, f"expected {len(shapes)} layers, got {len(layers)}")
+    flat = []
+    for k, (layer, shape) in enumerate(zip(layers, shapes, strict=True)):
+        try:
+            array: np.ndarray = np.asarray(layer, dtype=dtype)
+        except (TypeError, ValueError):
+            raise InvalidValue(f"{name}[{k}]", f"expected numbers with shape {list(shape)}") from None
+        if array.shape != shape:
+            raise InvalidValue(f"{name}[{k}]", f"expected shape {list(shape)}, got {list(array.shape)}")
+        if dtype is np.float64 and not np.isfinite(array).all():
+            raise InvalidValue(f"{name}[{k}]", "expected finite numbers")
+        flat.append(array.ravel())
+    return np.concatenate(flat) if flat else np.zeros(0, dtype=dtype)

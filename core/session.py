@@ -119,6 +119,39 @@ class Session:
             self._new_network()
         return effect
 
+    def apply_hash(self, text: str) -> str:
+        """Apply a TF Playground URL hash as one change (see ``update``).
+
+        Keys missing from the hash take their defaults, as when the original
+        loads that link; a hash without ``seed`` keeps the current seed.
+        """
+        target = PlaygroundConfig.from_hash(text)
+        keys = {item.split("=")[0] for item in text.lstrip("#").split("&")}
+        changes = {
+            name: getattr(target, name)
+            for name in FIELD_EFFECTS
+            if getattr(target, name) != getattr(self.config, name) and (name != "seed" or "seed" in keys)
+        }
+        return self.update(**changes)
+
+    def restore(
+        self,
+        weights: Any,
+        biases: Any,
+        dead: Any = None,
+        pending: tuple[int, Any, Any] | None = None,
+        epoch: int | None = None,
+    ) -> None:
+        """Load a trained network into this session (same shape), e.g. to
+        recreate a session a server lost, or to fork one."""
+        if epoch is not None and (isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0):
+            raise InvalidValue("epoch", f"expected a non-negative integer, got {epoch!r}")
+        self.network.assign(weights, biases, dead, pending)
+        if epoch is not None:
+            self.epoch = epoch
+        self.history.reset()
+        self._refresh_losses()
+
     def set_weight(self, layer: int, source: int, target: int, value: float) -> None:
         """Set one link's weight by hand (the page's click-to-edit).
 

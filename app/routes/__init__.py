@@ -1,0 +1,1 @@
+"""Routers: pages, the REST API, the websocket."""

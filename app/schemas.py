@@ -1,0 +1,287 @@
+"""Every REST body and websocket message, in one place.
+
+Allowed values come from the core's registries and limits, so the API, the
+OpenAPI schema and the core can never disagree about what is valid.  The
+core validates again when the values reach it (it is the authority); these
+models exist to document the API and to reject malformed JSON early.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
+
+from core.activations import ACTIVATIONS, REGULARIZERS
+from core.config import (
+    HIDEABLE_CONTROLS,
+    MAX_BATCH_SIZE,
+    MAX_HIDDEN_LAYERS,
+    MAX_NEURONS,
+    MAX_SEED_LENGTH,
+    PROBLEMS,
+)
+from core.datasets import CLASSIFICATION_DATASETS, REGRESSION_DATASETS
+
+# -- value types ---------------------------------------------------------------
+
+if TYPE_CHECKING:  # the type checker sees plain strings; pydantic sees the registries' names
+    from typing import TypeAlias
+
+    ActivationName: TypeAlias = str
+    RegularizationName: TypeAlias = str
+    DatasetName: TypeAlias = str
+    RegDatasetName: TypeAlias = str
+    ProblemName: TypeAlias = str
+    ControlName: TypeAlias = str
+else:
+    ActivationName = Literal[tuple(ACTIVATIONS)]
+    RegularizationName = Literal[tuple(REGULARIZERS)]
+    DatasetName = Literal[tuple(CLASSIFICATION_DATASETS)]
+    RegDatasetName = Literal[tuple(REGRESSION_DATASETS)]
+    ProblemName = Literal[tuple(PROBLEMS)]
+    ControlName = Literal[tuple(HIDEABLE_CONTROLS)]
+Number = StrictInt | StrictFloat
+# Non-finite numbers travel as the strings the reference vectors use.
+JSONNumber = float | Literal["NaN", "Infinity", "-Infinity"]
+Neurons = Annotated[StrictInt, Field(ge=1, le=MAX_NEURONS)]
+Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
+Point = Annotated[list[Coordinate], Field(min_length=3, max_length=3, description="[x, y, label]")]
+Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e9, le=1e9)]
+MAX_POINTS = 5000
+MAX_EPOCHS = 10000
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ConfigFields(_Strict):
+    """Any subset of the playground's fields (names as in the TF Playground URL hash)."""
+
+    activation: ActivationName | None = None
+    regularization: RegularizationName | None = None
+    batchSize: Annotated[StrictInt, Field(ge=1, le=MAX_BATCH_SIZE)] | None = None
+    dataset: DatasetName | None = None
+    regDataset: RegDatasetName | None = None
+    learningRate: Annotated[Number, Field(ge=0, le=10, allow_inf_nan=False)] | None = None
+    regularizationRate: Annotated[Number, Field(ge=0, le=10, allow_inf_nan=False)] | None = None
+    noise: Annotated[Number, Field(ge=0, le=50, allow_inf_nan=False)] | None = None
+    networkShape: Annotated[list[Neurons], Field(max_length=MAX_HIDDEN_LAYERS)] | None = None
+    seed: Annotated[str, Field(max_length=MAX_SEED_LENGTH, pattern=r"^[!-~]*$")] | None = None
+    showTestData: StrictBool | None = None
+    discretize: StrictBool | None = None
+    percTrainData: Annotated[Number, Field(ge=10, le=90, allow_inf_nan=False)] | None = None
+    x: StrictBool | None = None
+    y: StrictBool | None = None
+    xTimesY: StrictBool | None = None
+    xSquared: StrictBool | None = None
+    ySquared: StrictBool | None = None
+    cosX: StrictBool | None = None
+    sinX: StrictBool | None = None
+    cosY: StrictBool | None = None
+    sinY: StrictBool | None = None
+    collectStats: StrictBool | None = None
+    tutorial: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
+    problem: ProblemName | None = None
+    initZero: StrictBool | None = None
+    hideText: StrictBool | None = None
+    hidden: Annotated[list[ControlName], Field(max_length=len(HIDEABLE_CONTROLS))] | None = None
+
+    def given(self) -> dict[str, Any]:
+        """Only the fields the caller set."""
+        return self.model_dump(exclude_unset=True)
+
+
+class Pending(_Strict):
+    """Gradients accumulated but not yet applied (the original carries a
+    batch's remainder into the next epoch)."""
+
+    count: Annotated[StrictInt, Field(ge=0, le=10000)] = 0
+    weights: list[list[list[Finite]]]  # same shape as the network's weights
+    biases: list[list[Finite]]
+
+
+class NetworkState(_Strict):
+    """A network's trainable state; `weights[l][i][j]` links node i of layer l to node j of layer l + 1."""
+
+    weights: list[list[list[Finite]]]
+    biases: list[list[Finite]]
+    dead: list[list[list[StrictBool]]] | None = None
+    pending: Pending | None = None
+
+
+class NetworkStateOut(BaseModel):
+    weights: list[list[list[JSONNumber]]]
+    biases: list[list[JSONNumber]]
+    dead: list[list[list[bool]]]
+    pending: dict[str, Any]
+
+
+# -- REST bodies -----------------------------------------------------------------
+
+
+class SessionCreate(_Strict):
+    """A new session from config fields or a TF Playground hash (fields win), optionally restoring a network."""
+
+    config: ConfigFields | None = None
+    hash: Annotated[str, Field(max_length=4000)] | None = None
+    network: NetworkState | None = None
+    epoch: Annotated[StrictInt, Field(ge=0, le=10**12)] | None = None
+
+
+class StepRequest(_Strict):
+    epochs: Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS)] = 1
+
+
+class HashRequest(_Strict):
+    hash: Annotated[str, Field(max_length=4000)]
+
+
+class WeightUpdate(_Strict):
+    layer: Annotated[StrictInt, Field(ge=0, description="0 = the links from the inputs")]
+    source: Annotated[StrictInt, Field(ge=0)]
+    target: Annotated[StrictInt, Field(ge=0)]
+    value: Finite
+
+
+class BiasUpdate(_Strict):
+    layer: Annotated[StrictInt, Field(ge=0, description="0 = the first hidden layer")]
+    node: Annotated[StrictInt, Field(ge=0)]
+    value: Finite
+
+
+class StatelessStep(_Strict):
+    """One training call that keeps nothing on the server."""
+
+    config: ConfigFields | None = None
+    hash: Annotated[str, Field(max_length=4000)] | None = None
+    network: NetworkState
+    train: Annotated[list[Point], Field(max_length=MAX_POINTS)] | None = Field(
+        default=None, description="[x, y, label] rows; default: the data the config's seed generates"
+    )
+    test: Annotated[list[Point], Field(max_length=MAX_POINTS)] | None = None
+    epochs: Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS)] = 1
+
+
+class StatelessStepResult(NetworkStateOut):
+    epochs: int
+    loss_train: JSONNumber
+    loss_test: JSONNumber | None
+    losses: list[list[JSONNumber | None]]
+
+
+class SessionState(BaseModel):
+    id: str
+    generation: int
+    config: dict[str, Any]
+    shape: list[int]
+    epoch: int
+    loss_train: JSONNumber
+    loss_test: JSONNumber
+    weights: list[list[list[JSONNumber]]]
+    biases: list[list[JSONNumber]]
+    dead: list[list[list[bool]]]
+    playing: bool
+    epochs_per_frame: int
+    watchers: int
+    train: list[list[float]] | None = None
+    test: list[list[float]] | None = None
+    history: list[list[JSONNumber]] | None = None
+    pending: dict[str, Any] | None = None
+
+
+class SessionCreated(BaseModel):
+    id: str
+    control_token: str
+    state: SessionState
+
+
+class Health(BaseModel):
+    status: str
+    sessions: int
+
+
+# -- websocket messages (client -> server) -----------------------------------------
+
+
+class AuthMessage(_Strict):
+    type: Literal["auth"]
+    token: Annotated[str, Field(max_length=200)]
+
+
+class PlayMessage(_Strict):
+    type: Literal["play"]
+
+
+class PauseMessage(_Strict):
+    type: Literal["pause"]
+
+
+class StepMessage(_Strict):
+    type: Literal["step"]
+    epochs: Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS)] = 1
+
+
+class ResetMessage(_Strict):
+    type: Literal["reset"]
+
+
+class RegenerateMessage(_Strict):
+    type: Literal["regenerate"]
+
+
+class ConfigMessage(_Strict):
+    type: Literal["config"]
+    fields: ConfigFields
+
+
+class HashMessage(_Strict):
+    type: Literal["hash"]
+    hash: Annotated[str, Field(max_length=4000)]
+
+
+class WeightMessage(WeightUpdate):
+    type: Literal["weight"]
+
+
+class BiasMessage(BiasUpdate):
+    type: Literal["bias"]
+
+
+class SpeedMessage(_Strict):
+    type: Literal["speed"]
+    epochs_per_frame: Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS)]
+
+
+class FocusMessage(_Strict):
+    type: Literal["focus"]
+    node: Annotated[StrictInt, Field(ge=0)] | None
+
+
+class PingMessage(_Strict):
+    type: Literal["ping"]
+
+
+ClientMessage = Annotated[
+    AuthMessage
+    | PlayMessage
+    | PauseMessage
+    | StepMessage
+    | ResetMessage
+    | RegenerateMessage
+    | ConfigMessage
+    | HashMessage
+    | WeightMessage
+    | BiasMessage
+    | SpeedMessage
+    | FocusMessage
+    | PingMessage,
+    Field(discriminator="type"),
+]
+CLIENT_MESSAGE_TYPES = (
+    "auth", "play", "pause", "step", "reset", "regenerate", "config",
+    "hash", "weight", "bias", "speed", "focus", "ping",
+)  # fmt: skip
+# Messages only the token holder may send.
+CONTROL_MESSAGE_TYPES = frozenset(CLIENT_MESSAGE_TYPES) - {"auth", "focus", "ping"}

@@ -1,0 +1,40 @@
+"""Server settings, read from ``PLAYGROUND_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+__all__ = ["Settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"  # bind address of the `playground` command
+    port: int = 8000
+    max_sessions: int = 500  # beyond it: evict the longest-idle session without clients, else 503
+    idle_seconds: float = 1800.0  # a session without clients or calls for this long is dropped
+    max_watchers: int = 300  # websocket clients per session
+    max_message_bytes: int = 65536  # largest websocket message a client may send
+    max_body_bytes: int = 2_000_000  # largest REST request body
+    max_fps: float = 60.0  # frames per second while a session plays
+    max_epochs_per_frame: int = 10000  # the top of the speed control
+    sweep_seconds: float = 30.0  # how often idle sessions are looked for
+    max_work: int = 20_000_000  # epochs x training points one REST call may ask for
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Defaults, overridden by ``PLAYGROUND_<FIELD>`` variables (e.g. PLAYGROUND_MAX_SESSIONS)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = environ.get(f"PLAYGROUND_{f.name.upper()}")
+            if raw is None:
+                continue
+            kind: type = type(f.default)
+            try:
+                values[f.name] = kind(raw)
+            except ValueError:
+                raise ValueError(f"PLAYGROUND_{f.name.upper()}: expected {kind.__name__}, got {raw!r}") from None
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,96 @@
+"""The app's sessions, held in memory, with the limits of app.settings."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections.abc import Callable
+
+from anyio import to_thread
+
+from app.live import LiveSession
+from app.settings import Settings
+from core.session import Session
+
+__all__ = ["SessionStore", "StoreFull", "UnknownSession"]
+
+
+class UnknownSession(LookupError):
+    """No session has this id (never created, deleted, or expired)."""
+
+
+class StoreFull(RuntimeError):
+    """The store holds its maximum of sessions and every one has clients."""
+
+
+class SessionStore:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._sessions: dict[str, LiveSession] = {}
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    def get(self, session_id: str) -> LiveSession:
+        live = self._sessions.get(session_id)
+        if live is None:
+            raise UnknownSession(session_id)
+        return live
+
+    async def create(self, build: Callable[[], Session]) -> LiveSession:
+        """Build a core session in a worker thread and keep it.
+
+        When full, the longest-idle session without clients makes room;
+        if every session has clients, StoreFull.  ``build`` may raise
+        InvalidValue, which leaves the store unchanged.
+        """
+        await self._make_room()  # fail fast, before the work
+        session = await to_thread.run_sync(build)
+        await self._make_room()  # others may have filled it meanwhile
+        live = LiveSession(secrets.token_urlsafe(16), secrets.token_urlsafe(24), session, self.settings)
+        self._sessions[live.id] = live
+        return live
+
+    async def delete(self, session_id: str) -> None:
+        live = self._sessions.pop(session_id, None)
+        if live is None:
+            raise UnknownSession(session_id)
+        await live.close()
+
+    async def _make_room(self) -> None:
+        if len(self._sessions) < self.settings.max_sessions:
+            return
+        idle = [live for live in self._sessions.values() if not live.clients]
+        if not idle:
+            raise StoreFull(
+                f"the server holds its maximum of {self.settings.max_sessions} sessions and all are in use; "
+                "try again later"
+            )
+        victim = min(idle, key=lambda live: live.last_active)
+        del self._sessions[victim.id]
+        await victim.close()
+
+    async def sweep(self, now: float | None = None) -> int:
+        """Drop sessions without clients that have been idle too long; returns how many."""
+        now = time.monotonic() if now is None else now
+        expired = [
+            live
+            for live in self._sessions.values()
+            if not live.clients and now - live.last_active > self.settings.idle_seconds
+        ]
+        for live in expired:
+            del self._sessions[live.id]
+            await live.close()
+        return len(expired)
+
+    async def run_sweeper(self) -> None:
+        """Sweep forever (the app's lifespan runs this as a task)."""
+        while True:
+            await asyncio.sleep(self.settings.sweep_seconds)
+            await self.sweep()
+
+    async def close(self) -> None:
+        for live in list(self._sessions.values()):
+            await live.close()
+        self._sessions.clear()
