@@ -1,0 +1,97 @@
+// The card that shows a weight's or a bias's value under the mouse, and
+// turns into an input when clicked so the value can be typed in and applied
+// live (spec §5). Unlike the original, the value it shows follows training.
+
+/** Two significant digits, without the trailing zeros toPrecision leaves. */
+export function shortValue(value) {
+  if (!Number.isFinite(value)) return String(value);
+  const text = value.toPrecision(2);
+  if (text.includes("e") || !text.includes(".")) return text;
+  return text.replace(/\.?0+$/, "");
+}
+
+export class HoverCard {
+  /** root: #hovercard; onApply(target, value) is called with the target
+   * given to show() and the typed number. */
+  constructor(root, onApply) {
+    this.root = root;
+    this.onApply = onApply;
+    this.typeEl = root.querySelector(".type");
+    this.shortEl = root.querySelector(".short");
+    this.exactEl = root.querySelector(".exact");
+    this.hintEl = root.querySelector(".hint");
+    this.input = root.querySelector(".edit");
+    this.target = null;
+    this.editing = false;
+    root.addEventListener("click", (event) => {
+      event.stopPropagation();
+      this.edit();
+    });
+    this.input.addEventListener("keydown", (event) => {
+      event.stopPropagation(); // typing here must not trigger the page's shortcuts
+      if (event.key === "Enter") this.commit();
+      else if (event.key === "Escape") this.hide(true);
+    });
+    this.input.addEventListener("blur", () => {
+      if (this.editing) this.hide(true);
+    });
+  }
+
+  /** target: {kind: "weight"|"bias", value, ...}; x, y: position in the
+   * card's offset parent. */
+  show(target, x, y) {
+    if (this.editing) return;
+    this.target = target;
+    this.typeEl.textContent = target.kind === "weight" ? "Weight" : "Bias";
+    this.setValue(target.value);
+    this.root.style.left = `${x + 20}px`;
+    this.root.style.top = `${y}px`;
+    this.root.hidden = false;
+  }
+
+  /** Follow a new value for the same target while it is shown. */
+  setValue(value) {
+    if (!this.target) return;
+    this.target.value = value;
+    this.shortEl.textContent = shortValue(value);
+    this.exactEl.textContent = `exact: ${String(value)}`;
+  }
+
+  edit() {
+    if (!this.target || this.editing) return;
+    this.editing = true;
+    this.hintEl.textContent = "Enter applies, Esc cancels.";
+    this.input.hidden = false;
+    this.input.value = String(this.target.value);
+    this.input.focus();
+    this.input.select();
+  }
+
+  commit() {
+    const text = this.input.value.trim();
+    const value = Number(text);
+    if (text === "" || !Number.isFinite(value)) {
+      this.input.setCustomValidity("A number, please");
+      this.input.reportValidity();
+      return;
+    }
+    const target = this.target;
+    this.hide(true);
+    this.onApply(target, value);
+  }
+
+  /** Hide unless editing; `force` also ends an edit. */
+  hide(force = false) {
+    if (this.editing && !force) return;
+    this.editing = false;
+    this.input.hidden = true;
+    this.input.setCustomValidity("");
+    this.hintEl.textContent = "Click anywhere to edit.";
+    this.root.hidden = true;
+    this.target = null;
+  }
+
+  get visible() {
+    return !this.root.hidden;
+  }
+}

@@ -1,0 +1,123 @@
+// The small loss chart: training loss (grey) and test loss (black) since the
+// last reset, no axes, both curves scaled to the running min / max of all
+// values seen (spec §5). x is the epoch, so thinned history and fast speeds
+// keep the curve's true shape.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const MAX_POINTS = 1000;
+
+export class LineChart {
+  constructor(svg) {
+    this.svg = svg;
+    this.width = Number(svg.getAttribute("width"));
+    this.height = Number(svg.getAttribute("height"));
+    this.paths = ["train", "test"].map((cls) => {
+      const path = document.createElementNS(SVG_NS, "path");
+      path.setAttribute("class", cls);
+      svg.appendChild(path);
+      return path;
+    });
+    this.reset();
+  }
+
+  reset() {
+    this.points = []; // [epoch, train, test]
+    this.min = Infinity;
+    this.max = -Infinity;
+    for (const path of this.paths) path.setAttribute("d", "");
+  }
+
+  /** Replace everything with a history: [[epoch, train, test], ...]. */
+  setHistory(rows) {
+    this.reset();
+    for (const row of rows) this.add(row[0], row[1], row[2], false);
+    this.draw();
+  }
+
+  add(epoch, train, test, redraw = true) {
+    const last = this.points[this.points.length - 1];
+    if (last && epoch <= last[0]) {
+      if (epoch < last[0]) return; // out of order: a frame from before a reset
+      this.points[this.points.length - 1] = [epoch, train, test];
+    } else {
+      this.points.push([epoch, train, test]);
+    }
+    for (const v of [train, test]) {
+      if (Number.isFinite(v)) {
+        this.min = Math.min(this.min, v);
+        this.max = Math.max(this.max, v);
+      }
+    }
+    if (this.points.length > MAX_POINTS) this.thin();
+    if (redraw) this.draw();
+  }
+
+  /** Halve the points, keeping the first and the last. */
+  thin() {
+    const last = this.points[this.points.length - 1];
+    this.points = this.points.filter((_, i) => i % 2 === 0);
+    if (this.points[this.points.length - 1] !== last) this.points.push(last);
+  }
+
+  /** update(data): data = {epoch, lossTrain, lossTest} (a frame). */
+  update(frame) {
+    this.add(frame.epoch, frame.lossTrain, frame.lossTest);
+  }
+
+  draw() {
+    const pts = this.points;
+    if (pts.length < 2 || !(this.max >= this.min)) {
+      for (const path of this.paths) path.setAttribute("d", "");
+      return;
+    }
+    const x0 = pts[0][0];
+    const span = pts[pts.length - 1][0] - x0 || 1;
+    const range = this.max - this.min || 1;
+    const sx = this.width / span;
+    const sy = this.height / range;
+    for (let k = 0; k < 2; k += 1) {
+      let d = "";
+      let pen = "M";
+      for (const p of pts) {
+        const v = p[k + 1];
+        if (!Number.isFinite(v)) {
+          pen = "M"; // NaN breaks the line, as a gap
+          continue;
+        }
+        d += `${pen}${((p[0] - x0) * sx).toFixed(1)},${(this.height - (v - this.min) * sy).toFixed(1)}`;
+        pen = "L";
+      }
+      this.paths[k].setAttribute("d", d);
+    }
+  }
+}
+
+/** The colour legend: a 144 x 10 gradient from -1 to 1 with ticks. */
+export function drawLegend(svg, stops) {
+  const defs = document.createElementNS(SVG_NS, "defs");
+  const gradient = document.createElementNS(SVG_NS, "linearGradient");
+  gradient.id = "legend-gradient";
+  for (const stop of stops) {
+    const el = document.createElementNS(SVG_NS, "stop");
+    el.setAttribute("offset", `${stop.offset * 100}%`);
+    el.setAttribute("stop-color", stop.color);
+    gradient.appendChild(el);
+  }
+  defs.appendChild(gradient);
+  svg.appendChild(defs);
+  const rect = document.createElementNS(SVG_NS, "rect");
+  Object.entries({ x: 3, y: 0, width: 144, height: 10, fill: "url(#legend-gradient)" }).forEach(([k, v]) =>
+    rect.setAttribute(k, v),
+  );
+  svg.appendChild(rect);
+  [[-1, 3], [0, 75], [1, 147]].forEach(([value, x]) => {
+    const tick = document.createElementNS(SVG_NS, "line");
+    Object.entries({ x1: x, x2: x, y1: 10, y2: 14, stroke: "#bbb" }).forEach(([k, v]) => tick.setAttribute(k, v));
+    svg.appendChild(tick);
+    const text = document.createElementNS(SVG_NS, "text");
+    text.setAttribute("x", x);
+    text.setAttribute("y", 25);
+    text.textContent = String(value);
+    svg.appendChild(text);
+  });
+}

@@ -1,0 +1,334 @@
+// Wires the page: one session, one socket, the components. The browser never
+// trains or evaluates anything; it sends commands and draws what comes back.
+
+import { STOPS } from "./colors.js";
+import { Controls } from "./controls.js";
+import { ClassroomGrid, applyHidden, readHash, watchHash, writeHash } from "./hashstate.js";
+import { Heatmap } from "./heatmap.js";
+import { LineChart, drawLegend } from "./linechart.js";
+import { NetworkView } from "./network.js";
+import { RequestError, createSession, loadStored, nestNetwork, store } from "./session.js";
+import { SessionSocket } from "./socket.js";
+import { FrameStats } from "./stats.js";
+
+// Fields whose change builds a new network or new data (docs/protocol.md):
+// frames still in flight after such a command belong to the state we left.
+const LIVE_FIELDS = new Set(["learningRate", "showTestData", "discretize", "hideText", "hidden"]);
+const RETRY_MS = [250, 500, 1000, 2000];
+
+class Page {
+  constructor(config) {
+    this.config = config;
+    this.state = null; // the last `state` message
+    this.generation = -1; // of that state
+    this.minGeneration = -1; // frames below this are dropped
+    this.token = null; // set when we control the session
+    this.sessionId = null;
+    this.role = "watch";
+    this.focus = null;
+    this.pendingFrame = null;
+    this.pendingGrid = null;
+    this.lastFrame = null;
+    this.data = { train: [], test: [] };
+    this.drawScheduled = false;
+    this.recreating = false;
+
+    const onConfig = (fields) => this.sendConfig(fields);
+    this.controls = new Controls(config, {
+      onCommand: (message) => this.command(message),
+      onConfig,
+      onDisplay: (field, value) => this.showDisplay(field, value),
+    });
+    this.network = new NetworkView(document.getElementById("network"), config, {
+      onToggleFeature: (name) => this.state && onConfig({ [name]: !this.state.config[name] }),
+      onNeurons: (layer, delta) => this.changeNeurons(layer, delta),
+      onFocus: (node) => this.setFocus(node),
+      onWeight: (layer, source, target, value) => this.command({ type: "weight", layer, source, target, value }),
+      onBias: (layer, node, value) => this.command({ type: "bias", layer, node, value }),
+    });
+    this.heatmap = new Heatmap(document.getElementById("heatmap"));
+    this.chart = new LineChart(document.getElementById("linechart"));
+    drawLegend(document.getElementById("colormap"), STOPS);
+    this.classroom = new ClassroomGrid(
+      document.getElementById("classroom-grid"),
+      document.getElementById("classroom-link"),
+      config.hideable,
+      (hidden) => onConfig({ hidden }),
+    );
+    this.stats = new FrameStats(document.getElementById("rate-readout"));
+    setInterval(() => this.stats.tick(), 1000);
+    this.statusEl = document.getElementById("connection-status");
+    this.socket = new SessionSocket(config.ws, {
+      onOpen: () => this.onOpen(),
+      onMessage: (message) => this.onMessage(message),
+      onFrame: (frame) => this.onFrame(frame),
+      onNodeGrid: (grid) => this.onNodeGrid(grid),
+      onStatus: (status) => this.setStatus(status),
+      onLost: (code) => this.onLost(code),
+    });
+    watchHash(
+      () => (this.state ? this.state.config.hash : ""),
+      (hash) => this.command({ type: "hash", hash }),
+    );
+    window.addEventListener("resize", () => this.state && this.network.setState(this.state));
+  }
+
+  // -- session lifecycle ----------------------------------------------------
+
+  async start() {
+    const watchId = new URLSearchParams(window.location.search).get("session");
+    if (watchId) {
+      this.controls.setWatching(true);
+      this.classroom.setEnabled(false);
+      this.sessionId = watchId;
+      this.socket.connect(watchId);
+      return;
+    }
+    const stored = loadStored();
+    if (stored) {
+      // A reload keeps the tab's session; if the address now holds another
+      // setup, it is applied once we control the session again.
+      this.hashOnLoad = readHash();
+      this.adopt(stored);
+      return;
+    }
+    const hash = readHash();
+    await this.create(hash ? { hash } : {});
+  }
+
+  /** Create a session, retrying while the server cannot be reached. */
+  async create(body) {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const session = await createSession(this.config.api, body);
+        store(session);
+        this.adopt(session);
+        return;
+      } catch (error) {
+        if (error instanceof RequestError && error.status < 500) {
+          // Refused: first drop the restored network, then the hash, and say why.
+          this.showMessage(`Could not open that setup: ${error.detail}`);
+          if (body.network !== undefined) body = { hash: body.hash };
+          else if (body.hash !== undefined) body = {};
+          else throw error;
+          continue;
+        }
+        this.setStatus("reconnecting");
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]));
+      }
+    }
+  }
+
+  adopt(session) {
+    this.sessionId = session.id;
+    this.token = session.control_token;
+    this.socket.connect(session.id);
+  }
+
+  onOpen() {
+    if (this.token) this.socket.send({ type: "auth", token: this.token });
+    else this.setStatus("watching");
+    if (this.focus !== null) this.socket.send({ type: "focus", node: this.focus });
+  }
+
+  /** The server no longer knows the session (restarted, expired). Ours is
+   * recreated from the hash and the last network we drew, then we go on. */
+  async onLost(code) {
+    if (!this.token || this.recreating) {
+      this.setStatus("lost");
+      return;
+    }
+    this.recreating = true;
+    this.setStatus("reconnecting");
+    const body = { hash: this.state ? this.state.config.hash : readHash() };
+    const shape = this.state && this.state.shape;
+    if (this.lastFrame && shape) {
+      body.network = nestNetwork(shape, this.lastFrame.weights, this.lastFrame.biases, this.lastFrame.dead);
+      body.epoch = this.lastFrame.epoch;
+    } else if (this.state) {
+      body.network = { weights: this.state.weights, biases: this.state.biases, dead: this.state.dead };
+      body.epoch = this.state.epoch;
+    }
+    try {
+      this.generation = -1;
+      this.minGeneration = -1;
+      await this.create(body);
+    } finally {
+      this.recreating = false;
+    }
+    console.info(`session ${code === 4404 ? "lost by the server" : "gone"}; recreated as ${this.sessionId}`);
+  }
+
+  // -- messages from the server ----------------------------------------------
+
+  onMessage(message) {
+    switch (message.type) {
+      case "state":
+        this.applyState(message);
+        break;
+      case "status":
+        this.controls.setPlaying(message.playing);
+        this.controls.setSpeed(message.epochs_per_frame);
+        if (this.state) Object.assign(this.state, message);
+        break;
+      case "auth":
+        this.role = message.role;
+        this.controls.setWatching(false);
+        this.setStatus("connected");
+        if (this.hashOnLoad && this.state && this.hashOnLoad !== this.state.config.hash) {
+          this.command({ type: "hash", hash: this.hashOnLoad });
+        }
+        this.hashOnLoad = null;
+        break;
+      case "error":
+        this.minGeneration = this.generation; // the change we waited for is not coming
+        if (message.code === "forbidden" && this.token) {
+          this.token = null; // the token is not valid for this session: watch it
+          this.controls.setWatching(true);
+          this.setStatus("watching");
+        }
+        this.showMessage(message.message || message.code);
+        break;
+      default:
+        break;
+    }
+  }
+
+  applyState(state) {
+    const fresh = !this.state || state.generation !== this.generation;
+    // Points come only with the first state and when the data changed.
+    this.data = state.train ? { train: state.train, test: state.test } : this.data;
+    state.train = this.data.train;
+    state.test = this.data.test;
+    // Non-finite numbers travel as strings ("NaN"); Number() reads them back.
+    state.loss_train = Number(state.loss_train);
+    state.loss_test = Number(state.loss_test);
+    this.state = state;
+    this.generation = state.generation;
+    this.minGeneration = state.generation;
+    if (fresh) this.pendingGrid = null;
+    this.controls.update(state);
+    this.network.discretize = state.config.discretize;
+    this.network.setState(state);
+    this.heatmap.setDiscretize(state.config.discretize);
+    this.heatmap.setPoints(state.train, state.test, state.config.showTestData);
+    if (state.history) {
+      this.chart.setHistory(state.history.map((row) => row.map(Number)));
+    } else if (fresh && state.epoch === 0) {
+      this.chart.setHistory([[0, state.loss_train, state.loss_test]]);
+    }
+    this.classroom.update(state);
+    applyHidden(state.config, this.config.hideable);
+    writeHash(state.config.hash);
+  }
+
+  onFrame(frame) {
+    if (frame.generation < this.minGeneration || frame.generation !== this.generation) return;
+    this.pendingFrame = frame;
+    this.scheduleDraw();
+  }
+
+  onNodeGrid(grid) {
+    if (grid.generation !== this.generation || grid.node !== this.focus) return;
+    this.pendingGrid = grid;
+    this.scheduleDraw();
+  }
+
+  scheduleDraw() {
+    if (this.drawScheduled) return;
+    this.drawScheduled = true;
+    // Draw at most once per display frame; the newest frame wins.
+    requestAnimationFrame(() => this.draw());
+  }
+
+  draw() {
+    this.drawScheduled = false;
+    const frame = this.pendingFrame;
+    const grid = this.pendingGrid;
+    this.pendingFrame = null;
+    if (frame) {
+      this.stats.begin();
+      if (this.network.update(frame)) {
+        this.heatmap.update(frame);
+        this.chart.update(frame);
+        this.controls.updateFrame(frame);
+        this.lastFrame = frame;
+      }
+      if (grid && this.focus === grid.node) this.heatmap.showGrid(grid.grid);
+      this.stats.end(frame.epoch);
+    } else if (grid && this.focus === grid.node) {
+      this.heatmap.showGrid(grid.grid);
+    }
+  }
+
+  // -- commands ---------------------------------------------------------------
+
+  command(message) {
+    if (this.role !== "control" && message.type !== "focus") return;
+    if (message.type === "reset" || message.type === "regenerate") this.minGeneration = this.generation + 1;
+    this.socket.send(message);
+  }
+
+  sendConfig(fields) {
+    if (Object.keys(fields).some((name) => !LIVE_FIELDS.has(name))) this.minGeneration = this.generation + 1;
+    this.command({ type: "config", fields });
+  }
+
+  changeNeurons(layer, delta) {
+    if (!this.state) return;
+    const shape = [...this.state.config.networkShape];
+    const next = shape[layer] + delta;
+    if (next < 1 || next > this.config.maxNeurons) return;
+    shape[layer] = next;
+    this.sendConfig({ networkShape: shape });
+  }
+
+  /** Show test data / discretize at once; the server's state confirms it. */
+  showDisplay(field, value) {
+    if (field === "discretize") {
+      this.network.setDiscretize(value);
+      this.heatmap.setDiscretize(value);
+    } else if (field === "showTestData" && this.state) {
+      this.heatmap.setPoints(this.state.train, this.state.test, value);
+    }
+  }
+
+  setFocus(node) {
+    this.focus = node;
+    this.pendingGrid = null;
+    if (node === null) this.heatmap.showGrid(null);
+    this.socket.send({ type: "focus", node });
+  }
+
+  // -- status -----------------------------------------------------------------
+
+  setStatus(status) {
+    const text = {
+      connecting: "connecting…",
+      reconnecting: "reconnecting…",
+      connected: "connected",
+      watching: "watching",
+      lost: "session ended",
+    }[status];
+    if (status === "connected" && !this.token) status = "watching";
+    this.statusEl.dataset.status = status;
+    this.statusEl.textContent = status === "watching" ? "watching" : text;
+    this.statusEl.title = status === "watching" ? "You are watching this session; its owner controls it." : "";
+  }
+
+  showMessage(text) {
+    this.statusEl.title = text;
+    const box = document.getElementById("server-message");
+    box.textContent = text;
+    box.hidden = false;
+    clearTimeout(this.messageTimer);
+    this.messageTimer = setTimeout(() => {
+      box.hidden = true;
+    }, 6000);
+  }
+}
+
+const pageConfig = JSON.parse(document.getElementById("page-config").textContent);
+const page = new Page(pageConfig);
+window.__playground = page; // for the console and the browser tests
+page.start().catch((error) => page.showMessage(`Could not start a session: ${error.message}`));

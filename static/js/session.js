@@ -1,0 +1,76 @@
+// Creating sessions over REST and remembering ours. The control token lives
+// in sessionStorage only: it belongs to this tab, is gone when the tab
+// closes, and is never put in a URL.
+
+const STORAGE_KEY = "playground.session";
+
+export function loadStored() {
+  try {
+    const stored = JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) || "null");
+    return stored && stored.id && stored.control_token ? stored : null;
+  } catch {
+    return null;
+  }
+}
+
+export function store(session) {
+  window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ id: session.id, control_token: session.control_token }));
+}
+
+export function forget() {
+  window.sessionStorage.removeItem(STORAGE_KEY);
+}
+
+export class RequestError extends Error {
+  constructor(status, detail) {
+    super(`HTTP ${status}: ${detail}`);
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+/** POST /api/sessions. body: {hash?, network?, epoch?}. Resolves to
+ * {id, control_token, state}; a 4xx rejects with RequestError (the hash or
+ * network was refused), a network failure with TypeError. */
+export async function createSession(api, body) {
+  const response = await fetch(`${api}/sessions`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) {
+    let detail = response.statusText;
+    try {
+      const data = await response.json();
+      detail = typeof data.detail === "string" ? data.detail : JSON.stringify(data.detail ?? data);
+    } catch {
+      // not JSON: keep the status text
+    }
+    throw new RequestError(response.status, detail);
+  }
+  return response.json();
+}
+
+/** Nested [layer][i][j] arrays from a frame's flat, row-major arrays and the
+ * units per layer (shape). */
+export function nestNetwork(shape, weights, biases, dead) {
+  const nested = { weights: [], biases: [], dead: [] };
+  let w = 0;
+  let b = 0;
+  for (let l = 0; l + 1 < shape.length; l += 1) {
+    const nIn = shape[l];
+    const nOut = shape[l + 1];
+    const layerW = [];
+    const layerD = [];
+    for (let i = 0; i < nIn; i += 1) {
+      layerW.push(Array.from(weights.subarray(w, w + nOut)));
+      layerD.push(Array.from(dead.subarray(w, w + nOut), Boolean));
+      w += nOut;
+    }
+    nested.weights.push(layerW);
+    nested.dead.push(layerD);
+    nested.biases.push(Array.from(biases.subarray(b, b + nOut)));
+    b += nOut;
+  }
+  return nested;
+}

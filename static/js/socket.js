@@ -1,0 +1,157 @@
+// The websocket to one session (docs/protocol.md): JSON messages out and in,
+// binary frames parsed into typed-array views, and reconnection by itself.
+// It knows nothing about the page; main.js wires its callbacks.
+
+const FRAME = 1;
+const NODE_GRID = 2;
+const CELLS = 100 * 100;
+const THUMB_CELLS = 10 * 10;
+const BACKOFF_MS = [100, 250, 500, 1000, 2000];
+
+/** Parse a kind-1 frame. Views share the buffer: no copies on the hot path
+ * (the f64 sections start at multiples of 8, so aligned views are allowed). */
+export function parseFrame(buffer) {
+  const view = new DataView(buffer);
+  const nW = view.getUint32(32, true);
+  const nB = view.getUint32(36, true);
+  const nT = view.getUint32(40, true);
+  const expected = 48 + 8 * (nW + nB) + nW + CELLS + THUMB_CELLS * nT;
+  if (buffer.byteLength !== expected) {
+    throw new Error(`frame: ${buffer.byteLength} bytes, expected ${expected}`);
+  }
+  let at = 48;
+  const weights = new Float64Array(buffer, at, nW);
+  at += 8 * nW;
+  const biases = new Float64Array(buffer, at, nB);
+  at += 8 * nB;
+  const dead = new Uint8Array(buffer, at, nW);
+  at += nW;
+  const output = new Uint8Array(buffer, at, CELLS);
+  at += CELLS;
+  const thumbnails = new Uint8Array(buffer, at, THUMB_CELLS * nT);
+  return {
+    kind: FRAME,
+    playing: (view.getUint16(2, true) & 1) === 1,
+    generation: view.getUint32(4, true),
+    epoch: view.getFloat64(8, true),
+    lossTrain: view.getFloat64(16, true),
+    lossTest: view.getFloat64(24, true),
+    weights,
+    biases,
+    dead,
+    output,
+    thumbnails,
+    thumbnailCount: nT,
+  };
+}
+
+/** Parse a kind-2 message: one node's full grid while it is hovered. */
+export function parseNodeGrid(buffer) {
+  const view = new DataView(buffer);
+  if (buffer.byteLength !== 16 + CELLS) {
+    throw new Error(`node grid: ${buffer.byteLength} bytes, expected ${16 + CELLS}`);
+  }
+  return {
+    kind: NODE_GRID,
+    node: view.getUint16(2, true),
+    generation: view.getUint32(4, true),
+    epoch: view.getFloat64(8, true),
+    grid: new Uint8Array(buffer, 16, CELLS),
+  };
+}
+
+/**
+ * One session's socket. Callbacks (all optional): onOpen(), onMessage(msg),
+ * onFrame(frame), onNodeGrid(grid), onStatus(text), onLost(code).
+ * onLost fires for close codes that retrying cannot fix (4404, 4410, 4429);
+ * any other close is retried with a growing delay, capped at 2 s.
+ */
+export class SessionSocket {
+  constructor(wsBase, handlers) {
+    this.wsBase = wsBase;
+    this.handlers = handlers;
+    this.ws = null;
+    this.sessionId = null;
+    this.attempt = 0;
+    this.retryTimer = null;
+    this.closedOnPurpose = false;
+  }
+
+  connect(sessionId) {
+    this.close();
+    this.closedOnPurpose = false;
+    this.sessionId = sessionId;
+    this.open();
+  }
+
+  open() {
+    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    const url = `${scheme}//${window.location.host}${this.wsBase}${encodeURIComponent(this.sessionId)}`;
+    this.emit("onStatus", this.attempt === 0 ? "connecting" : "reconnecting");
+    const ws = new WebSocket(url);
+    ws.binaryType = "arraybuffer";
+    this.ws = ws;
+    ws.onopen = () => {
+      this.attempt = 0;
+      this.emit("onOpen");
+    };
+    ws.onmessage = (event) => this.receive(event.data);
+    ws.onclose = (event) => {
+      if (this.ws !== ws) return; // a socket we already replaced
+      this.ws = null;
+      if (this.closedOnPurpose) return;
+      if (event.code === 4404 || event.code === 4410 || event.code === 4429) {
+        this.emit("onLost", event.code);
+        return;
+      }
+      this.scheduleRetry();
+    };
+    // An error is always followed by a close event, which does the retrying.
+    ws.onerror = () => {};
+  }
+
+  scheduleRetry() {
+    this.emit("onStatus", "reconnecting");
+    const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)];
+    this.attempt += 1;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  receive(data) {
+    if (typeof data === "string") {
+      this.emit("onMessage", JSON.parse(data));
+      return;
+    }
+    const kind = new Uint8Array(data, 0, 1)[0];
+    if (kind === FRAME) this.emit("onFrame", parseFrame(data));
+    else if (kind === NODE_GRID) this.emit("onNodeGrid", parseNodeGrid(data));
+  }
+
+  /** Send a command; false when there is no open connection (it is dropped:
+   * commands are not queued, the page state comes back with the next `state`). */
+  send(message) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  get isOpen() {
+    return Boolean(this.ws && this.ws.readyState === WebSocket.OPEN);
+  }
+
+  close() {
+    this.closedOnPurpose = true;
+    clearTimeout(this.retryTimer);
+    if (this.ws) {
+      const ws = this.ws;
+      this.ws = null;
+      ws.close();
+    }
+  }
+
+  emit(name, ...args) {
+    const handler = this.handlers[name];
+    if (handler) handler(...args);
+  }
+}
