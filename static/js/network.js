@@ -22,7 +22,7 @@ function svgEl(name, attrs = {}, parent = null) {
  * from the server as Unicode; the original draws them as small raised or
  * lowered digits). */
 function appendLabel(text, label) {
-  const marks = { "₁": ["1", 4], "₂": ["2", 4], "²": ["2", -6] };
+  const marks = { "₁": ["1", 5], "₂": ["2", 5], "²": ["2", -6] };
   let offset = 0; // current baseline shift, undone by the next plain run
   let run = "";
   const emit = (content, shift, small) => {
@@ -164,7 +164,7 @@ export class NetworkView {
       column.forEach((pos, j) => {
         this.addHiddenNode(pos, thumb, l, j);
         thumb += 1;
-        svgEl("path", { class: "arrow", d: `M${pos.x + RECT + 1},${pos.y + RECT / 2 - 3}l3,3l-3,3z` }, gMarks);
+        svgEl("path", { class: "arrow", d: `M${pos.x + RECT + 2},${pos.y + RECT / 2 - 4.5}l4.5,4.5l-4.5,4.5z` }, gMarks);
       });
       this.addLayerControls(l, column[0].x + RECT / 2, hidden[l]);
     });
@@ -203,7 +203,7 @@ export class NetworkView {
     node.el.title = `${feature.enabled ? "Remove" : "Add"} ${feature.label} ${feature.enabled ? "from" : "to"} the inputs`;
     node.el.addEventListener("click", () => this.handlers.onToggleFeature(feature.name));
     if (feature.enabled) {
-      svgEl("path", { class: "arrow", d: `M${pos.x + RECT + 1},${pos.y + RECT / 2 - 3}l3,3l-3,3z` }, gMarks);
+      svgEl("path", { class: "arrow", d: `M${pos.x + RECT + 2},${pos.y + RECT / 2 - 4.5}l4.5,4.5l-4.5,4.5z` }, gMarks);
     }
   }
 
