@@ -6,7 +6,7 @@ gets a 10 x 10 thumbnail, the same grid averaged over 10 x 10 blocks.  Here
 one vectorised pass computes all of them.
 
 Byte encoding (one byte per cell): a value v in [-1, 1] becomes
-``round((v + 1) * 127)`` (0 = -1, 127 = 0, 254 = +1), clamped; a negative
+``floor((v + 1) * 127 + 0.5)`` (0 = -1, 127 = 0, 254 = +1), clamped; a negative
 value never maps onto 127, so "Discretize output" (v >= 0) can be read off
 the byte; 255 is reserved for NaN.  Decode with ``(b - 127) / 127``.
 """
@@ -57,7 +57,7 @@ def _grid_inputs(features: tuple[str, ...], density: int) -> np.ndarray:
 def quantize(values: np.ndarray) -> np.ndarray:
     """Values -> bytes, as described in the module docstring."""
     with np.errstate(invalid="ignore"):
-        scaled = np.rint((np.clip(values, -1.0, 1.0) + 1.0) * 127.0)
+        scaled = np.floor((np.clip(values, -1.0, 1.0) + 1.0) * 127.0 + 0.5)
         out: np.ndarray = scaled.astype(np.uint8)
         out[(values < 0) & (out >= 127)] = 126
     out[np.isnan(values)] = NAN_BYTE

@@ -345,8 +345,7 @@ def _validate(config: PlaygroundConfig) -> None:
     seed_ok = isinstance(seed, str) and len(seed) <= MAX_SEED_LENGTH and _SEED_CHARS.fullmatch(seed) is not None
     if not seed_ok or any(c in seed for c in "&=#"):
         raise InvalidValue(
-            "seed",
-            f"expected up to {MAX_SEED_LENGTH} printable ASCII characters without '&', '=' or '#', got {seed!r}"
+            "seed", f"expected up to {MAX_SEED_LENGTH} printable ASCII characters without '&', '=' or '#', got {seed!r}"
         )
     for name, kind in _HASH_KINDS.items():
         if kind == "bool" and not isinstance(getattr(config, name), bool):
@@ -360,4 +359,3 @@ def _validate(config: PlaygroundConfig) -> None:
     for name in hidden:
         _choice("hidden", name, HIDEABLE_CONTROLS)
     object.__setattr__(config, "hidden", frozenset(hidden))
-

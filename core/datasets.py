@@ -138,8 +138,12 @@ def _plane_label(x: float, y: float) -> float:
 
 
 _GAUSSIANS = (
-    (-4.0, 2.5, 1.0), (0.0, 2.5, -1.0), (4.0, 2.5, 1.0),
-    (-4.0, -2.5, -1.0), (0.0, -2.5, 1.0), (4.0, -2.5, -1.0),
+    (-4.0, 2.5, 1.0),
+    (0.0, 2.5, -1.0),
+    (4.0, 2.5, 1.0),
+    (-4.0, -2.5, -1.0),
+    (0.0, -2.5, 1.0),
+    (4.0, -2.5, -1.0),
 )
 
 
@@ -186,9 +190,7 @@ def split(points: list[Point], perc_train: float) -> tuple[np.ndarray, np.ndarra
     return data[:cut].copy(), data[cut:].copy()
 
 
-def generate(
-    rng: SeedRandom, name: str, noise_percent: float, perc_train: float
-) -> tuple[np.ndarray, np.ndarray]:
+def generate(rng: SeedRandom, name: str, noise_percent: float, perc_train: float) -> tuple[np.ndarray, np.ndarray]:
     """Generate, shuffle and split one data set from the stream ``rng``."""
     try:
         generator = DATASETS[name]

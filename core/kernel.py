@@ -107,7 +107,9 @@ def _forward(x, sizes, w, b, w_off, b_off, n_off, hidden, output, z, a):  # type
 
 @njit(cache=True, nogil=True)
 def mean_loss(X, Y, sizes, w, b, hidden, output, loss):  # type: ignore[no-untyped-def]
-    """The displayed loss: the mean error over the points, summed in order."""
+    """The displayed loss: the mean error over the points, summed in order (NaN for no points)."""
+    if X.shape[0] == 0:
+        return np.nan
     w_off, b_off, n_off = offsets(sizes)
     z = np.empty(n_off[-1])
     a = np.empty(n_off[-1])
@@ -207,8 +209,25 @@ def train_samples(  # type: ignore[no-untyped-def]
 
 @njit(cache=True, nogil=True)
 def train_epochs(  # type: ignore[no-untyped-def]
-    X, Y, X_test, Y_test, sizes, w, b, dead, acc_w, acc_b, counters,
-    batch, lr, reg, reg_rate, hidden, output, loss, losses,
+    X,
+    Y,
+    X_test,
+    Y_test,
+    sizes,
+    w,
+    b,
+    dead,
+    acc_w,
+    acc_b,
+    counters,
+    batch,
+    lr,
+    reg,
+    reg_rate,
+    hidden,
+    output,
+    loss,
+    losses,
 ):
     """``losses.shape[0]`` epochs, each followed by both displayed losses.
 

@@ -169,6 +169,7 @@ class Network:
         if pending is not None:
             self.counters[0] = pending[0]
 
+
 def _as_layers(name: str, layers: Sequence[Any], shapes: list[tuple[int, ...]], dtype: type) -> np.ndarray:
     """Nested per-layer lists -> one flat array, checking every layer's shape."""
     if len(layers) != len(shapes):

@@ -70,9 +70,7 @@ class Session:
         """Train ``epochs`` epochs; returns their losses (epochs, 2): train, test."""
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
             raise InvalidValue("epochs", f"expected a positive integer, got {epochs!r}")
-        losses = train(
-            self.network, self._X_train, self._Y_train, self.rule, int(epochs), self._X_test, self._Y_test
-        )
+        losses = train(self.network, self._X_train, self._Y_train, self.rule, int(epochs), self._X_test, self._Y_test)
         self.history.extend(self.epoch + 1, losses)
         self.epoch += int(epochs)
         self._losses = (float(losses[-1, 0]), float(losses[-1, 1]))

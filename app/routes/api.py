@@ -171,9 +171,7 @@ async def reset_session(live: Controlled) -> dict[str, Any]:
     return live.state()
 
 
-@router.post(
-    "/sessions/{session_id}/regenerate", response_model=SessionState, responses=NEEDS_TOKEN, tags=["training"]
-)
+@router.post("/sessions/{session_id}/regenerate", response_model=SessionState, responses=NEEDS_TOKEN, tags=["training"])
 async def regenerate_session(live: Controlled) -> dict[str, Any]:
     """A new seed and new data; the network is kept."""
     await live.change(lambda s: s.regenerate())

@@ -61,7 +61,5 @@ def page_config(request: Request) -> dict[str, Any]:
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request) -> HTMLResponse:
     templates = request.app.state.templates
-    response: HTMLResponse = templates.TemplateResponse(
-        request, "index.html", {"page_config": page_config(request)}
-    )
+    response: HTMLResponse = templates.TemplateResponse(request, "index.html", {"page_config": page_config(request)})
     return response
