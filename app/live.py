@@ -158,7 +158,7 @@ class LiveSession:
             self.clients.add(client)
             client.send_json({"type": "state", **self.state(("data", "history"))})
             client.offer(self.latest)
-        self._broadcast(self.status())
+        self._broadcast(self.status(), exclude=client)  # the others learn the new watcher count
 
     def detach(self, client: Client) -> None:
         self.clients.discard(client)
@@ -168,10 +168,11 @@ class LiveSession:
         else:
             self._broadcast(self.status())
 
-    def _broadcast(self, message: dict[str, Any]) -> None:
+    def _broadcast(self, message: dict[str, Any], exclude: Client | None = None) -> None:
         text = json.dumps(message, allow_nan=False)  # encoded once for every client
         for client in self.clients:
-            client.send_text(text)
+            if client is not exclude:
+                client.send_text(text)
 
     def _publish(self, packet: Packet) -> None:
         self.latest = packet

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -58,6 +59,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/healthz", response_model=Health, tags=["health"])
     async def healthz(request: Request) -> dict[str, Any]:
         return {"status": "ok", "sessions": len(request.app.state.store)}
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's default echoes the input, which may hold NaN (valid in
+        # Python's JSON, not in strict JSON): report where, what and why only.
+        detail = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
     @app.exception_handler(InvalidValue)
     async def invalid_value(request: Request, exc: InvalidValue) -> JSONResponse:

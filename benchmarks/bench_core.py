@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from core.activations import ACTIVATIONS  # noqa: E402
-from core.config import PlaygroundConfig  # noqa: E402
-from core.session import Session  # noqa: E402
+from core.activations import ACTIVATIONS
+from core.config import PlaygroundConfig
+from core.session import Session
 
 SCENARIOS = {
     "2-4-2-1 tanh, spiral": ("dataset=spiral&seed=0.12345", 0.41, 5.0),
@@ -103,7 +99,9 @@ def main() -> None:
     args = parser.parse_args()
     scale = 0.2 if args.quick else 1.0
     print("Core speed (median of 7 blocks; original = TF Playground's nn.ts under node 20, spec section 8)\n")
-    header = f"{'network':32} {'measure':22} {'here ms':>9} {'original':>9} {'x faster':>9} {'numpy ms':>9} {'x numpy':>8}"
+    header = (
+        f"{'network':32} {'measure':22} {'here ms':>9} {'original':>9} {'x faster':>9} {'numpy ms':>9} {'x numpy':>8}"
+    )
     print(header)
     print("-" * len(header))
     for name, (hash_, original_epoch, original_frame) in SCENARIOS.items():
@@ -122,7 +120,7 @@ def main() -> None:
         print(f"{name:32} {'frame (all grids)':22} {here:9.3f} {original_frame:9.2f} {original_frame / here:9.1f}")
     print(
         "\nThe original's 0.41 / 4.65 ms are for batch 10; batch 1 is compared with the same figure."
-        "\n'x numpy': the same epoch as a plain NumPy loop over mini-batches (the baseline the compiled kernel replaces)."
+        "\n'x numpy': the same epoch as a plain NumPy loop over mini-batches (what the compiled kernel replaces)."
     )
 
 

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+
+SETTINGS = Settings(max_fps=60.0, sweep_seconds=3600.0)
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    with TestClient(create_app(SETTINGS)) as test_client:
+        yield test_client
+
+
+def make_client(**overrides: Any) -> TestClient:
+    return TestClient(create_app(replace(SETTINGS, **overrides)))
+
+
+def create(client: TestClient, **body: Any) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """A new session: (id, auth headers, state)."""
+    response = client.post("/api/sessions", json=body)
+    assert response.status_code == 201, response.text
+    data = response.json()
+    return data["id"], {"Authorization": f"Bearer {data['control_token']}"}, data["state"]
+
+
+@dataclass
+class ParsedFrame:
+    """A kind-1 frame, read by the layout in docs/protocol.md (independently of app/views.py)."""
+
+    playing: bool
+    generation: int
+    epoch: float
+    loss_train: float
+    loss_test: float
+    weights: np.ndarray
+    biases: np.ndarray
+    dead: np.ndarray
+    output: np.ndarray
+    thumbnails: np.ndarray
+
+
+def parse_frame(data: bytes) -> ParsedFrame:
+    assert data[0] == 1 and data[1] == 1
+    flags, generation = struct.unpack_from("<HI", data, 2)
+    epoch, loss_train, loss_test = struct.unpack_from("<ddd", data, 8)
+    n_w, n_b, n_t, reserved = struct.unpack_from("<IIII", data, 32)
+    assert reserved == 0
+    offset = 48
+    weights = np.frombuffer(data, "<f8", n_w, offset)
+    offset += 8 * n_w
+    biases = np.frombuffer(data, "<f8", n_b, offset)
+    offset += 8 * n_b
+    dead = np.frombuffer(data, np.uint8, n_w, offset).astype(bool)
+    offset += n_w
+    output = np.frombuffer(data, np.uint8, 10000, offset).reshape(100, 100)
+    offset += 10000
+    thumbnails = np.frombuffer(data, np.uint8, 100 * n_t, offset).reshape(n_t, 10, 10)
+    assert offset + 100 * n_t == len(data)
+    return ParsedFrame(bool(flags & 1), generation, epoch, loss_train, loss_test, weights, biases, dead, output,
+                       thumbnails)  # fmt: skip
+
+
+def parse_node_grid(data: bytes) -> tuple[int, int, float, np.ndarray]:
+    assert data[0] == 2 and data[1] == 1 and len(data) == 16 + 10000
+    node, generation = struct.unpack_from("<HI", data, 2)
+    (epoch,) = struct.unpack_from("<d", data, 8)
+    return node, generation, epoch, np.frombuffer(data, np.uint8, 10000, 16).reshape(100, 100)
