@@ -4,7 +4,6 @@ FROM python:3.11-slim
 
 ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    OPENBLAS_NUM_THREADS=1 \
     NUMBA_CACHE_DIR=/tmp/numba-cache
 
 RUN useradd --create-home --uid 10001 playground

@@ -1,15 +1,14 @@
 """The playground's NumPy domain: random stream, data, network, training,
-heatmaps.  Imports only NumPy, numba and the standard library."""
+heatmaps.  Imports only NumPy, numba, threadpoolctl and the standard library."""
 
-import os
+from threadpoolctl import threadpool_limits
 
 # The heatmap pass multiplies thin matrices (10000 x 8 by 8 x 8).  With BLAS
-# threads, a 2-core machine running several sessions spends ~90x longer per
-# product on thread hand-offs than on arithmetic; one thread per call is
-# right for this work.  This only takes effect if NumPy is not loaded yet;
-# the server and the scripts import core first.
-for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_variable, "1")
+# threads, a 2-core machine running several sessions spends up to ~90x
+# longer per product handing work between threads than computing it; one
+# BLAS thread per call is right for this work, and sessions run side by
+# side in the server's worker threads instead.
+threadpool_limits(limits=1, user_api="blas")
 
 from core.config import PlaygroundConfig  # noqa: E402
 from core.session import Session  # noqa: E402
