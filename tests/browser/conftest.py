@@ -1,0 +1,79 @@
+"""Real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright's
+sync API, against the real server (tests/live_server.py).
+
+Every page records console errors and uncaught exceptions; a test fails at
+teardown if there were any, unless it declared the ones it expects.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium package (make browser)"
+        if os.environ.get("PLAYGROUND_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+class ConsoleLog:
+    """Console errors and page exceptions of one page."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.allowed: list[str] = []  # substrings of errors a test expects
+
+    def record(self, text: str) -> None:
+        self.errors.append(text)
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.errors if not any(a in e for a in self.allowed)]
+
+
+def watch_console(page: object, log: ConsoleLog) -> None:
+    page.on("console", lambda message: log.record(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: log.record(f"pageerror: {error}"))
+
+
+@pytest.fixture
+def console() -> ConsoleLog:
+    return ConsoleLog()
+
+
+@pytest.fixture
+def context(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: object, console: ConsoleLog) -> Iterator[object]:
+    page = context.new_page()
+    watch_console(page, console)
+    yield page
+    assert console.unexpected() == [], f"console errors: {console.unexpected()}"
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
