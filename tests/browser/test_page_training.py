@@ -1,0 +1,134 @@
+"""Play, pause, step, reset and the changes that do or do not reset."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.browser.pageutil import (
+    epoch,
+    generation,
+    heatmap_bytes,
+    loss,
+    open_page,
+    rest_state,
+    session_id,
+    thumbnail_count,
+    wait_until,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_play_raises_epoch_and_lowers_loss_then_pause_stops(page, live_server):
+    open_page(page, live_server)
+    first_loss = loss(page)
+    page.click("#play-pause-button")
+    wait_until(lambda: epoch(page) >= 150, timeout=60)
+    assert page.locator("#play-pause-button.playing").count() == 1
+    assert loss(page) < first_loss - 0.1, "the training loss falls on circle"
+    page.click("#play-pause-button")
+    page.wait_for_selector("#play-pause-button:not(.playing)")
+    time.sleep(0.3)  # a frame in flight may still land
+    paused_at = epoch(page)
+    time.sleep(1.0)
+    assert epoch(page) == paused_at, "pause stops training"
+    assert rest_state(live_server, session_id(page))["playing"] is False
+
+
+def test_step_adds_exactly_one_epoch_and_reset_returns_to_zero(page, live_server):
+    open_page(page, live_server)
+    page.click("#next-step-button")
+    wait_until(lambda: epoch(page) == 1)
+    page.click("#next-step-button")
+    page.click("#next-step-button")
+    wait_until(lambda: epoch(page) == 3)
+    time.sleep(0.5)
+    assert epoch(page) == 3
+    assert rest_state(live_server, session_id(page))["epoch"] == 3
+    before = heatmap_bytes(page)
+    old_generation = generation(page)
+    page.click("#reset-button")
+    wait_until(lambda: epoch(page) == 0 and generation(page) > old_generation)
+    wait_until(lambda: heatmap_bytes(page) != before)  # new weights drawn
+
+
+def test_learning_rate_change_keeps_epoch_but_activation_resets(page, live_server):
+    open_page(page, live_server)
+    for _ in range(5):
+        page.click("#next-step-button")
+    wait_until(lambda: epoch(page) == 5)
+    page.select_option("#learningRate", "0.1")
+    wait_until(lambda: "learningRate=0.1&" in page.evaluate("location.hash"))
+    assert epoch(page) == 5
+    assert rest_state(live_server, session_id(page))["config"]["learningRate"] == 0.1
+    page.select_option("#activations", "relu")
+    wait_until(lambda: epoch(page) == 0)
+    assert "activation=relu" in page.evaluate("location.hash")
+
+
+def test_layer_and_neuron_buttons_add_thumbnails(page, live_server):
+    open_page(page, live_server)
+    assert thumbnail_count(page) == 6
+    page.click("#add-layers")
+    wait_until(lambda: thumbnail_count(page) == 8)  # a new layer gets 2 neurons
+    assert page.inner_text("#num-layers") == "3"
+    page.locator(".layer-controls").nth(2).locator("button", has_text="+").click()
+    wait_until(lambda: thumbnail_count(page) == 9)
+    assert page.locator(".layer-controls .label").nth(2).inner_text() == "3 neurons"
+    page.click("#remove-layers")
+    wait_until(lambda: thumbnail_count(page) == 6)
+    state = rest_state(live_server, session_id(page))
+    assert state["config"]["networkShape"] == [4, 2]
+    # Frames of the new shape are drawn: every thumbnail painted.
+    wait_until(
+        lambda: page.evaluate(
+            "[...document.querySelectorAll('#network .node canvas')].every(c =>"
+            " c.getContext('2d').getImageData(0, 0, 1, 1).data[3] === 160)"
+        )
+    )
+
+
+def test_feature_click_toggles_an_input(page, live_server):
+    open_page(page, live_server)
+    node = page.locator(".node.feature[data-feature='xSquared']")
+    assert "inactive" in (node.get_attribute("class") or "")
+    links_before = page.locator("#svg path.link").count()
+    node.click()
+    page.wait_for_selector(".node.feature.active[data-feature='xSquared']")
+    state = rest_state(live_server, session_id(page))
+    assert state["config"]["xSquared"] is True and state["shape"][0] == 3
+    assert page.locator("#svg path.link").count() == links_before + 4
+    page.locator(".node.feature[data-feature='x']").click()
+    page.wait_for_selector(".node.feature.inactive[data-feature='x']")
+    assert rest_state(live_server, session_id(page))["shape"][0] == 2
+
+
+def test_keyboard_space_plays_s_steps_r_resets(page, live_server):
+    open_page(page, live_server)
+    page.keyboard.press("s")
+    wait_until(lambda: epoch(page) == 1)
+    page.keyboard.press(" ")
+    wait_until(lambda: epoch(page) > 5)
+    page.keyboard.press(" ")
+    page.wait_for_selector("#play-pause-button:not(.playing)")
+    page.keyboard.press("r")
+    wait_until(lambda: epoch(page) == 0)
+    # Typing in an input is not a shortcut.
+    page.focus("#noise")
+    page.keyboard.press("s")
+    time.sleep(0.5)
+    assert epoch(page) == 0
+
+
+def test_speed_control_trains_more_epochs_per_frame(page, live_server):
+    open_page(page, live_server)
+    page.click("#speed button[data-speed='100']")
+    page.wait_for_selector("#speed button[data-speed='100'][aria-pressed='true']")
+    page.click("#play-pause-button")
+    wait_until(lambda: epoch(page) >= 1000, timeout=60)
+    page.click("#play-pause-button")
+    assert rest_state(live_server, session_id(page))["epochs_per_frame"] == 100
+    stats = page.evaluate("window.__playgroundStats")
+    assert stats["frames"] > 1 and stats["epochsPerSec"] > stats["fps"]
