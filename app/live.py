@@ -17,11 +17,11 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from anyio import to_thread
 from starlette.websockets import WebSocket
 
 from app.settings import Settings
 from app.views import pack_frame, pack_node_grid, session_state
+from app.workers import Workers
 from core.boundary import Frame
 from core.session import Session
 
@@ -108,8 +108,9 @@ class Client:
 
 
 class LiveSession:
-    def __init__(self, id: str, token: str, session: Session, settings: Settings) -> None:
+    def __init__(self, id: str, token: str, session: Session, settings: Settings, workers: Workers) -> None:
         self.id = id
+        self.workers = workers
         self.token = token
         self.session = session
         self.settings = settings
@@ -154,7 +155,7 @@ class LiveSession:
         async with self.lock:
             self.touch()
             if self.latest is None or self.latest.generation != self.generation:
-                self.latest = self._pack(await to_thread.run_sync(self.session.frame))
+                self.latest = self._pack(await self.workers.run(self.session.frame))
             self.clients.add(client)
             client.send_json({"type": "state", **self.state(("data", "history"))})
             client.offer(self.latest)
@@ -201,7 +202,7 @@ class LiveSession:
                 result = fn(self.session)
                 return result, self.session.frame()
 
-            result, frame = await to_thread.run_sync(work)
+            result, frame = await self.workers.run(work)
             new_network = self.session.network is not network
             new_data = self.session.train is not data
             if new_network or new_data:
@@ -251,7 +252,7 @@ class LiveSession:
                 async with self.lock:
                     if not self.playing:
                         break
-                    frame = await to_thread.run_sync(self._advance, self.epochs_per_frame)
+                    frame = await self.workers.run(self._advance, self.epochs_per_frame)
                     self._publish(self._pack(frame))
                     self.touch()
                 deadline += interval

@@ -20,6 +20,7 @@ from app.routes import api, pages, ws
 from app.schemas import Health
 from app.settings import Settings
 from app.store import SessionStore, StoreFull, UnknownSession
+from app.workers import Workers
 from core.errors import InvalidValue
 
 __all__ = ["create_app"]
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
             await app.state.store.close()
+            app.state.workers.shutdown()
 
     app = FastAPI(
         title="Playground",
@@ -48,7 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.store = SessionStore(settings)
+    app.state.workers = Workers(settings.workers)
+    app.state.store = SessionStore(settings, app.state.workers)
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

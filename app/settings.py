@@ -22,6 +22,7 @@ class Settings:
     max_epochs_per_frame: int = 10000  # the top of the speed control
     sweep_seconds: float = 30.0  # how often idle sessions are looked for
     max_work: int = 20_000_000  # epochs x training points one REST call may ask for
+    workers: int = max(2, os.cpu_count() or 2)  # threads for training and rendering
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

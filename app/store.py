@@ -7,10 +7,9 @@ import secrets
 import time
 from collections.abc import Callable
 
-from anyio import to_thread
-
 from app.live import LiveSession
 from app.settings import Settings
+from app.workers import Workers
 from core.session import Session
 
 __all__ = ["SessionStore", "StoreFull", "UnknownSession"]
@@ -25,8 +24,9 @@ class StoreFull(RuntimeError):
 
 
 class SessionStore:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, workers: Workers) -> None:
         self.settings = settings
+        self.workers = workers
         self._sessions: dict[str, LiveSession] = {}
 
     def __len__(self) -> int:
@@ -46,9 +46,9 @@ class SessionStore:
         InvalidValue, which leaves the store unchanged.
         """
         await self._make_room()  # fail fast, before the work
-        session = await to_thread.run_sync(build)
+        session = await self.workers.run(build)
         await self._make_room()  # others may have filled it meanwhile
-        live = LiveSession(secrets.token_urlsafe(16), secrets.token_urlsafe(24), session, self.settings)
+        live = LiveSession(secrets.token_urlsafe(16), secrets.token_urlsafe(24), session, self.settings, self.workers)
         self._sessions[live.id] = live
         return live
 

@@ -25,21 +25,32 @@ def _relu(z: Array) -> Array:
     return np.where(z > 0, z, np.where(np.isnan(z), z, 0.0))
 
 
+def _sigmoid_inplace(z: Array) -> Array:
+    with np.errstate(over="ignore"):
+        np.negative(z, out=z)
+        np.exp(z, out=z)
+    z += 1.0
+    np.reciprocal(z, out=z)
+    return z
+
+
 @dataclass(frozen=True)
 class Activation:
     name: str
     code: int  # the kernel's switch value
     f: Callable[[Array], Array]
     der: Callable[[Array], Array]  # f'(z), computed from z as the original does
+    f_inplace: Callable[[Array], Array]  # f, overwriting its argument (the heatmap pass)
 
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("relu", 0, _relu, lambda z: np.where(z <= 0, 0.0, 1.0)),
-        Activation("tanh", 1, np.tanh, lambda z: 1 - np.tanh(z) ** 2),
-        Activation("sigmoid", 2, _sigmoid, lambda z: _sigmoid(z) * (1 - _sigmoid(z))),
-        Activation("linear", 3, lambda z: z, lambda z: np.ones_like(z)),
+        # np.maximum keeps NaN, as JavaScript's Math.max(0, NaN) does
+        Activation("relu", 0, _relu, lambda z: np.where(z <= 0, 0.0, 1.0), lambda z: np.maximum(z, 0.0, out=z)),
+        Activation("tanh", 1, np.tanh, lambda z: 1 - np.tanh(z) ** 2, lambda z: np.tanh(z, out=z)),
+        Activation("sigmoid", 2, _sigmoid, lambda z: _sigmoid(z) * (1 - _sigmoid(z)), _sigmoid_inplace),
+        Activation("linear", 3, lambda z: z, lambda z: np.ones_like(z), lambda z: z),
     )
 }
 

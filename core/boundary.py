@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from core.activations import ACTIVATIONS
 from core.features import FEATURES, feature_matrix
 from core.network import Network
 
@@ -48,8 +49,9 @@ def _grid_points(density: int) -> tuple[np.ndarray, np.ndarray]:
 
 @lru_cache(maxsize=64)
 def _grid_inputs(features: tuple[str, ...], density: int) -> np.ndarray:
+    """The features at every grid point, node-major: (n_features, density**2)."""
     gx, gy = _grid_points(density)
-    inputs = feature_matrix(features, gx, gy)  # (density**2, n_features)
+    inputs = np.ascontiguousarray(feature_matrix(features, gx, gy).T)
     inputs.setflags(write=False)
     return inputs
 
@@ -71,18 +73,20 @@ def decode(data: np.ndarray) -> np.ndarray:
     return values
 
 
+_BLOCKS = np.arange(0, DENSITY, DENSITY // THUMB)
+
+
 def _thumbnails(grids: np.ndarray) -> np.ndarray:
     """(nodes, 100, 100) -> (nodes, 10, 10) block averages."""
-    n = grids.shape[0]
-    block = DENSITY // THUMB
-    thumbs: np.ndarray = grids.reshape(n, THUMB, block, THUMB, block).mean(axis=(2, 4))
+    sums = np.add.reduceat(np.add.reduceat(grids, _BLOCKS, axis=2), _BLOCKS, axis=1)
+    thumbs: np.ndarray = sums / (DENSITY // THUMB) ** 2
     return thumbs
 
 
 @lru_cache(maxsize=1)
 def _feature_thumbnail_bytes() -> np.ndarray:
     all_features = tuple(FEATURES)
-    grids = _grid_inputs(all_features, DENSITY).T.reshape(len(all_features), DENSITY, DENSITY)
+    grids = _grid_inputs(all_features, DENSITY).reshape(len(all_features), DENSITY, DENSITY)
     thumbs = quantize(_thumbnails(grids))
     thumbs.setflags(write=False)
     return thumbs
@@ -101,15 +105,34 @@ class Frame:
         n_features = len(FEATURES)
         if node < n_features:
             name = tuple(FEATURES)[node]
-            values = _grid_inputs((name,), DENSITY)[:, 0].reshape(DENSITY, DENSITY)
+            values = _grid_inputs((name,), DENSITY)[0].reshape(DENSITY, DENSITY)
         else:
             values = self.grids[node - n_features]
         return quantize(values)
 
 
 def render(network: Network, features: tuple[str, ...]) -> Frame:
-    """All heatmaps of ``network`` (whose inputs are ``features``) in one pass."""
-    layers = network.forward(_grid_inputs(features, DENSITY))[1:]  # [(10000, n_l), ...]
-    grids = np.concatenate(layers, axis=1).T.reshape(-1, DENSITY, DENSITY)  # (nodes, 100, 100)
+    """All heatmaps of ``network`` (whose inputs are ``features``) in one pass.
+
+    Node-major layout: each layer is (n_out, 10000), computed as W.T @ A
+    straight into one buffer, so every node's grid is contiguous and no
+    transpose or concatenation copies are needed.
+    """
+    inputs = _grid_inputs(features, DENSITY)  # (n_in, 10000)
+    n_nodes = int(network.sizes[1:].sum())
+    flat = np.empty((n_nodes, DENSITY * DENSITY))
+    start = 0
+    previous = inputs
+    hidden = ACTIVATIONS[network.activation].f_inplace
+    last = ACTIVATIONS[network.output_activation].f_inplace
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k, (W, b) in enumerate(zip(network.weights, network.biases, strict=True)):
+            layer = flat[start : start + W.shape[1]]  # (n_out, 10000), a view into the buffer
+            np.matmul(W.T, previous, out=layer)
+            layer += b[:, None]
+            (last if k == network.n_layers - 1 else hidden)(layer)
+            previous = layer
+            start += W.shape[1]
+    grids = flat.reshape(n_nodes, DENSITY, DENSITY)
     thumbs = np.concatenate([_feature_thumbnail_bytes(), quantize(_thumbnails(grids))])
     return Frame(output=quantize(grids[-1]), thumbnails=thumbs, grids=grids)

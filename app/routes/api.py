@@ -7,7 +7,6 @@ import secrets
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from anyio import to_thread
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -228,7 +227,7 @@ async def boundary(
         session = live.session
         xs, ys = grid_axes(density)
         gx, gy = np.meshgrid(xs, ys)
-        values = await to_thread.run_sync(lambda: session.predict(np.column_stack([gx.ravel(), gy.ravel()])))
+        values = await live.workers.run(session.predict, np.column_stack([gx.ravel(), gy.ravel()]))
         grid = values.reshape(density, density)
         train_points, test_points = session.train, session.test
         show_discrete = session.config.discretize if discretize is None else discretize
@@ -252,7 +251,7 @@ async def boundary(
             render.draw_points(image, test_points, (0, 0, 0), radius)
         return render.encode_png(image)
 
-    return Response(await to_thread.run_sync(draw), media_type="image/png")
+    return Response(await live.workers.run(draw), media_type="image/png")
 
 
 def _json_response(content: Any) -> Response:
@@ -311,5 +310,5 @@ async def stateless_step(body: StatelessStep, request: Request) -> dict[str, Any
         )
         return result
 
-    result: dict[str, Any] = await to_thread.run_sync(work)
+    result: dict[str, Any] = await request.app.state.workers.run(work)
     return result
