@@ -140,6 +140,11 @@ class Page {
     }
     this.recreating = true;
     this.setStatus("reconnecting");
+    // Carry on as before: playing, at the same speed, once we control it again.
+    this.resume = {
+      playing: Boolean(this.lastFrame ? this.lastFrame.playing : this.state && this.state.playing),
+      speed: this.state ? this.state.epochs_per_frame : 1,
+    };
     const body = { hash: this.state ? this.state.config.hash : readHash() };
     const shape = this.state && this.state.shape;
     if (this.lastFrame && shape) {
@@ -179,6 +184,11 @@ class Page {
           this.command({ type: "hash", hash: this.hashOnLoad });
         }
         this.hashOnLoad = null;
+        if (this.resume) {
+          if (this.resume.speed !== 1) this.command({ type: "speed", epochs_per_frame: this.resume.speed });
+          if (this.resume.playing) this.command({ type: "play" });
+          this.resume = null;
+        }
         break;
       case "error":
         this.minGeneration = this.generation; // the change we waited for is not coming
