@@ -235,10 +235,11 @@ export class Controls {
     this.lossTest.textContent = formatLoss(lossTest);
   }
 
-  /** Per-frame: epoch, losses and the play state. */
+  /** Per-frame: epoch and losses. The play state comes from `state` and
+   * `status` messages only: a frame drawn just after a pause was made before
+   * it, and would flip the button back. */
   updateFrame(frame) {
     this.showNumbers(frame.epoch, frame.lossTrain, frame.lossTest);
-    if (frame.playing !== this.playing) this.setPlaying(frame.playing);
   }
 
   /** Watchers see the controls but cannot use them. */

@@ -25,8 +25,14 @@ def with_fields(**fields: object) -> str:
 
 
 SPIRAL_6X8 = with_fields(
-    dataset="spiral", networkShape="8,8,8,8,8,8", seed="0.12345", xSquared=True, ySquared=True,
-    xTimesY=True, sinX=True, sinY=True,
+    dataset="spiral",
+    networkShape="8,8,8,8,8,8",
+    seed="0.12345",
+    xSquared=True,
+    ySquared=True,
+    xTimesY=True,
+    sinX=True,
+    sinY=True,
 )
 
 

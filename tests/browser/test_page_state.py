@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import watch_console
 from tests.browser.pageutil import (
     DEFAULTS,
     epoch,
+    heatmap_bytes,
+    heatmap_rgba,
     open_page,
     rest_state,
     session_id,
@@ -101,8 +104,6 @@ def test_watcher_sees_frames_but_cannot_command(context, page, live_server, cons
     open_page(page, live_server)
     sid = session_id(page)
     watcher = context.new_page()
-    from tests.browser.conftest import watch_console
-
     watch_console(watcher, console)
     open_page(watcher, live_server, hash="", query=f"?session={sid}", status="watching")
     assert watcher.is_disabled("#play-pause-button")
@@ -126,3 +127,34 @@ def test_reload_keeps_the_tab_session(page, live_server):
     wait_status(page, "connected")
     assert session_id(page) == sid
     wait_until(lambda: epoch(page) == 1)
+
+
+def test_hovering_a_neuron_shows_its_output_in_the_heatmap(page, live_server):
+    open_page(page, live_server)
+    output = heatmap_bytes(page)
+    node = page.locator(".node.neuron[data-layer='0'][data-index='0']")
+    node.hover()
+    assert "hovered" in (node.get_attribute("class") or "")
+    wait_until(lambda: heatmap_bytes(page) != output)
+    page.mouse.move(5, 5)
+    wait_until(lambda: heatmap_bytes(page) == output)
+    assert "hovered" not in (node.get_attribute("class") or "")
+    # A feature shows its input the same way: X1 is orange left, blue right.
+    page.locator(".node.feature[data-feature='x']").hover()
+    wait_until(lambda: heatmap_rgba(page, -5, 0)[0] > heatmap_rgba(page, -5, 0)[2] + 60)
+    right = heatmap_rgba(page, 5, 0)
+    assert right[2] > right[0] + 60
+
+
+def test_regression_shows_two_data_sets_and_nan_is_drawn_grey(page, live_server):
+    open_page(page, live_server)
+    page.select_option("#problem", "regression")
+    page.wait_for_selector(".dataset.selected[data-dataset='reg-plane']")
+    assert page.locator(".dataset:visible").count() == 2
+    # A learning rate of 10 on regression diverges: NaN output is grey, no errors.
+    page.select_option("#learningRate", "10")
+    page.click("#speed button[data-speed='10']")
+    page.click("#play-pause-button")
+    wait_until(lambda: page.inner_text("#loss-train") in ("NaN", "Infinity"), timeout=60)
+    page.click("#play-pause-button")
+    wait_until(lambda: heatmap_rgba(page, 0, 0)[:3] in ([0x99, 0x99, 0x99], [0x98, 0x98, 0x98], [0x9A, 0x9A, 0x9A]))
