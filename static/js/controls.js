@@ -35,6 +35,20 @@ function fillSelect(select, values) {
   );
 }
 
+/** Select `value`, adding it as an option first if a pasted hash carries a
+ * number the menu does not list (the server accepts any in range). */
+function setSelect(select, value) {
+  const text = String(value);
+  if (![...select.options].some((option) => option.value === text)) {
+    const option = document.createElement("option");
+    option.value = text;
+    option.textContent = text;
+    const after = [...select.options].find((o) => Number(o.value) > value);
+    select.insertBefore(option, after || null);
+  }
+  select.value = text;
+}
+
 /** Draw a data set's thumbnail as the original does: 4 x 4 squares on a
  * 100 x 100 canvas for x, y in [-6, 6]. */
 function drawDatasetThumbnail(canvas, points) {
@@ -131,11 +145,9 @@ export class Controls {
     }
     $("add-layers").addEventListener("click", () => this.changeLayers(1));
     $("remove-layers").addEventListener("click", () => this.changeLayers(-1));
+    // Cancelling a space's keydown also stops it from clicking a focused
+    // button, so space means play/pause wherever the focus is.
     document.addEventListener("keydown", (event) => this.onKey(event));
-    // A space released on a focused button would click it too: keep it ours.
-    document.addEventListener("keyup", (event) => {
-      if (event.key === " " && !this.isTyping(event.target)) event.preventDefault();
-    });
     $("more-button").addEventListener("click", () => $("article-text").scrollIntoView({ behavior: "smooth" }));
   }
 
@@ -189,10 +201,10 @@ export class Controls {
   update(state) {
     this.state = state;
     const c = state.config;
-    $("learningRate").value = String(c.learningRate);
+    setSelect($("learningRate"), c.learningRate);
     $("activations").value = c.activation;
     $("regularizations").value = c.regularization;
-    $("regularRate").value = String(c.regularizationRate);
+    setSelect($("regularRate"), c.regularizationRate);
     $("problem").value = c.problem;
     for (const id of ["percTrainData", "noise", "batchSize"]) {
       const slider = $(id);

@@ -70,7 +70,11 @@ class Page {
       () => (this.state ? this.state.config.hash : ""),
       (hash) => this.command({ type: "hash", hash }),
     );
-    window.addEventListener("resize", () => this.state && this.network.setState(this.state));
+    window.addEventListener("resize", () => {
+      if (!this.state) return;
+      this.network.setState(this.state, this.lastFrame);
+      if (this.lastFrame) this.network.update(this.lastFrame);
+    });
   }
 
   // -- session lifecycle ----------------------------------------------------
@@ -219,7 +223,8 @@ class Page {
     if (fresh) this.pendingGrid = null;
     this.controls.update(state);
     this.network.discretize = state.config.discretize;
-    this.network.setState(state);
+    const sameFrame = this.lastFrame && this.lastFrame.generation === state.generation ? this.lastFrame : null;
+    this.network.setState(state, sameFrame);
     this.heatmap.setDiscretize(state.config.discretize);
     this.heatmap.setPoints(state.train, state.test, state.config.showTestData);
     if (state.history) {

@@ -122,8 +122,10 @@ export class NetworkView {
   }
 
   /** Rebuild when the structure differs from what is drawn, then paint the
-   * state's weights. state: the server's `state` message. */
-  setState(state) {
+   * state's weights. state: the server's `state` message; frame: the last
+   * frame of the same generation, if any, to repaint rebuilt thumbnails at
+   * once (a paused session sends no new frame for a live change). */
+  setState(state, frame = null) {
     const config = state.config;
     const hidden = new Set(config.hidden || []);
     const inputs = this.features
@@ -137,6 +139,10 @@ export class NetworkView {
       this.build(inputs, shape, width, this.features.filter((f) => config[f.name]).map((f) => f.name));
     }
     this.setNumbers(state.weights.flat(2).map(Number), state.biases.flat().map(Number), state.dead.flat(2).map(Number), state.epoch);
+    if (frame && frame.thumbnailCount >= this.nodes.length) {
+      this.paintThumbnails(frame.thumbnails, frame.thumbnailCount);
+      this.lastFrame = frame;
+    }
   }
 
   build(inputs, hidden, width, enabledNames) {

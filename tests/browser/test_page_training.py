@@ -115,6 +115,16 @@ def test_keyboard_space_plays_s_steps_r_resets(page, live_server):
     page.wait_for_selector("#play-pause-button:not(.playing)")
     page.keyboard.press("r")
     wait_until(lambda: epoch(page) == 0)
+    # Space on a focused button plays; it does not click that button.
+    page.focus("#next-step-button")
+    page.keyboard.press(" ")
+    time.sleep(1.0)  # a click on the step button would have paused it again
+    assert page.locator("#play-pause-button.playing").count() == 1
+    assert epoch(page) > 5
+    page.keyboard.press(" ")
+    page.wait_for_selector("#play-pause-button:not(.playing)")
+    page.keyboard.press("r")
+    wait_until(lambda: epoch(page) == 0)
     # Typing in an input is not a shortcut.
     page.focus("#noise")
     page.keyboard.press("s")
