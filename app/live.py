@@ -20,9 +20,10 @@ from typing import Any, TypeVar
 from starlette.websockets import WebSocket
 
 from app.settings import Settings
-from app.views import pack_frame, pack_node_grid, session_state
+from app.views import jsonable, pack_frame, pack_node_grid, session_state
 from app.workers import Workers
 from core.boundary import Frame
+from core.errors import InvalidValue
 from core.session import Session
 
 __all__ = ["Client", "LiveSession", "Packet"]
@@ -123,6 +124,9 @@ class LiveSession:
         self.closed = False
         self.last_active = time.monotonic()
         self._task: asyncio.Task[None] | None = None
+        # The teacher's pointer: a weight or bias whose explanation every client receives.
+        self.selection: dict[str, Any] | None = None
+        self._explained_at = 0.0
 
     # -- reading ----------------------------------------------------------------
 
@@ -130,7 +134,7 @@ class LiveSession:
         self.last_active = time.monotonic()
 
     def state(self, include: tuple[str, ...] = ()) -> dict[str, Any]:
-        return session_state(
+        state = session_state(
             self.session,
             id=self.id,
             generation=self.generation,
@@ -139,6 +143,8 @@ class LiveSession:
             watchers=len(self.clients),
             include=include,
         )
+        state["selection"] = self.selection
+        return state
 
     def status(self) -> dict[str, Any]:
         return {
@@ -198,11 +204,11 @@ class LiveSession:
             self.touch()
             network, data = self.session.network, self.session.train
 
-            def work() -> tuple[T, Frame]:
+            def work() -> tuple[T, Frame, dict[str, Any] | None]:
                 result = fn(self.session)
-                return result, self.session.frame()
+                return result, self.session.frame(), self._explanation()
 
-            result, frame = await self.workers.run(work)
+            result, frame, explanation = await self.workers.run(work)
             new_network = self.session.network is not network
             new_data = self.session.train is not data
             if new_network or new_data:
@@ -214,6 +220,8 @@ class LiveSession:
                 # Points travel only when they changed; the history only on connect.
                 self._broadcast({"type": "state", **self.state(("data",) if new_data else ())})
             self._publish(self._pack(frame))
+            if explanation is not None:
+                self._broadcast(explanation)
             return result
 
     async def step(self, epochs: int) -> None:
@@ -252,8 +260,10 @@ class LiveSession:
                 async with self.lock:
                     if not self.playing:
                         break
-                    frame = await self.workers.run(self._advance, self.epochs_per_frame)
+                    frame, explanation = await self.workers.run(self._advance, self.epochs_per_frame)
                     self._publish(self._pack(frame))
+                    if explanation is not None:
+                        self._broadcast(explanation)
                     self.touch()
                 deadline += interval
                 now = loop.time()
@@ -265,9 +275,53 @@ class LiveSession:
             if self.playing and (self.closed or not self.clients):
                 self.playing = False
 
-    def _advance(self, epochs: int) -> Frame:
+    def _advance(self, epochs: int) -> tuple[Frame, dict[str, Any] | None]:
         self.session.step(epochs)
-        return self.session.frame()
+        frame = self.session.frame()
+        now = time.monotonic()
+        if now - self._explained_at < self.EXPLAIN_INTERVAL:
+            return frame, None  # the panel follows training at a readable pace
+        self._explained_at = now
+        return frame, self._explanation()
+
+    # -- the explainer ----------------------------------------------------------
+
+    EXPLAIN_INTERVAL = 0.1  # seconds between explanations while playing
+
+    def _explain(self, selection: dict[str, Any]) -> dict[str, Any]:
+        """The `explain` message for a selection (worker thread, lock held); InvalidValue if it doesn't fit."""
+        layer, source, target = selection["layer"], selection["source"], selection["target"]
+        message: dict[str, Any] = jsonable(
+            {
+                "type": "explain",
+                "selection": selection,
+                "epoch": self.session.epoch,
+                "explain": self.session.explain(layer, source, target, selection["point"]),
+                "slice": self.session.loss_slice(layer, source, target),
+            }
+        )
+        return message
+
+    def _explanation(self) -> dict[str, Any] | None:
+        if self.selection is None:
+            return None
+        try:
+            return self._explain(self.selection)
+        except InvalidValue:  # the network changed shape under the selection
+            self.selection = None
+            return {"type": "explain", "selection": None}
+
+    async def select(self, selection: dict[str, Any] | None) -> None:
+        """Point every client's explainer at a weight or bias (None clears it)."""
+        async with self.lock:
+            self.touch()
+            if selection is None:
+                self.selection = None
+                self._broadcast({"type": "explain", "selection": None})
+                return
+            message = await self.workers.run(self._explain, selection)  # validates first
+            self.selection = selection
+            self._broadcast(message)
 
     async def close(self) -> None:
         """Stop playing and disconnect every client (the session is going away)."""

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, Stri
 from core.activations import ACTIVATIONS, REGULARIZERS
 from core.config import (
     HIDEABLE_CONTROLS,
+    LECTURE_OPTIONS,
     MAX_BATCH_SIZE,
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
@@ -22,6 +23,7 @@ from core.config import (
     PROBLEMS,
 )
 from core.datasets import CLASSIFICATION_DATASETS, REGRESSION_DATASETS
+from core.scenarios import SCENARIOS
 
 # -- value types ---------------------------------------------------------------
 
@@ -34,6 +36,12 @@ if TYPE_CHECKING:  # the type checker sees plain strings; pydantic sees the regi
     RegDatasetName: TypeAlias = str
     ProblemName: TypeAlias = str
     ControlName: TypeAlias = str
+    OutputActivationName: TypeAlias = str
+    LossName: TypeAlias = str
+    InitName: TypeAlias = str
+    ScalingName: TypeAlias = str
+    TargetsName: TypeAlias = str
+    ScenarioName: TypeAlias = str
 else:
     ActivationName = Literal[tuple(ACTIVATIONS)]
     RegularizationName = Literal[tuple(REGULARIZERS)]
@@ -41,6 +49,12 @@ else:
     RegDatasetName = Literal[tuple(REGRESSION_DATASETS)]
     ProblemName = Literal[tuple(PROBLEMS)]
     ControlName = Literal[tuple(HIDEABLE_CONTROLS)]
+    OutputActivationName = Literal[LECTURE_OPTIONS["outputActivation"]]
+    LossName = Literal[LECTURE_OPTIONS["loss"]]
+    InitName = Literal[LECTURE_OPTIONS["init"]]
+    ScalingName = Literal[LECTURE_OPTIONS["inputScaling"]]
+    TargetsName = Literal[LECTURE_OPTIONS["targets"]]
+    ScenarioName = Literal[tuple(SCENARIOS)]
 Number = StrictInt | StrictFloat
 # Non-finite numbers travel as the strings the reference vectors use.
 JSONNumber = float | Literal["NaN", "Infinity", "-Infinity"]
@@ -87,6 +101,12 @@ class ConfigFields(_Strict):
     initZero: StrictBool | None = None
     hideText: StrictBool | None = None
     hidden: Annotated[list[ControlName], Field(max_length=len(HIDEABLE_CONTROLS))] | None = None
+    outputActivation: OutputActivationName | None = None
+    loss: LossName | None = None
+    init: InitName | None = None
+    inputScaling: ScalingName | None = None
+    targets: TargetsName | None = None
+    scenario: ScenarioName | None = None
 
     def given(self) -> dict[str, Any]:
         """Only the fields the caller set."""
@@ -126,6 +146,7 @@ class SessionCreate(_Strict):
 
     config: ConfigFields | None = None
     hash: Annotated[str, Field(max_length=4000)] | None = None
+    scenario: ScenarioName | None = Field(default=None, description="a fixed set-up, e.g. the lecture's worked example")
     network: NetworkState | None = None
     epoch: Annotated[StrictInt, Field(ge=0, le=10**12)] | None = None
 
@@ -189,12 +210,19 @@ class SessionState(BaseModel):
     test: list[list[float]] | None = None
     history: list[list[JSONNumber]] | None = None
     pending: dict[str, Any] | None = None
+    selection: dict[str, Any] | None = None
 
 
 class SessionCreated(BaseModel):
     id: str
     control_token: str
     state: SessionState
+
+
+class ShareLink(BaseModel):
+    code: str
+    url: str
+    qr_svg: str
 
 
 class Health(BaseModel):
@@ -263,6 +291,16 @@ class PingMessage(_Strict):
     type: Literal["ping"]
 
 
+class SelectMessage(_Strict):
+    """The teacher points at a weight (or, without ``source``, a bias); every watcher sees its explanation."""
+
+    type: Literal["select"]
+    layer: Annotated[StrictInt, Field(ge=0)] | None
+    source: Annotated[StrictInt, Field(ge=0)] | None = None
+    target: Annotated[StrictInt, Field(ge=0)] = 0
+    point: Annotated[StrictInt, Field(ge=0)] = 0
+
+
 ClientMessage = Annotated[
     AuthMessage
     | PlayMessage
@@ -276,12 +314,13 @@ ClientMessage = Annotated[
     | BiasMessage
     | SpeedMessage
     | FocusMessage
-    | PingMessage,
+    | PingMessage
+    | SelectMessage,
     Field(discriminator="type"),
 ]
 CLIENT_MESSAGE_TYPES = (
     "auth", "play", "pause", "step", "reset", "regenerate", "config",
-    "hash", "weight", "bias", "speed", "focus", "ping",
+    "hash", "weight", "bias", "speed", "focus", "ping", "select",
 )  # fmt: skip
 # Messages only the token holder may send.
 CONTROL_MESSAGE_TYPES = frozenset(CLIENT_MESSAGE_TYPES) - {"auth", "focus", "ping"}

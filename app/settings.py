@@ -23,6 +23,7 @@ class Settings:
     sweep_seconds: float = 30.0  # how often idle sessions are looked for
     max_work: int = 20_000_000  # epochs x training points one REST call may ask for
     workers: int = max(2, os.cpu_count() or 2)  # threads for training and rendering
+    public_url: str = ""  # the address students use for class links (default: the one the teacher used)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -14,6 +14,9 @@ from core.session import Session
 
 __all__ = ["SessionStore", "StoreFull", "UnknownSession"]
 
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread from a projector
+CODE_LENGTH = 6
+
 
 class UnknownSession(LookupError):
     """No session has this id (never created, deleted, or expired)."""
@@ -28,6 +31,7 @@ class SessionStore:
         self.settings = settings
         self.workers = workers
         self._sessions: dict[str, LiveSession] = {}
+        self._codes: dict[str, str] = {}  # short class-link code -> session id
 
     def __len__(self) -> int:
         return len(self._sessions)
@@ -52,11 +56,34 @@ class SessionStore:
         self._sessions[live.id] = live
         return live
 
+    async def fork(self, source: LiveSession) -> LiveSession:
+        """A new session starting from ``source``'s current data, weights and settings."""
+        async with source.lock:
+            snapshot = await self.workers.run(source.session.copy)
+        return await self.create(lambda: snapshot)
+
+    def share_code(self, live: LiveSession) -> str:
+        """A short code for a class link to ``live`` (the same code every time)."""
+        for code, session_id in self._codes.items():
+            if session_id == live.id:
+                return code
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if code not in self._codes:
+                self._codes[code] = live.id
+                return code
+
+    def resolve_code(self, code: str) -> LiveSession:
+        session_id = self._codes.get(code.upper())
+        if session_id is None:
+            raise UnknownSession(code)
+        return self.get(session_id)
+
     async def delete(self, session_id: str) -> None:
         live = self._sessions.pop(session_id, None)
         if live is None:
             raise UnknownSession(session_id)
-        await live.close()
+        await self._drop(live)
 
     async def _make_room(self) -> None:
         if len(self._sessions) < self.settings.max_sessions:
@@ -69,7 +96,7 @@ class SessionStore:
             )
         victim = min(idle, key=lambda live: live.last_active)
         del self._sessions[victim.id]
-        await victim.close()
+        await self._drop(victim)
 
     async def sweep(self, now: float | None = None) -> int:
         """Drop sessions without clients that have been idle too long; returns how many."""
@@ -81,8 +108,13 @@ class SessionStore:
         ]
         for live in expired:
             del self._sessions[live.id]
-            await live.close()
+            await self._drop(live)
         return len(expired)
+
+    async def _drop(self, live: LiveSession) -> None:
+        for code in [code for code, session_id in self._codes.items() if session_id == live.id]:
+            del self._codes[code]
+        await live.close()
 
     async def run_sweeper(self) -> None:
         """Sweep forever (the app's lifespan runs this as a task)."""

@@ -16,7 +16,7 @@ from core.boundary import Frame
 from core.network import Network
 from core.session import Session
 
-__all__ = ["number", "layers", "network_state", "session_state", "pack_frame", "pack_node_grid"]
+__all__ = ["jsonable", "layers", "network_state", "number", "pack_frame", "pack_node_grid", "session_state"]
 
 FRAME_KIND = 1
 NODE_GRID_KIND = 2
@@ -34,6 +34,19 @@ def number(value: float) -> float | str:
     if math.isfinite(value):
         return value
     return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+
+
+def jsonable(value: Any) -> Any:
+    """Nested dicts, lists, floats and arrays made strict-JSON safe."""
+    if isinstance(value, float):
+        return number(value)
+    if isinstance(value, np.ndarray):
+        return _jsonable(value)
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
 
 
 def _jsonable(array: np.ndarray) -> Any:

@@ -13,6 +13,7 @@ the byte; 255 is reserved for NaN.  Decode with ``(b - 127) / 127``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,10 +49,10 @@ def _grid_points(density: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 @lru_cache(maxsize=64)
-def _grid_inputs(features: tuple[str, ...], density: int) -> np.ndarray:
+def _grid_inputs(features: tuple[str, ...], density: int, scaling: str = "raw") -> np.ndarray:
     """The features at every grid point, node-major: (n_features, density**2)."""
     gx, gy = _grid_points(density)
-    inputs = np.ascontiguousarray(feature_matrix(features, gx, gy).T)
+    inputs = np.ascontiguousarray(feature_matrix(features, gx, gy, scaling).T)
     inputs.setflags(write=False)
     return inputs
 
@@ -83,10 +84,10 @@ def _thumbnails(grids: np.ndarray) -> np.ndarray:
     return thumbs
 
 
-@lru_cache(maxsize=1)
-def _feature_thumbnail_bytes() -> np.ndarray:
+@lru_cache(maxsize=4)
+def _feature_thumbnail_bytes(scaling: str) -> np.ndarray:
     all_features = tuple(FEATURES)
-    grids = _grid_inputs(all_features, DENSITY).reshape(len(all_features), DENSITY, DENSITY)
+    grids = _grid_inputs(all_features, DENSITY, scaling).reshape(len(all_features), DENSITY, DENSITY)
     thumbs = quantize(_thumbnails(grids))
     thumbs.setflags(write=False)
     return thumbs
@@ -99,26 +100,35 @@ class Frame:
     output: np.ndarray  # (100, 100) uint8: the output node over the grid
     thumbnails: np.ndarray  # (7 + hidden + outputs, 10, 10) uint8: features, then nodes
     grids: np.ndarray  # (hidden + outputs, 100, 100) float64: every node's full grid
+    scaling: str = "raw"  # how the features were scaled
 
     def node_grid(self, node: int) -> np.ndarray:
         """A node's full 100 x 100 grid as bytes (node numbering as ``thumbnails``)."""
         n_features = len(FEATURES)
         if node < n_features:
             name = tuple(FEATURES)[node]
-            values = _grid_inputs((name,), DENSITY)[0].reshape(DENSITY, DENSITY)
+            values = _grid_inputs((name,), DENSITY, self.scaling)[0].reshape(DENSITY, DENSITY)
         else:
             values = self.grids[node - n_features]
         return quantize(values)
 
 
-def render(network: Network, features: tuple[str, ...]) -> Frame:
+def render(
+    network: Network,
+    features: tuple[str, ...],
+    scaling: str = "raw",
+    decode: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> Frame:
     """All heatmaps of ``network`` (whose inputs are ``features``) in one pass.
+
+    ``decode`` maps the output layer onto the label scale for display (the
+    lecture's 0.01/0.99 targets); hidden nodes are shown as they are.
 
     Node-major layout: each layer is (n_out, 10000), computed as W.T @ A
     straight into one buffer, so every node's grid is contiguous and no
     transpose or concatenation copies are needed.
     """
-    inputs = _grid_inputs(features, DENSITY)  # (n_in, 10000)
+    inputs = _grid_inputs(features, DENSITY, scaling)  # (n_in, 10000)
     n_nodes = int(network.sizes[1:].sum())
     flat = np.empty((n_nodes, DENSITY * DENSITY))
     start = 0
@@ -133,6 +143,9 @@ def render(network: Network, features: tuple[str, ...]) -> Frame:
             (last if k == network.n_layers - 1 else hidden)(layer)
             previous = layer
             start += W.shape[1]
+        if decode is not None:
+            out = flat[n_nodes - network.weights[-1].shape[1] :]
+            out[:] = decode(out)  # after the pass: the display copy only
     grids = flat.reshape(n_nodes, DENSITY, DENSITY)
-    thumbs = np.concatenate([_feature_thumbnail_bytes(), quantize(_thumbnails(grids))])
-    return Frame(output=quantize(grids[-1]), thumbnails=thumbs, grids=grids)
+    thumbs = np.concatenate([_feature_thumbnail_bytes(scaling), quantize(_thumbnails(grids))])
+    return Frame(output=quantize(grids[-1]), thumbnails=thumbs, grids=grids, scaling=scaling)

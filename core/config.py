@@ -13,12 +13,14 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-from core.activations import ACTIVATIONS, REGULARIZERS
+from core.activations import ACTIVATIONS, LOSSES, REGULARIZERS
 from core.datasets import CLASSIFICATION_DATASETS, REGRESSION_DATASETS
 from core.errors import InvalidValue
 from core.features import FEATURES
 from core.jsnum import js_number_str, js_parse_number
+from core.network import INITS
 from core.rng import random_seed_string
+from core.scenarios import SCENARIOS
 
 __all__ = [
     "PlaygroundConfig",
@@ -29,6 +31,8 @@ __all__ = [
     "MAX_HIDDEN_LAYERS",
     "MAX_NEURONS",
     "FIELD_EFFECTS",
+    "LECTURE_OPTIONS",
+    "LECTURE_PRESET",
 ]
 
 PROBLEMS = ("classification", "regression")
@@ -100,6 +104,14 @@ class PlaygroundConfig:
     problem: str = "classification"  # classification | regression
     initZero: bool = False  # all weights and biases 0 (the numbers are still drawn)
     hideText: bool = False  # classroom: hide the explanatory text
+    # The lecture's network as options (new hash keys the original ignores;
+    # written only when they differ from the original's behaviour).
+    outputActivation: str = "auto"  # auto (tanh, or linear for regression) | relu | tanh | sigmoid | linear
+    loss: str = "half-square"  # half-square: ½(o − t)² (the original) | square: (t − o)² (the lecture)
+    init: str = "uniform"  # uniform: U(−0.5, 0.5) | lecture: U(±1/√fan-in) | normal: N(0, 1/fan-in) (the book)
+    inputScaling: str = "raw"  # raw | unit: every feature scaled to 0.01–1.0 over the [−6, 6]² domain
+    targets: str = "pm1"  # pm1: labels ±1 | lecture: 0.01 and 0.99 (for a sigmoid output)
+    scenario: str | None = None  # a fixed set-up from core.scenarios (e.g. the lecture's worked example)
     hidden: frozenset[str] = frozenset()  # classroom: controls hidden by `<control>_hide=true`
 
     def __post_init__(self) -> None:
@@ -119,6 +131,8 @@ class PlaygroundConfig:
 
     @property
     def output_activation(self) -> str:
+        if self.outputActivation != "auto":
+            return self.outputActivation
         return "tanh" if self.problem == "classification" else "linear"
 
     def replace(self, **changes: Any) -> PlaygroundConfig:
@@ -201,6 +215,8 @@ class PlaygroundConfig:
             value = getattr(self, name)
             if name == "regularization" and value == "none":
                 continue  # the original's null, never written
+            if name in LECTURE_OPTIONS and value == LECTURE_OPTIONS[name][0]:
+                continue  # the original's behaviour: keep its links unchanged
             if value is None:
                 continue
             if kind == "bool":
@@ -247,6 +263,12 @@ _HASH_KINDS: dict[str, str] = {
     "problem": "choice",
     "initZero": "bool",
     "hideText": "bool",
+    "outputActivation": "choice",
+    "loss": "choice",
+    "init": "choice",
+    "inputScaling": "choice",
+    "targets": "choice",
+    "scenario": "choice",
 }
 
 # What changing a field does (spec section 1):
@@ -277,6 +299,38 @@ FIELD_EFFECTS: dict[str, str] = {
     "initZero": "reset",
     "hideText": "live",
     "hidden": "live",
+    "outputActivation": "reset",
+    "loss": "reset",
+    "init": "reset",
+    "inputScaling": "reset",
+    "targets": "reset",
+    "scenario": "seed",
+}
+
+# Allowed values of the lecture options; the first is the original's behaviour.
+LECTURE_OPTIONS: dict[str, tuple[str, ...]] = {
+    "outputActivation": ("auto", *ACTIVATIONS),
+    "loss": tuple(LOSSES),
+    "init": INITS,
+    "inputScaling": ("raw", "unit"),
+    "targets": ("pm1", "lecture"),
+}
+
+# The lecture's network in one click: sigmoid everywhere, (t − o)², weights
+# from ±1/√fan-in, inputs scaled to 0.01–1.0, targets 0.01/0.99; and, as in
+# the book behind the slides, one hidden layer trained per sample with
+# α = 0.3 (with two sigmoid hidden layers and batches of 10 the circle barely
+# moves in 300 epochs; this way it reaches a training loss below 0.01).
+LECTURE_PRESET: dict[str, object] = {
+    "networkShape": (4,),
+    "batchSize": 1,
+    "learningRate": 0.3,
+    "activation": "sigmoid",
+    "outputActivation": "sigmoid",
+    "loss": "square",
+    "init": "lecture",
+    "inputScaling": "unit",
+    "targets": "lecture",
 }
 
 
@@ -323,6 +377,10 @@ def _validate(config: PlaygroundConfig) -> None:
     _choice("dataset", config.dataset, CLASSIFICATION_DATASETS)
     _choice("regDataset", config.regDataset, REGRESSION_DATASETS)
     _choice("problem", config.problem, PROBLEMS)
+    for name, allowed in LECTURE_OPTIONS.items():
+        _choice(name, getattr(config, name), allowed)
+    if config.scenario is not None:
+        _choice("scenario", config.scenario, SCENARIOS)
     batch = _as_int("batchSize", config.batchSize)
     if not 1 <= batch <= MAX_BATCH_SIZE:
         raise InvalidValue("batchSize", f"must be an integer from 1 to {MAX_BATCH_SIZE}, got {batch}")

@@ -4,6 +4,7 @@ semantics for every change (spec sections 1 and 2).
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any
 
@@ -13,10 +14,13 @@ from core import boundary
 from core.config import FIELD_EFFECTS, PlaygroundConfig
 from core.datasets import CLASSIFICATION_DATASETS, REGRESSION_DATASETS, generate
 from core.errors import InvalidValue
+from core.explain import Link, explain, loss_slice
 from core.features import feature_matrix
 from core.history import LossHistory
 from core.network import Network
 from core.rng import SeedRandom
+from core.scenarios import SCENARIOS
+from core.targets import TARGETS
 from core.training import TrainingRule, mean_loss, train
 
 __all__ = ["Session", "EFFECTS"]
@@ -35,10 +39,47 @@ class Session:
 
     def __init__(self, config: PlaygroundConfig) -> None:
         self.config = config
-        self.rng = SeedRandom(config.seed)
         self.history = LossHistory()
+        self._start()
+
+    @classmethod
+    def from_points(cls, config: PlaygroundConfig, train: Any, test: Any) -> Session:
+        """A session on given (x, y, label) points instead of generated data
+        (the network is drawn from the seed's stream as usual)."""
+        session = cls.__new__(cls)
+        session.config = config
+        session.history = LossHistory()
+        session.rng = SeedRandom(config.seed)
+        session.train, session.test = np.zeros((0, 3)), np.zeros((0, 3))
+        session._compute_inputs()
+        session._new_network()
+        session.load_points(train, test)
+        return session
+
+    def copy(self) -> Session:
+        """An independent session in the same state: data, network, pending
+        gradients, epoch, history and the random stream's position (a fork)."""
+        other = Session.__new__(Session)
+        other.config = self.config
+        other.rng = copy.deepcopy(self.rng)
+        other.history = copy.deepcopy(self.history)
+        other.train, other.test = self.train.copy(), self.test.copy()
+        other._compute_inputs()
+        other.network = self.network.copy()
+        other.epoch = self.epoch
+        other._losses = self._losses
+        return other
+
+    def _start(self) -> None:
+        """Page-load order: seed, data, network; or the scenario's fixed set-up."""
+        scenario = SCENARIOS.get(self.config.scenario or "")
+        if scenario is not None:
+            self.config = self.config.replace(**scenario.fields)
+        self.rng = SeedRandom(self.config.seed)
         self._load_data()
         self._new_network()
+        if scenario is not None:
+            scenario.apply(self)
 
     # -- the contract's read side --------------------------------------------
 
@@ -55,14 +96,29 @@ class Session:
         """Units per layer: inputs, hidden layers, output."""
         return [int(n) for n in self.network.sizes]
 
+    def inputs(self, points: np.ndarray) -> np.ndarray:
+        """The network's input rows for raw (x, y) points: (n, 2) -> (n, n_in)."""
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        return feature_matrix(self.config.features, points[:, 0], points[:, 1], self.config.inputScaling)
+
     def predict(self, points: np.ndarray) -> np.ndarray:
         """The network's output at raw (x, y) points: (n, 2) -> (n,)."""
-        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-        return self.network.predict(feature_matrix(self.config.features, points[:, 0], points[:, 1]))
+        return self.network.predict(self.inputs(points))
 
     def frame(self) -> boundary.Frame:
-        """All heatmaps, quantised (see core.boundary)."""
-        return boundary.render(self.network, self.config.features)
+        """All heatmaps, quantised (see core.boundary).  With the lecture's
+        targets the output is shown on the label scale (−1 .. +1)."""
+        cfg = self.config
+        return boundary.render(self.network, cfg.features, cfg.inputScaling, TARGETS[cfg.targets].decode)
+
+    def explain(self, layer: int, source: int | None, target: int, point: int) -> dict[str, Any]:
+        """The lecture's decomposition of one weight's (or, without ``source``,
+        one bias's) gradient at training point ``point`` (see core.explain)."""
+        return explain(self.network, self._X_train, self._Y_train, self.rule, Link(layer, source, target), point)
+
+    def loss_slice(self, layer: int, source: int | None, target: int, samples: int = 61) -> dict[str, Any]:
+        """The training loss along one weight, with its tangent and the next update."""
+        return loss_slice(self.network, self._X_train, self._Y_train, self.rule, Link(layer, source, target), samples)
 
     # -- training -----------------------------------------------------------
 
@@ -102,18 +158,16 @@ class Session:
         effect = max((FIELD_EFFECTS[name] for name in changed), key=EFFECTS.index, default="none")
         self.config = new
         if effect == "seed":
-            self.rng = SeedRandom(new.seed)
-            self._load_data()
-            self._new_network()
+            self._start()
         elif effect == "data":
+            self.config = new = new.replace(scenario=None)  # generated data replaces the scenario's points
             self._reseed(self.rng.new_seed())
             self._load_data()
             if new.problem != old.problem:
                 self._draw_thumbnails()
             self._new_network()
         elif effect == "reset":
-            if new.features != old.features:
-                self._compute_inputs()
+            self._compute_inputs()  # features, their scaling or the targets may have changed
             self._new_network()
         return effect
 
@@ -177,7 +231,7 @@ class Session:
     def rule(self) -> TrainingRule:
         """The update rule the config describes (read live: learning rate changes apply at once)."""
         cfg = self.config
-        return TrainingRule(cfg.batchSize, cfg.learningRate, cfg.regularization, cfg.regularizationRate)
+        return TrainingRule(cfg.batchSize, cfg.learningRate, cfg.regularization, cfg.regularizationRate, cfg.loss)
 
     def _reseed(self, seed: str) -> None:
         self.config = self.config.replace(seed=seed)
@@ -188,12 +242,26 @@ class Session:
         self.train, self.test = generate(self.rng, cfg.data_name, cfg.noise, cfg.percTrainData)  # (n, 3) each
         self._compute_inputs()
 
+    def load_points(self, train: Any, test: Any) -> None:
+        """Use these (x, y, label) points instead of generated data; the network is kept."""
+        for name, points in (("train", train), ("test", test)):
+            array = np.asarray(points, dtype=np.float64)
+            if array.ndim != 2 or array.shape[1] != 3 or not np.isfinite(array).all():
+                raise InvalidValue(name, "expected rows of three finite numbers: x, y, label")
+        if len(train) == 0:
+            raise InvalidValue("train", "expected at least one training point")
+        self.train = np.array(train, dtype=np.float64).reshape(-1, 3)
+        self.test = np.array(test, dtype=np.float64).reshape(-1, 3)
+        self._compute_inputs()
+        self._refresh_losses()
+
     def _compute_inputs(self) -> None:
-        features = self.config.features
-        self._X_train = feature_matrix(features, self.train[:, 0], self.train[:, 1])  # (n_train, n_in)
-        self._X_test = feature_matrix(features, self.test[:, 0], self.test[:, 1])
-        self._Y_train = self.train[:, 2:3].copy()  # (n_train, 1)
-        self._Y_test = self.test[:, 2:3].copy()
+        cfg = self.config
+        self._X_train = self.inputs(self.train[:, :2])  # (n_train, n_in)
+        self._X_test = self.inputs(self.test[:, :2])
+        encode = TARGETS[cfg.targets].encode
+        self._Y_train = encode(self.train[:, 2:3].copy())  # (n_train, 1)
+        self._Y_test = encode(self.test[:, 2:3].copy())
 
     def _draw_thumbnails(self) -> None:
         """The original redraws its data-set thumbnails when the problem type
@@ -205,7 +273,9 @@ class Session:
     def _new_network(self) -> None:
         cfg = self.config
         sizes = [len(cfg.features), *cfg.networkShape, 1]
-        self.network = Network.build(sizes, cfg.activation, cfg.output_activation, self.rng, init_zero=cfg.initZero)
+        self.network = Network.build(
+            sizes, cfg.activation, cfg.output_activation, self.rng, init=cfg.init, init_zero=cfg.initZero
+        )
         self.epoch = 0
         self.history.reset()
         self._refresh_losses()

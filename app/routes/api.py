@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import secrets
 from typing import Annotated, Any, Literal
 
 import numpy as np
+import segno
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -20,22 +22,20 @@ from app.schemas import (
     SessionCreate,
     SessionCreated,
     SessionState,
+    ShareLink,
     StatelessStep,
     StatelessStepResult,
     StepRequest,
     WeightUpdate,
 )
 from app.store import SessionStore, UnknownSession
-from app.views import network_state, number
+from app.views import jsonable, network_state, number
 from core.boundary import grid_axes
 from core.config import PlaygroundConfig
 from core.datasets import generate
 from core.errors import InvalidValue
-from core.features import feature_matrix
-from core.network import Network
 from core.rng import SeedRandom
 from core.session import Session
-from core.training import TrainingRule, mean_loss, train
 
 router = APIRouter(prefix="/api")
 bearer = HTTPBearer(auto_error=False, description="The control token returned when the session was created.")
@@ -127,7 +127,10 @@ async def create_session(request: Request, body: SessionCreate | None = None) ->
     body = body or SessionCreate()
 
     def build() -> Session:
-        session = Session(_config(body.config, body.hash))
+        config = _config(body.config, body.hash)
+        if body.scenario is not None:
+            config = config.replace(scenario=body.scenario)
+        session = Session(config)
         if body.network is not None or body.epoch is not None:
             if body.network is None:
                 raise InvalidValue("epoch", "only meaningful together with network")
@@ -209,6 +212,67 @@ async def put_bias(live: Controlled, body: BiasUpdate) -> dict[str, Any]:
     return live.state()
 
 
+Index = Annotated[int, Query(ge=0, le=10_000)]
+
+
+@router.get("/sessions/{session_id}/explain", responses=NOT_FOUND, tags=["lecture"])
+async def explain(
+    live: Watched,
+    layer: Index,
+    target: Index,
+    source: Annotated[int | None, Query(ge=0, le=10_000, description="omit for the target's bias")] = None,
+    point: Index = 0,
+) -> Response:
+    """The lecture's decomposition of ∂E/∂w for one weight (or bias) at one training point.
+
+    `layer` 0 holds the links from the inputs; `source` and `target` are node
+    indices in the two layers; `point` a training-point index.  The answer
+    has `gradient` (∂E/∂w for that point), `new_weight` (w − α·gradient),
+    every term of the formula, and `batch`: the same averaged over the
+    mini-batch that the next update really uses.
+    """
+    async with live.lock:
+        result = await live.workers.run(live.session.explain, layer, source, target, point)
+    return _json_response(jsonable(result))
+
+
+@router.get("/sessions/{session_id}/slice", responses=NOT_FOUND, tags=["lecture"])
+async def loss_slice(
+    live: Watched,
+    layer: Index,
+    target: Index,
+    source: Annotated[int | None, Query(ge=0, le=10_000, description="omit for the target's bias")] = None,
+    samples: Annotated[int, Query(ge=3, le=401)] = 61,
+) -> Response:
+    """The training loss as a function of one weight, everything else fixed: the values, the slope
+    there (the tangent) and where the next update lands."""
+    async with live.lock:
+        result = await live.workers.run(live.session.loss_slice, layer, source, target, samples)
+    return _json_response(jsonable(result))
+
+
+@router.post(
+    "/sessions/{session_id}/fork", status_code=status.HTTP_201_CREATED, response_model=SessionCreated,
+    responses=NOT_FOUND, tags=["lecture"],
+)  # fmt: skip
+async def fork_session(live: Watched, request: Request) -> dict[str, Any]:
+    """A new session of your own, starting from this one's current data, weights and settings.
+    Anyone watching may fork; the answer carries the new session's control token."""
+    forked = await _store(request).fork(live)
+    return {"id": forked.id, "control_token": forked.token, "state": forked.state(("data",))}
+
+
+@router.post("/sessions/{session_id}/share", response_model=ShareLink, responses=NEEDS_TOKEN, tags=["lecture"])
+async def share_session(live: Controlled, request: Request) -> dict[str, Any]:
+    """A short view-only link to this session for a class, and its QR code (SVG, drawn on the server)."""
+    code = _store(request).share_code(live)
+    base = request.app.state.settings.public_url or str(request.base_url)
+    url = f"{base.rstrip('/')}/s/{code}"
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=False, dark="#183d4e")
+    return {"code": code, "url": url, "qr_svg": buffer.getvalue().decode()}
+
+
 @router.get(
     "/sessions/{session_id}/boundary",
     responses={**NOT_FOUND, 200: {"content": {"image/png": {}, "application/json": {}}}},
@@ -278,6 +342,8 @@ async def stateless_step(body: StatelessStep, request: Request) -> dict[str, Any
     """
     config = _config(body.config, body.hash)
     settings = request.app.state.settings
+    if config.scenario is not None:
+        raise InvalidValue("scenario", "the stateless step takes points, not a scenario")
 
     def work() -> dict[str, Any]:
         if body.train is None:
@@ -291,21 +357,16 @@ async def stateless_step(body: StatelessStep, request: Request) -> dict[str, Any
         if train_points.shape[0] == 0:
             raise InvalidValue("train", "expected at least one training point")
         _check_work(train_points.shape[0], body.epochs, settings.max_work)
-        sizes = [len(config.features), *config.networkShape, 1]
-        network = Network(sizes, config.activation, config.output_activation)
-        network.assign(**_restore_args(body.network))
-        rule = TrainingRule(config.batchSize, config.learningRate, config.regularization, config.regularizationRate)
-        X = feature_matrix(config.features, train_points[:, 0], train_points[:, 1])
-        Y = train_points[:, 2:3].copy()
-        X_test = feature_matrix(config.features, test_points[:, 0], test_points[:, 1])
-        Y_test = test_points[:, 2:3].copy()
-        losses = train(network, X, Y, rule, body.epochs, X_test, Y_test)
-        has_test = X_test.shape[0] > 0
-        result = network_state(network)
+        # The session's own code path, on the given points and network: the same numbers by construction.
+        session = Session.from_points(config, train_points, test_points)
+        session.restore(**_restore_args(body.network))
+        losses = session.step(body.epochs)
+        has_test = test_points.shape[0] > 0
+        result = network_state(session.network)
         result.update(
             epochs=body.epochs,
-            loss_train=number(mean_loss(network, X, Y)),
-            loss_test=number(mean_loss(network, X_test, Y_test)) if has_test else None,
+            loss_train=number(session.loss_train),
+            loss_test=number(session.loss_test) if has_test else None,
             losses=[[number(a), number(b) if has_test else None] for a, b in losses.tolist()],
         )
         return result

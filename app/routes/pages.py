@@ -6,13 +6,16 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.schemas import MAX_EPOCHS
+from app.store import UnknownSession
 from core.activations import ACTIVATIONS, REGULARIZERS
 from core.config import (
     HIDEABLE_CONTROLS,
     LEARNING_RATES,
+    LECTURE_OPTIONS,
+    LECTURE_PRESET,
     MAX_HIDDEN_LAYERS,
     MAX_NEURONS,
     PROBLEMS,
@@ -21,6 +24,7 @@ from core.config import (
 from core.datasets import CLASSIFICATION_DATASETS, DATASETS, REGRESSION_DATASETS
 from core.features import FEATURES
 from core.rng import SeedRandom
+from core.scenarios import SCENARIOS
 
 router = APIRouter(include_in_schema=False)
 THUMBNAIL_POINTS = 200
@@ -54,8 +58,25 @@ def page_config(request: Request) -> dict[str, Any]:
         "maxNeurons": MAX_NEURONS,
         "maxEpochsPerFrame": min(MAX_EPOCHS, request.app.state.settings.max_epochs_per_frame),
         "speeds": list(SPEEDS),
+        "lectureOptions": {name: list(values) for name, values in LECTURE_OPTIONS.items()},
+        "lecturePreset": LECTURE_PRESET,
+        "scenarios": {name: scenario.description for name, scenario in SCENARIOS.items()},
         "thumbnails": _thumbnails(),
     }
+
+
+@router.get("/s/{code}")
+async def class_link(code: str, request: Request) -> Response:
+    """A class link: open the session view-only."""
+    try:
+        live = request.app.state.store.resolve_code(code)
+    except UnknownSession:
+        return HTMLResponse(
+            "<!doctype html><title>Link expired</title><p>This class link has expired: the session it "
+            'pointed to has ended. <a href="/">Open the playground</a>.</p>',
+            status_code=404,
+        )
+    return RedirectResponse(f"/?session={live.id}", status_code=303)
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -21,6 +21,7 @@ from app.schemas import (
     ConfigMessage,
     FocusMessage,
     HashMessage,
+    SelectMessage,
     SpeedMessage,
     StepMessage,
     WeightMessage,
@@ -154,3 +155,9 @@ async def _dispatch(command: Any, client: Client, live: LiveSession) -> None:
         live.refocus(client, node)
     elif kind == "ping":
         client.send_json({"type": "pong"})
+    elif isinstance(command, SelectMessage):
+        selection = None
+        if command.layer is not None:
+            selection = {"layer": command.layer, "source": command.source, "target": command.target,
+                         "point": command.point}  # fmt: skip
+        await live.select(selection)

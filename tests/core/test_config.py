@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.config import HIDEABLE_CONTROLS, PlaygroundConfig
+from core.config import HIDEABLE_CONTROLS, LECTURE_OPTIONS, PlaygroundConfig
 from core.errors import InvalidValue
 from core.features import FEATURES
 
@@ -158,6 +158,8 @@ configs = st.builds(
     collectStats=st.booleans(),
     tutorial=st.none() | st.from_regex(r"[A-Za-z0-9_-]{1,10}", fullmatch=True),
     hidden=st.frozensets(st.sampled_from(list(HIDEABLE_CONTROLS))),
+    **{name: st.sampled_from(values) for name, values in LECTURE_OPTIONS.items()},
+    scenario=st.sampled_from([None, "worked-example"]),
     **{name: st.booleans() for name in [*FEATURES, "cosX", "cosY"]},
 )
 

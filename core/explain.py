@@ -1,0 +1,240 @@
+"""The lecture's decomposition of a gradient, with live numbers.
+
+For one weight (or bias) and one training point: the error at the output,
+the slope of the activation at the node's weighted input, the source
+node's output, ∂E/∂w, the learning rate and the step; for a hidden node,
+the back-propagated error as the weighted sum of the next layer's δ, term
+by term.  Also the same averaged over the mini-batch that the next update
+really uses (with any remainder carried from the previous epoch), and the
+training loss as a function of that one weight (the "mountain in the dark").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from core.activations import ACTIVATIONS, LOSSES, REGULARIZERS
+from core.errors import InvalidValue
+from core.network import Network
+from core.training import TrainingRule, mean_loss
+
+__all__ = ["Link", "explain", "loss_slice", "point_gradients"]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A weight (``source`` set) or a bias (``source`` None) of ``network``.
+
+    ``layer`` 0 holds the links from the inputs (and the biases of the first
+    hidden layer); ``source`` and ``target`` are node indices in the two layers.
+    """
+
+    layer: int
+    source: int | None
+    target: int
+
+    def check(self, network: Network) -> None:
+        n_layers = network.n_layers
+        if isinstance(self.layer, bool) or not 0 <= self.layer < n_layers:
+            raise InvalidValue("layer", f"expected 0 to {n_layers - 1}, got {self.layer!r}")
+        n_in, n_out = network.weights[self.layer].shape
+        if not 0 <= self.target < n_out:
+            raise InvalidValue("target", f"expected 0 to {n_out - 1} in layer {self.layer + 1}, got {self.target!r}")
+        if self.source is not None and not 0 <= self.source < n_in:
+            raise InvalidValue("source", f"expected 0 to {n_in - 1} in layer {self.layer}, got {self.source!r}")
+
+    def get(self, network: Network) -> float:
+        if self.source is None:
+            return float(network.biases[self.layer][self.target])
+        return float(network.weights[self.layer][self.source, self.target])
+
+    def set(self, network: Network, value: float) -> None:
+        if self.source is None:
+            network.biases[self.layer][self.target] = value
+        else:
+            network.weights[self.layer][self.source, self.target] = value
+
+    def flat_index(self, network: Network) -> int:
+        """Where this link's accumulated gradient lives in acc_w / acc_b."""
+        before = int(sum(w.size if self.source is not None else w.shape[1] for w in network.weights[: self.layer]))
+        if self.source is None:
+            return before + self.target
+        return before + self.source * int(network.weights[self.layer].shape[1]) + self.target
+
+
+def point_gradients(network: Network, X: np.ndarray, Y: np.ndarray, loss: str) -> dict[str, list[np.ndarray]]:
+    """Forward and backward passes for the rows of X (n, n_in) and targets Y (n, n_out).
+
+    Returns per layer l (1 .. L): ``a`` node outputs (a[0] are the inputs),
+    ``z`` weighted inputs, ``dE_da`` ∂E/∂(output), ``delta`` ∂E/∂z; every
+    array is (n, nodes).
+    """
+    hidden, last = ACTIVATIONS[network.activation], ACTIVATIONS[network.output_activation]
+    a, z = [np.asarray(X, dtype=np.float64)], [np.zeros((X.shape[0], 0))]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k, (W, b) in enumerate(zip(network.weights, network.biases, strict=True)):
+            z.append(a[-1] @ W + b)
+            a.append((last if k == network.n_layers - 1 else hidden).f(z[-1]))
+        n_layers = network.n_layers
+        dE_da: list[np.ndarray] = [np.zeros(0)] * (n_layers + 1)
+        delta: list[np.ndarray] = [np.zeros(0)] * (n_layers + 1)
+        dE_da[n_layers] = LOSSES[loss].der(a[n_layers], Y)
+        for layer in range(n_layers, 0, -1):
+            activation = last if layer == n_layers else hidden
+            delta[layer] = dE_da[layer] * activation.der(z[layer])
+            if layer > 1:
+                dE_da[layer - 1] = delta[layer] @ network.weights[layer - 1].T
+    return {"a": a, "z": z, "dE_da": dE_da, "delta": delta}
+
+
+def _per_row_gradient(passes: dict[str, list[np.ndarray]], link: Link) -> np.ndarray:
+    delta: np.ndarray = passes["delta"][link.layer + 1][:, link.target]
+    if link.source is None:
+        return delta
+    gradient: np.ndarray = delta * passes["a"][link.layer][:, link.source]
+    return gradient
+
+
+def explain(
+    network: Network,
+    X: np.ndarray,
+    Y: np.ndarray,
+    rule: TrainingRule,
+    link: Link,
+    point: int,
+) -> dict[str, Any]:
+    """Every quantity of the lecture's formula for ``link`` and training row ``point``."""
+    link.check(network)
+    n = X.shape[0]
+    if isinstance(point, bool) or not 0 <= point < n:
+        raise InvalidValue("point", f"expected a training-point index from 0 to {n - 1}, got {point!r}")
+    passes = point_gradients(network, X[point : point + 1], Y[point : point + 1], rule.loss)
+    layer, j = link.layer + 1, link.target
+    is_output = layer == network.n_layers
+    activation = network.output_activation if is_output else network.activation
+    output = float(passes["a"][-1][0, 0])
+    target = float(Y[point, 0])
+    value = link.get(network)
+    source_output = 1.0 if link.source is None else float(passes["a"][link.layer][0, link.source])
+    delta = float(passes["delta"][layer][0, j])
+    gradient = delta * source_output
+    backprop = None
+    if not is_output:
+        W_next = network.weights[layer]
+        next_delta = passes["delta"][layer + 1][0]
+        terms = [
+            {"node": k, "weight": float(W_next[j, k]), "delta": float(next_delta[k]),
+             "product": float(W_next[j, k] * next_delta[k])}
+            for k in range(W_next.shape[1])
+        ]  # fmt: skip
+        backprop = {"terms": terms, "sum": float(passes["dE_da"][layer][0, j])}
+    dead = link.source is not None and bool(network.dead[link.layer][link.source, j])
+    result: dict[str, Any] = {
+        "kind": "bias" if link.source is None else "weight",
+        "layer": link.layer,
+        "source": link.source,
+        "target": j,
+        "node": {"layer": layer, "index": j, "activation": activation, "is_output": is_output},
+        "point": {"index": point, "inputs": X[point].tolist(), "target": target},
+        "loss": rule.loss,
+        "loss_formula": LOSSES[rule.loss].formula,
+        "output": output,
+        "error": target - output,
+        "dE_do": float(passes["dE_da"][-1][0, 0]),
+        "z": float(passes["z"][layer][0, j]),
+        "slope": float(ACTIVATIONS[activation].der(passes["z"][layer][:, j])[0]),
+        "dE_da": float(passes["dE_da"][layer][0, j]),
+        "backprop": backprop,
+        "delta": delta,
+        "source_output": source_output,
+        "gradient": gradient,
+        "learning_rate": rule.learning_rate,
+        "value": value,
+        "step": -rule.learning_rate * gradient,
+        "new_weight": value - rule.learning_rate * gradient,
+        "dead": dead,
+        "batch": _next_update(network, X, Y, rule, link),
+    }
+    return result
+
+
+def _next_update(network: Network, X: np.ndarray, Y: np.ndarray, rule: TrainingRule, link: Link) -> dict[str, Any]:
+    """The next real update: the first mini-batch of the next epoch plus any
+    gradients carried from the last one, exactly as the kernel will apply it."""
+    pending = int(network.counters[0])
+    rows = min(rule.batch_size, X.shape[0])
+    value = link.get(network)
+    if pending + rows < rule.batch_size or rows < rule.batch_size:
+        return {"points": list(range(rows)), "pending": pending, "count": pending + rows, "complete": False,
+                "gradient": None, "step": None, "new_weight": value}  # fmt: skip
+    passes = point_gradients(network, X[:rows], Y[:rows], rule.loss)
+    index = link.flat_index(network)
+    carried = float((network.acc_b if link.source is None else network.acc_w)[index])
+    dead = link.source is not None and bool(network.dead[link.layer][link.source, link.target])
+    count = pending + rows
+    total = float(_per_row_gradient(passes, link).sum()) + carried
+    lr = rule.learning_rate
+    regularization = None
+    if dead:
+        new = value
+    elif link.source is None:
+        new = value - lr * total / count  # biases are never regularised
+    else:
+        reg_der = float(REGULARIZERS[rule.regularization].der(np.array(value)))
+        w1 = value - (lr / count) * total
+        w2 = w1 - (lr * rule.regularization_rate) * reg_der
+        new = 0.0 if rule.regularization == "L1" and w1 * w2 < 0 else w2
+        if rule.regularization != "none":
+            regularization = {"name": rule.regularization, "rate": rule.regularization_rate, "derivative": reg_der,
+                              "step": -(lr * rule.regularization_rate) * reg_der}  # fmt: skip
+    gradient = total / count
+    return {
+        "points": list(range(rows)),
+        "pending": pending,
+        "count": count,
+        "complete": True,
+        "gradient": gradient,
+        "step": -lr * gradient,
+        "regularization": regularization,
+        "new_weight": new,
+    }
+
+
+def loss_slice(
+    network: Network,
+    X: np.ndarray,
+    Y: np.ndarray,
+    rule: TrainingRule,
+    link: Link,
+    samples: int = 61,
+    span: float | None = None,
+) -> dict[str, Any]:
+    """The mean training loss as a function of one weight, everything else fixed.
+
+    Includes the value now, the tangent's slope there (∂L/∂w of the plotted
+    mean loss over every training point) and where the next update lands.
+    """
+    link.check(network)
+    value = link.get(network)
+    span = span if span is not None else max(2.0, 1.5 * abs(value))
+    values = np.linspace(value - span, value + span, samples)
+    probe = network.copy()
+    losses = []
+    for v in values:
+        link.set(probe, float(v))
+        losses.append(mean_loss(probe, X, Y, rule.loss))
+    current = mean_loss(network, X, Y, rule.loss)
+    passes = point_gradients(network, X, Y, rule.loss)
+    slope = float(_per_row_gradient(passes, link).mean())
+    landing = _next_update(network, X, Y, rule, link)["new_weight"]
+    link.set(probe, landing)
+    return {
+        "values": values.tolist(),
+        "losses": losses,
+        "current": {"value": value, "loss": current},
+        "slope": slope,
+        "next": {"value": landing, "loss": mean_loss(probe, X, Y, rule.loss)},
+    }

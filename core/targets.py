@@ -1,0 +1,30 @@
+"""What the network is trained towards: the labels as they are (±1, the
+original) or the lecture's 0.01 / 0.99, which a sigmoid output can reach.
+
+``encode`` turns labels into training targets; ``decode`` maps the network's
+output back onto the label scale for display, so the heatmap's colours mean
+the same thing (orange = −1, blue = +1) whichever targets are used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["TARGETS", "Targets"]
+
+
+@dataclass(frozen=True)
+class Targets:
+    name: str
+    encode: Callable[[np.ndarray], np.ndarray]  # labels in [-1, 1] -> training targets
+    decode: Callable[[np.ndarray], np.ndarray]  # outputs -> the label scale
+
+
+TARGETS: dict[str, Targets] = {
+    "pm1": Targets("pm1", lambda t: t, lambda o: o),
+    # −1 -> 0.01, +1 -> 0.99, linearly (regression labels in between)
+    "lecture": Targets("lecture", lambda t: 0.5 + 0.49 * t, lambda o: (o - 0.5) / 0.49),
+}
