@@ -28,6 +28,12 @@ def test_play_raises_epoch_and_lowers_loss_then_pause_stops(page, live_server):
     wait_until(lambda: epoch(page) >= 150, timeout=60)
     assert page.locator("#play-pause-button.playing").count() == 1
     assert loss(page) < first_loss - 0.1, "the training loss falls on circle"
+    # The dashes drift with the epoch (stroke-dashoffset = -epoch / 3).
+    offset, shown = page.evaluate(
+        "[parseFloat(getComputedStyle(document.querySelector('#svg path.link')).strokeDashoffset),"
+        " Number(document.getElementById('iter-number').textContent.replace(/,/g, ''))]"
+    )
+    assert offset == pytest.approx(-shown / 3, abs=0.01)
     page.click("#play-pause-button")
     page.wait_for_selector("#play-pause-button:not(.playing)")
     time.sleep(0.3)  # a frame in flight may still land
