@@ -213,6 +213,7 @@ async def put_bias(live: Controlled, body: BiasUpdate) -> dict[str, Any]:
 
 
 Index = Annotated[int, Query(ge=0, le=10_000)]
+Source = Annotated[int | None, Query(ge=0, le=10_000, description="omit for the target's bias")]
 
 
 @router.get("/sessions/{session_id}/explain", responses=NOT_FOUND, tags=["lecture"])
@@ -220,7 +221,7 @@ async def explain(
     live: Watched,
     layer: Index,
     target: Index,
-    source: Annotated[int | None, Query(ge=0, le=10_000, description="omit for the target's bias")] = None,
+    source: Source = None,
     point: Index = 0,
 ) -> Response:
     """The lecture's decomposition of ∂E/∂w for one weight (or bias) at one training point.
@@ -241,7 +242,7 @@ async def loss_slice(
     live: Watched,
     layer: Index,
     target: Index,
-    source: Annotated[int | None, Query(ge=0, le=10_000, description="omit for the target's bias")] = None,
+    source: Source = None,
     samples: Annotated[int, Query(ge=3, le=401)] = 61,
 ) -> Response:
     """The training loss as a function of one weight, everything else fixed: the values, the slope
