@@ -79,5 +79,8 @@ export class ClassroomGrid {
     for (const box of this.boxes) box.disabled = !enabled;
   }
 
-  reset() {}
+  /** Until the next state, there is no setup to link to. */
+  reset() {
+    this.link.removeAttribute("href");
+  }
 }

@@ -161,11 +161,25 @@ class Page {
     try {
       this.generation = -1;
       this.minGeneration = -1;
+      this.resetComponents();
       await this.create(body);
     } finally {
       this.recreating = false;
     }
     console.info(`session ${code === 4404 ? "lost by the server" : "gone"}; recreated as ${this.sessionId}`);
+  }
+
+  /** Forget everything drawn for a session we are leaving; the new
+   * session's first state and frame draw it all again. */
+  resetComponents() {
+    this.pendingFrame = null;
+    this.pendingGrid = null;
+    this.lastFrame = null;
+    this.network.reset();
+    this.heatmap.reset();
+    this.chart.reset();
+    this.controls.reset();
+    this.classroom.reset();
   }
 
   // -- messages from the server ----------------------------------------------

@@ -248,7 +248,7 @@ export class NetworkView {
 
   addLayerControls(layer, centreX, neurons) {
     const box = document.createElement("div");
-    box.className = "layer-controls ui-numHiddenLayers";
+    box.className = "layer-controls"; // numHiddenLayers_hide hides only the header's +/-, as the original
     box.style.left = `${centreX}px`;
     const plus = document.createElement("button");
     plus.className = "mini-button";
