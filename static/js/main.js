@@ -3,6 +3,7 @@
 
 import { STOPS } from "./colors.js";
 import { Controls } from "./controls.js";
+import { FrameGate } from "./frames.js";
 import { ClassroomGrid, applyHidden, readHash, watchHash, writeHash } from "./hashstate.js";
 import { Heatmap } from "./heatmap.js";
 import { LineChart, drawLegend } from "./linechart.js";
@@ -10,6 +11,7 @@ import { NetworkView } from "./network.js";
 import { RequestError, createSession, loadStored, nestNetwork, store } from "./session.js";
 import { SessionSocket } from "./socket.js";
 import { FrameStats } from "./stats.js";
+import { StatusBadge } from "./status.js";
 
 // Fields whose change builds a new network or new data (docs/protocol.md):
 // frames still in flight after such a command belong to the state we left.
@@ -20,18 +22,14 @@ class Page {
   constructor(config) {
     this.config = config;
     this.state = null; // the last `state` message
-    this.generation = -1; // of that state
-    this.minGeneration = -1; // frames below this are dropped
     this.token = null; // set when we control the session
     this.sessionId = null;
     this.role = "watch";
     this.focus = null;
-    this.pendingFrame = null;
-    this.pendingGrid = null;
     this.lastFrame = null;
     this.data = { train: [], test: [] };
-    this.drawScheduled = false;
     this.recreating = false;
+    this.gate = new FrameGate((frame, grid) => this.draw(frame, grid));
 
     const onConfig = (fields) => this.sendConfig(fields);
     this.controls = new Controls(config, {
@@ -57,12 +55,15 @@ class Page {
     );
     this.stats = new FrameStats(document.getElementById("rate-readout"));
     setInterval(() => this.stats.tick(), 1000);
-    this.statusEl = document.getElementById("connection-status");
+    this.status = new StatusBadge(
+      document.getElementById("connection-status"),
+      document.getElementById("server-message"),
+    );
     this.socket = new SessionSocket(config.ws, {
       onOpen: () => this.onOpen(),
       onMessage: (message) => this.onMessage(message),
-      onFrame: (frame) => this.onFrame(frame),
-      onNodeGrid: (grid) => this.onNodeGrid(grid),
+      onFrame: (frame) => this.gate.acceptFrame(frame),
+      onNodeGrid: (grid) => this.gate.acceptGrid(grid, this.focus),
       onStatus: (status) => this.setStatus(status),
       onLost: (code) => this.onLost(code),
     });
@@ -159,8 +160,7 @@ class Page {
       body.epoch = this.state.epoch;
     }
     try {
-      this.generation = -1;
-      this.minGeneration = -1;
+      this.gate.setGeneration(-1);
       this.resetComponents();
       await this.create(body);
     } finally {
@@ -172,8 +172,7 @@ class Page {
   /** Forget everything drawn for a session we are leaving; the new
    * session's first state and frame draw it all again. */
   resetComponents() {
-    this.pendingFrame = null;
-    this.pendingGrid = null;
+    this.gate.clear();
     this.lastFrame = null;
     this.network.reset();
     this.heatmap.reset();
@@ -209,7 +208,7 @@ class Page {
         }
         break;
       case "error":
-        this.minGeneration = this.generation; // the change we waited for is not coming
+        this.gate.cancelExpectation(); // the change we waited for is not coming
         if (message.code === "forbidden" && this.token) {
           this.token = null; // the token is not valid for this session: watch it
           this.controls.setWatching(true);
@@ -223,7 +222,7 @@ class Page {
   }
 
   applyState(state) {
-    const fresh = !this.state || state.generation !== this.generation;
+    const fresh = !this.state || state.generation !== this.gate.generation;
     // Points come only with the first state and when the data changed.
     this.data = state.train ? { train: state.train, test: state.test } : this.data;
     state.train = this.data.train;
@@ -232,9 +231,8 @@ class Page {
     state.loss_train = Number(state.loss_train);
     state.loss_test = Number(state.loss_test);
     this.state = state;
-    this.generation = state.generation;
-    this.minGeneration = state.generation;
-    if (fresh) this.pendingGrid = null;
+    this.gate.setGeneration(state.generation);
+    if (fresh) this.gate.clear(true);
     this.controls.update(state);
     this.network.discretize = state.config.discretize;
     const sameFrame = this.lastFrame && this.lastFrame.generation === state.generation ? this.lastFrame : null;
@@ -251,55 +249,34 @@ class Page {
     writeHash(state.config.hash);
   }
 
-  onFrame(frame) {
-    if (frame.generation < this.minGeneration || frame.generation !== this.generation) return;
-    this.pendingFrame = frame;
-    this.scheduleDraw();
-  }
-
-  onNodeGrid(grid) {
-    if (grid.generation !== this.generation || grid.node !== this.focus) return;
-    this.pendingGrid = grid;
-    this.scheduleDraw();
-  }
-
-  scheduleDraw() {
-    if (this.drawScheduled) return;
-    this.drawScheduled = true;
-    // Draw at most once per display frame; the newest frame wins.
-    requestAnimationFrame(() => this.draw());
-  }
-
-  draw() {
-    this.drawScheduled = false;
-    const frame = this.pendingFrame;
-    const grid = this.pendingGrid;
-    this.pendingFrame = null;
-    if (frame) {
-      this.stats.begin();
-      if (this.network.update(frame)) {
-        this.heatmap.update(frame);
-        this.chart.update(frame);
-        this.controls.updateFrame(frame);
-        this.lastFrame = frame;
-      }
-      if (grid && this.focus === grid.node) this.heatmap.showGrid(grid.grid);
-      this.stats.end(frame.epoch);
-    } else if (grid && this.focus === grid.node) {
-      this.heatmap.showGrid(grid.grid);
+  /** Draw one accepted frame and / or the focused node's grid. */
+  draw(frame, grid) {
+    const showGrid = grid && this.focus === grid.node;
+    if (!frame) {
+      if (showGrid) this.heatmap.showGrid(grid.grid);
+      return;
     }
+    this.stats.begin();
+    if (this.network.update(frame)) {
+      this.heatmap.update(frame);
+      this.chart.update(frame);
+      this.controls.updateFrame(frame);
+      this.lastFrame = frame;
+    }
+    if (showGrid) this.heatmap.showGrid(grid.grid);
+    this.stats.end(frame.epoch);
   }
 
   // -- commands ---------------------------------------------------------------
 
   command(message) {
     if (this.role !== "control" && message.type !== "focus") return;
-    if (message.type === "reset" || message.type === "regenerate") this.minGeneration = this.generation + 1;
+    if (message.type === "reset" || message.type === "regenerate") this.gate.expectNewGeneration();
     this.socket.send(message);
   }
 
   sendConfig(fields) {
-    if (Object.keys(fields).some((name) => !LIVE_FIELDS.has(name))) this.minGeneration = this.generation + 1;
+    if (Object.keys(fields).some((name) => !LIVE_FIELDS.has(name))) this.gate.expectNewGeneration();
     this.command({ type: "config", fields });
   }
 
@@ -324,7 +301,7 @@ class Page {
 
   setFocus(node) {
     this.focus = node;
-    this.pendingGrid = null;
+    this.gate.clear(true);
     if (node === null) this.heatmap.showGrid(null);
     this.socket.send({ type: "focus", node });
   }
@@ -332,28 +309,11 @@ class Page {
   // -- status -----------------------------------------------------------------
 
   setStatus(status) {
-    const text = {
-      connecting: "connecting…",
-      reconnecting: "reconnecting…",
-      connected: "connected",
-      watching: "watching",
-      lost: "session ended",
-    }[status];
-    if (status === "connected" && !this.token) status = "watching";
-    this.statusEl.dataset.status = status;
-    this.statusEl.textContent = status === "watching" ? "watching" : text;
-    this.statusEl.title = status === "watching" ? "You are watching this session; its owner controls it." : "";
+    this.status.set(status, Boolean(this.token));
   }
 
   showMessage(text) {
-    this.statusEl.title = text;
-    const box = document.getElementById("server-message");
-    box.textContent = text;
-    box.hidden = false;
-    clearTimeout(this.messageTimer);
-    this.messageTimer = setTimeout(() => {
-      box.hidden = true;
-    }, 6000);
+    this.status.message(text);
   }
 }
 

@@ -6,42 +6,10 @@
 
 import { css, paintBytes } from "./colors.js";
 import { HoverCard } from "./hovercard.js";
+import { addLayerControls, appendLabel, svgEl } from "./netdecor.js";
 import { PAD, RECT, layoutNodes, linkPath, linkWidth, weightsCalloutLink } from "./netlayout.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 const THUMB = 10;
-
-function svgEl(name, attrs = {}, parent = null) {
-  const el = document.createElementNS(SVG_NS, name);
-  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value);
-  if (parent) parent.appendChild(el);
-  return el;
-}
-
-/** "X₁²" -> text with tspans for the sub- and superscripts (the labels come
- * from the server as Unicode; the original draws them as small raised or
- * lowered digits). */
-function appendLabel(text, label) {
-  const marks = { "₁": ["1", 5], "₂": ["2", 5], "²": ["2", -6] };
-  let offset = 0; // current baseline shift, undone by the next plain run
-  let run = "";
-  const emit = (content, shift, small) => {
-    const span = svgEl("tspan", { dy: String(shift - offset) }, text);
-    if (small) span.setAttribute("class", "sub");
-    span.textContent = content;
-    offset = shift;
-  };
-  for (const ch of label) {
-    if (!marks[ch]) {
-      run += ch;
-      continue;
-    }
-    if (run) emit(run, 0, false);
-    run = "";
-    emit(marks[ch][0], marks[ch][1], true);
-  }
-  if (run) emit(run, 0, false);
-}
 
 export class NetworkView {
   /**
@@ -172,7 +140,8 @@ export class NetworkView {
         thumb += 1;
         svgEl("path", { class: "arrow", d: `M${pos.x + RECT + 2},${pos.y + RECT / 2 - 4.5}l4.5,4.5l-4.5,4.5z` }, gMarks);
       });
-      this.addLayerControls(l, column[0].x + RECT / 2, hidden[l]);
+      const where = { layer: l, centreX: column[0].x + RECT / 2, neurons: hidden[l], max: this.maxNeurons };
+      addLayerControls(this.layerControls, where, (layer, delta) => this.handlers.onNeurons(layer, delta));
     });
 
     this.links = [];
@@ -244,31 +213,6 @@ export class NetworkView {
     this.hoveredNode = node;
     if (node) node.el.classList.add("hovered");
     this.handlers.onFocus(node ? node.thumb : null);
-  }
-
-  addLayerControls(layer, centreX, neurons) {
-    const box = document.createElement("div");
-    box.className = "layer-controls"; // numHiddenLayers_hide hides only the header's +/-, as the original
-    box.style.left = `${centreX}px`;
-    const plus = document.createElement("button");
-    plus.className = "mini-button";
-    plus.type = "button";
-    plus.textContent = "+";
-    plus.title = "Add a neuron";
-    plus.disabled = neurons >= this.maxNeurons;
-    plus.addEventListener("click", () => this.handlers.onNeurons(layer, 1));
-    const minus = document.createElement("button");
-    minus.className = "mini-button";
-    minus.type = "button";
-    minus.textContent = "−";
-    minus.title = "Remove a neuron";
-    minus.disabled = neurons <= 1;
-    minus.addEventListener("click", () => this.handlers.onNeurons(layer, -1));
-    const label = document.createElement("span");
-    label.className = "label";
-    label.textContent = `${neurons} neuron${neurons === 1 ? "" : "s"}`;
-    box.append(plus, minus, label);
-    this.layerControls.appendChild(box);
   }
 
   placeCallouts(geometry, hidden, layers) {

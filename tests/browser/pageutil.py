@@ -73,7 +73,7 @@ def session_id(page: Any) -> str:
 
 
 def generation(page: Any) -> int:
-    return int(page.evaluate("window.__playground.generation"))
+    return int(page.evaluate("window.__playground.gate.generation"))
 
 
 def rest_state(server: Any, sid: str) -> dict[str, Any]:

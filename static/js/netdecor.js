@@ -1,0 +1,64 @@
+// Pieces of the network diagram that are built once per structure: SVG
+// element creation, feature labels with sub- and superscripts, and the
+// per-layer neuron buttons.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+export function svgEl(name, attrs = {}, parent = null) {
+  const el = document.createElementNS(SVG_NS, name);
+  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value);
+  if (parent) parent.appendChild(el);
+  return el;
+}
+
+/** "X₁²" -> text with tspans for the sub- and superscripts (the labels come
+ * from the server as Unicode; the original draws them as small raised or
+ * lowered digits). */
+export function appendLabel(text, label) {
+  const marks = { "₁": ["1", 5], "₂": ["2", 5], "²": ["2", -6] };
+  let offset = 0; // current baseline shift, undone by the next plain run
+  let run = "";
+  const emit = (content, shift, small) => {
+    const span = svgEl("tspan", { dy: String(shift - offset) }, text);
+    if (small) span.setAttribute("class", "sub");
+    span.textContent = content;
+    offset = shift;
+  };
+  for (const ch of label) {
+    if (!marks[ch]) {
+      run += ch;
+      continue;
+    }
+    if (run) emit(run, 0, false);
+    run = "";
+    emit(marks[ch][0], marks[ch][1], true);
+  }
+  if (run) emit(run, 0, false);
+}
+
+/** The "+", "−" and "N neurons" above one hidden layer. */
+export function addLayerControls(container, { layer, centreX, neurons, max }, onNeurons) {
+  const box = document.createElement("div");
+  box.className = "layer-controls"; // numHiddenLayers_hide hides only the header's +/-, as the original
+  box.style.left = `${centreX}px`;
+  const plus = document.createElement("button");
+  plus.className = "mini-button";
+  plus.type = "button";
+  plus.textContent = "+";
+  plus.title = "Add a neuron";
+  plus.disabled = neurons >= max;
+  plus.addEventListener("click", () => onNeurons(layer, 1));
+  const minus = document.createElement("button");
+  minus.className = "mini-button";
+  minus.type = "button";
+  minus.textContent = "−";
+  minus.title = "Remove a neuron";
+  minus.disabled = neurons <= 1;
+  minus.addEventListener("click", () => onNeurons(layer, -1));
+  const label = document.createElement("span");
+  label.className = "label";
+  label.textContent = `${neurons} neuron${neurons === 1 ? "" : "s"}`;
+  box.append(plus, minus, label);
+  container.appendChild(box);
+}
+
