@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,8 @@ import numpy as np
 from core.config import PlaygroundConfig
 from core.features import FEATURES
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+# ../shared beside the project (as every developer and CI run has it), or PLAYGROUND_SHARED_DIR.
+SHARED = Path(os.environ.get("PLAYGROUND_SHARED_DIR", Path(__file__).resolve().parents[3] / "shared"))
 REFERENCE_DIR = SHARED / "reference" / "tfplayground"
 REFERENCE_FILES = sorted(REFERENCE_DIR.glob("*.json"))
 
