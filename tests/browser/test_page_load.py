@@ -95,3 +95,13 @@ def test_page_defaults_hash_opens_the_same_setup(page, live_server):
     state = rest_state(live_server, session_id(page))
     assert state["config"]["seed"] == "0.42"
     assert page.evaluate("location.hash.slice(1)") == state["config"]["hash"]
+
+
+def test_page_static_urls_are_paths_not_absolute(page, live_server):
+    # Absolute http:// URLs break behind a TLS proxy (mixed content).
+    open_page(page, live_server)
+    urls = page.evaluate(
+        "() => [...document.querySelectorAll('link[href], script[src]')]"
+        ".map(e => e.getAttribute('href') || e.getAttribute('src'))"
+    )
+    assert urls and all(url.startswith("/static/") for url in urls), urls
