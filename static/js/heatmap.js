@@ -1,7 +1,8 @@
 // The big output heatmap: 100 x 100 server-quantised cells painted into a
 // canvas shown at 260 px, the data points over it, and d3-like axes from -6
 // to 6 on the right and at the bottom. While a node is hovered it shows that
-// node's full grid instead of the output (kind-2 messages).
+// node's full grid instead of the output (kind-2 messages). A click picks the
+// nearest training point (the explainer's point), which is ringed.
 
 import { css, paintBytes } from "./colors.js";
 
@@ -21,8 +22,12 @@ function svgEl(name, attrs, parent) {
 export const toPx = (v) => ((v + DOMAIN) / (2 * DOMAIN)) * SIZE;
 export const toPy = (v) => ((DOMAIN - v) / (2 * DOMAIN)) * SIZE;
 
+/** Pixels within which a click picks a training point. */
+const PICK_RADIUS = 10;
+
 export class Heatmap {
-  constructor(root) {
+  /** onPick(index): a training point was clicked (index into the train rows). */
+  constructor(root, onPick = null) {
     this.root = root;
     this.canvas = root.querySelector("canvas");
     this.ctx = this.canvas.getContext("2d");
@@ -35,6 +40,39 @@ export class Heatmap {
     this.output = null; // last output bytes (kept to repaint on discretize)
     this.grid = null; // the hovered node's grid, when one is shown
     this.pointsKey = "";
+    this.train = [];
+    this.picked = null;
+    this.ring = svgEl("circle", { class: "picked", r: 6.5 }, this.svg);
+    this.ring.style.display = "none";
+    if (onPick) this.svg.addEventListener("click", (event) => this.pick(event, onPick));
+  }
+
+  /** The training point nearest to a click, if it is close enough. */
+  pick(event, onPick) {
+    const box = this.svg.getBoundingClientRect();
+    const x = event.clientX - box.left;
+    const y = event.clientY - box.top;
+    let best = -1;
+    let bestDistance = PICK_RADIUS;
+    this.train.forEach(([px, py], index) => {
+      const distance = Math.hypot(toPx(px) - x, toPy(py) - y);
+      if (distance <= bestDistance) {
+        best = index;
+        bestDistance = distance;
+      }
+    });
+    if (best >= 0) onPick(best);
+  }
+
+  /** Ring the explainer's training point (null: none). */
+  setPicked(index) {
+    this.picked = index;
+    const point = index === null ? null : this.train[index];
+    this.ring.style.display = point ? "" : "none";
+    if (point) {
+      this.ring.setAttribute("cx", toPx(point[0]).toFixed(2));
+      this.ring.setAttribute("cy", toPy(point[1]).toFixed(2));
+    }
   }
 
   drawAxes(g) {
@@ -55,6 +93,7 @@ export class Heatmap {
   /** Draw the points when the data or the visibility of the test set changed.
    * train, test: [x, y, label] rows. */
   setPoints(train, test, showTest) {
+    this.train = train;
     const key = `${train.length}:${test.length}:${showTest}:${train[0] ? train[0].join() : ""}:${test[0] ? test[0].join() : ""}`;
     if (key === this.pointsKey) return;
     this.pointsKey = key;
@@ -67,6 +106,7 @@ export class Heatmap {
     };
     add(train, "train");
     if (showTest) add(test, "test");
+    this.setPicked(this.picked);
   }
 
   /** Per-frame: the output node's 100 x 100 bytes. */
@@ -99,6 +139,8 @@ export class Heatmap {
     this.grid = null;
     this.output = null;
     this.pointsKey = "";
+    this.train = [];
+    this.setPicked(null);
     this.ctx.clearRect(0, 0, CELLS, CELLS);
   }
 }

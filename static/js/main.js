@@ -4,8 +4,10 @@
 import { STOPS } from "./colors.js";
 import { Controls } from "./controls.js";
 import { FrameGate } from "./frames.js";
+import { ClassLink } from "./classroom.js";
 import { ClassroomGrid, applyHidden, readHash, watchHash, writeHash } from "./hashstate.js";
 import { Heatmap } from "./heatmap.js";
+import { Lecture } from "./lecture.js";
 import { LineChart, drawLegend } from "./linechart.js";
 import { NetworkView } from "./network.js";
 import { RequestError, createSession, loadStored, nestNetwork, store } from "./session.js";
@@ -17,6 +19,8 @@ import { StatusBadge } from "./status.js";
 // frames still in flight after such a command belong to the state we left.
 const LIVE_FIELDS = new Set(["learningRate", "showTestData", "discretize", "hideText", "hidden"]);
 const RETRY_MS = [250, 500, 1000, 2000];
+// The lecture's slide: hidden node 1 -> the output, at the one training point.
+const WORKED_EXAMPLE_SELECTION = { layer: 1, source: 0, target: 0, point: 0 };
 
 class Page {
   constructor(config) {
@@ -43,8 +47,24 @@ class Page {
       onFocus: (node) => this.setFocus(node),
       onWeight: (layer, source, target, value) => this.command({ type: "weight", layer, source, target, value }),
       onBias: (layer, node, value) => this.command({ type: "bias", layer, node, value }),
+      onSelect: (target) => this.lecture.selectLink(target),
     });
-    this.heatmap = new Heatmap(document.getElementById("heatmap"));
+    this.heatmap = new Heatmap(document.getElementById("heatmap"), (point) => this.lecture.pickPoint(point));
+    this.lecture = new Lecture(config, {
+      sendConfig: onConfig,
+      select: (selection) => this.select(selection),
+      workedExample: () => this.workedExample(),
+      onSelection: (selection) => {
+        this.network.markSelected(selection);
+        this.heatmap.setPicked(selection ? selection.point : null);
+      },
+    });
+    this.classLink = new ClassLink(config.api, {
+      session: () => ({ id: this.sessionId, token: this.token, role: this.role }),
+      onFork: (session) => this.switchTo(session, this.lecture.selection),
+      onRejoin: (teacher) => this.rejoin(teacher),
+      onMessage: (text) => this.showMessage(text),
+    });
     this.chart = new LineChart(document.getElementById("linechart"));
     drawLegend(document.getElementById("colormap"), STOPS);
     this.classroom = new ClassroomGrid(
@@ -83,10 +103,7 @@ class Page {
   async start() {
     const watchId = new URLSearchParams(window.location.search).get("session");
     if (watchId) {
-      this.controls.setWatching(true);
-      this.classroom.setEnabled(false);
-      this.sessionId = watchId;
-      this.socket.connect(watchId);
+      this.watch(watchId);
       return;
     }
     const stored = loadStored();
@@ -130,6 +147,72 @@ class Page {
     this.socket.connect(session.id);
   }
 
+  /** Follow a session we do not own: no token, every control inert. */
+  watch(id) {
+    this.sessionId = id;
+    this.token = null;
+    this.role = "watch";
+    this.setWatching(true);
+    this.socket.connect(id);
+  }
+
+  setWatching(watching) {
+    this.controls.setWatching(watching);
+    this.classroom.setEnabled(!watching);
+    this.lecture.setWatching(watching);
+    this.network.editable = !watching;
+    this.classLink.setRole(watching ? "watch" : "control");
+  }
+
+  /** Leave the current session for a new one of ours (a fork, the worked
+   * example): its token is kept like any session's, and the address loses
+   * `?session=` so a reload comes back to it. `selection` is explained in it
+   * once we control it. */
+  switchTo(session, selection = null) {
+    store(session);
+    window.history.replaceState(window.history.state, "", `${window.location.pathname}${window.location.hash}`);
+    this.leave();
+    this.selectOnAuth = selection;
+    this.adopt(session);
+  }
+
+  /** Watch the teacher's session again (after a fork). */
+  rejoin(teacher) {
+    const url = `${window.location.pathname}?session=${encodeURIComponent(teacher)}`;
+    window.history.replaceState(window.history.state, "", url);
+    this.leave();
+    this.watch(teacher);
+  }
+
+  /** Forget the session we are on; the next one's state draws everything. */
+  leave() {
+    this.socket.close();
+    this.gate.setGeneration(-1);
+    this.resetComponents();
+    this.state = null;
+    this.role = "watch";
+    this.resume = null;
+    this.hashOnLoad = null;
+  }
+
+  /** The lecture's worked example. A session of its own, as the lecture's
+   * link would open; but while students watch ours, it is loaded into ours
+   * (a config change) so that the class sees it too. */
+  async workedExample() {
+    if (this.role !== "control") return;
+    if (this.state && this.state.watchers > 1) {
+      this.selectOnAuth = null;
+      this.selectOnState = WORKED_EXAMPLE_SELECTION;
+      this.sendConfig({ scenario: "worked-example" });
+      return;
+    }
+    try {
+      const session = await createSession(this.config.api, { scenario: "worked-example" });
+      this.switchTo(session, WORKED_EXAMPLE_SELECTION);
+    } catch (error) {
+      this.showMessage(`Could not open the worked example: ${error.message}`);
+    }
+  }
   onOpen() {
     if (this.token) this.socket.send({ type: "auth", token: this.token });
     else this.setStatus("watching");
@@ -179,6 +262,8 @@ class Page {
     this.chart.reset();
     this.controls.reset();
     this.classroom.reset();
+    this.lecture.reset();
+    this.classLink.reset();
   }
 
   // -- messages from the server ----------------------------------------------
@@ -191,12 +276,21 @@ class Page {
       case "status":
         this.controls.setPlaying(message.playing);
         this.controls.setSpeed(message.epochs_per_frame);
-        if (this.state) Object.assign(this.state, message);
+        this.classLink.setWatchers(message.watchers);
+        if (this.state) Object.assign(this.state, { ...message, type: this.state.type });
+        break;
+      case "explain":
+        // An explanation sent before a change we asked for belongs to the
+        // network we are leaving; the new state brings a fresh one.
+        if (this.gate.minGeneration > this.gate.generation) break;
+        this.lecture.explain(message);
         break;
       case "auth":
         this.role = message.role;
-        this.controls.setWatching(false);
+        this.setWatching(false);
         this.setStatus("connected");
+        if (this.selectOnAuth) this.select(this.selectOnAuth);
+        this.selectOnAuth = null;
         if (this.hashOnLoad && this.state && this.hashOnLoad !== this.state.config.hash) {
           this.command({ type: "hash", hash: this.hashOnLoad });
         }
@@ -211,7 +305,7 @@ class Page {
         this.gate.cancelExpectation(); // the change we waited for is not coming
         if (message.code === "forbidden" && this.token) {
           this.token = null; // the token is not valid for this session: watch it
-          this.controls.setWatching(true);
+          this.setWatching(true);
           this.setStatus("watching");
         }
         this.showMessage(message.message || message.code);
@@ -245,8 +339,14 @@ class Page {
       this.chart.setHistory([[0, state.loss_train, state.loss_test]]);
     }
     this.classroom.update(state);
+    this.classLink.update(state);
     applyHidden(state.config, this.config.hideable);
     writeHash(state.config.hash);
+    if (this.selectOnState && state.config.scenario === "worked-example") {
+      this.select(this.selectOnState);
+      this.selectOnState = null;
+    }
+    this.lecture.follow(state, this.sessionId);
   }
 
   /** Draw one accepted frame and / or the focused node's grid. */
@@ -273,6 +373,12 @@ class Page {
     if (this.role !== "control" && message.type !== "focus") return;
     if (message.type === "reset" || message.type === "regenerate") this.gate.expectNewGeneration();
     this.socket.send(message);
+  }
+
+  /** Point every page of the session at a weight or bias (null clears). */
+  select(selection) {
+    if (this.role !== "control") return;
+    this.socket.send(selection ? { type: "select", ...selection } : { type: "select", layer: null });
   }
 
   sendConfig(fields) {

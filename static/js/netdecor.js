@@ -1,6 +1,8 @@
 // Pieces of the network diagram that are built once per structure: SVG
 // element creation, feature labels with sub- and superscripts, and the
-// per-layer neuron buttons.
+// per-layer neuron buttons, the two callouts.
+
+import { RECT, linkPath, weightsCalloutLink } from "./netlayout.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -62,3 +64,26 @@ export function addLayerControls(container, { layer, centreX, neurons, max }, on
   container.appendChild(box);
 }
 
+/** Put the "neuron" and "weights" callouts beside the nodes and the link
+ * they point at (geometry: layoutNodes' answer; layers: node boxes per layer). */
+export function placeCallouts(svg, calloutThumb, calloutWeights, { geometry, hidden, layers }) {
+  calloutThumb.hidden = hidden.length === 0;
+  if (hidden.length) {
+    const last = geometry.hidden[0][hidden[0] - 1];
+    calloutThumb.style.left = `${last.x + RECT / 2}px`;
+    calloutThumb.style.top = `${last.y + RECT + 6}px`;
+  }
+  const pick = weightsCalloutLink(hidden);
+  calloutWeights.hidden = !pick;
+  if (pick) {
+    const source = layers[pick.layer][pick.source];
+    const target = layers[pick.layer + 1][pick.target];
+    // 70 % along the S-curve: the curve's x is (1-t)^3 x0 + ... ; sampling
+    // the path element is exact and cheap once per rebuild.
+    const probe = svgEl("path", { d: linkPath(source, target) }, svg);
+    const point = probe.getPointAtLength(probe.getTotalLength() * 0.7);
+    probe.remove();
+    calloutWeights.style.left = `${point.x + 3}px`;
+    calloutWeights.style.top = `${point.y + 5}px`;
+  }
+}

@@ -1,13 +1,14 @@
 // The network diagram: feature nodes, hidden nodes with their thumbnails,
 // links coloured and sized by weight, bias squares, the per-layer "+/-"
-// buttons, and hover / click-to-edit on links and biases.
+// buttons, and hover / click-to-edit on links and biases. A click also
+// points the explainer at that link (onSelect), which is drawn with a halo.
 // setState() rebuilds the structure when it changes; update(frame) only
 // repaints (it runs every frame, so it avoids DOM writes that change nothing).
 
 import { css, paintBytes } from "./colors.js";
 import { HoverCard } from "./hovercard.js";
-import { addLayerControls, appendLabel, svgEl } from "./netdecor.js";
-import { PAD, RECT, layoutNodes, linkPath, linkWidth, weightsCalloutLink } from "./netlayout.js";
+import { addLayerControls, appendLabel, placeCallouts, svgEl } from "./netdecor.js";
+import { PAD, RECT, layoutNodes, linkPath, linkWidth } from "./netlayout.js";
 
 const THUMB = 10;
 
@@ -15,7 +16,7 @@ export class NetworkView {
   /**
    * root: #network; options: {features, maxNeurons}; handlers: onToggleFeature(name),
    * onNeurons(layer, delta), onFocus(thumbIndex|null), onWeight(layer, source, target, value),
-   * onBias(layer, node, value).
+   * onBias(layer, node, value), onSelect({kind, layer, source, target}).
    */
   constructor(root, options, handlers) {
     this.root = root;
@@ -38,6 +39,8 @@ export class NetworkView {
     this.nodes = [];
     this.lastFrame = null;
     this.hoveredNode = null;
+    this.selection = null; // the explainer's {layer, source, target}, drawn with a halo
+    this.editable = true; // false for a watcher: a click neither edits nor selects
     this.bindEvents();
   }
 
@@ -55,7 +58,8 @@ export class NetworkView {
       const el = event.target.closest("[data-kind]");
       if (!el) return;
       const target = this.describe(el);
-      if (!target) return;
+      if (!target || !this.editable) return;
+      this.handlers.onSelect(target);
       if (!this.card.visible) this.card.show(target, ...this.pointer(event));
       this.card.edit();
     });
@@ -121,6 +125,7 @@ export class NetworkView {
     this.svg.replaceChildren();
     this.svg.setAttribute("width", String(width + RECT));
     this.svg.setAttribute("height", String(geometry.height));
+    this.gSelection = svgEl("g", { class: "selection" }, this.svg);
     const gLinks = svgEl("g", { class: "links" }, this.svg);
     const gBias = svgEl("g", { class: "biases" }, this.svg);
     const gMarks = svgEl("g", { class: "marks" }, this.svg);
@@ -167,7 +172,8 @@ export class NetworkView {
         this.biasRects.push({ layer: l, node: j, value: 0, color: "", rect });
       });
     });
-    this.placeCallouts(geometry, hidden, layers);
+    placeCallouts(this.svg, this.calloutThumb, this.calloutWeights, { geometry, hidden, layers });
+    this.markSelected(this.selection);
   }
 
   addInputNode(feature, pos, gMarks) {
@@ -215,26 +221,23 @@ export class NetworkView {
     this.handlers.onFocus(node ? node.thumb : null);
   }
 
-  placeCallouts(geometry, hidden, layers) {
-    this.calloutThumb.hidden = hidden.length === 0;
-    if (hidden.length) {
-      const last = geometry.hidden[0][hidden[0] - 1];
-      this.calloutThumb.style.left = `${last.x + RECT / 2}px`;
-      this.calloutThumb.style.top = `${last.y + RECT + 6}px`;
+  /** Halo the explainer's link or bias: selection {layer, source, target}
+   * (source null for a bias) or null. */
+  markSelected(selection) {
+    this.selection = selection;
+    if (!this.gSelection) return;
+    this.gSelection.replaceChildren();
+    if (!selection) return;
+    if (selection.source === null || selection.source === undefined) {
+      const bias = this.biasRects.find((b) => b.layer === selection.layer && b.node === selection.target);
+      if (bias) {
+        const at = (name) => Number(bias.rect.getAttribute(name));
+        svgEl("rect", { class: "selected-bias", x: at("x") - 3, y: at("y") - 3, width: 11, height: 11 }, this.gSelection);
+      }
+      return;
     }
-    const pick = weightsCalloutLink(hidden);
-    this.calloutWeights.hidden = !pick;
-    if (pick) {
-      const source = layers[pick.layer][pick.source];
-      const target = layers[pick.layer + 1][pick.target];
-      // 70 % along the S-curve: the curve's x is (1-t)^3 x0 + ... ; sampling
-      // the path element is exact and cheap once per rebuild.
-      const probe = svgEl("path", { d: linkPath(source, target) }, this.svg);
-      const point = probe.getPointAtLength(probe.getTotalLength() * 0.7);
-      probe.remove();
-      this.calloutWeights.style.left = `${point.x + 3}px`;
-      this.calloutWeights.style.top = `${point.y + 5}px`;
-    }
+    const link = this.links.find((l) => l.layer === selection.layer && l.source === selection.source && l.target === selection.target);
+    if (link && link.path) svgEl("path", { class: "selected-link", d: link.path.getAttribute("d") }, this.gSelection);
   }
 
   /** Paint weights, biases and the dash drift. Arrays are flat, in the

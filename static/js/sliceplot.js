@@ -1,0 +1,144 @@
+// "Walking down the mountain in the dark": the training loss along the
+// selected weight (everything else fixed), the current value, the tangent
+// there and where the next update lands. The server computes the curve
+// (`slice` of the explain message); this draws it and keeps the scales on
+// the element (data-domain) so what is drawn can be read back.
+
+import { fmt, toNumber } from "./typeset.js";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const MARGIN = { left: 44, right: 10, top: 10, bottom: 30 };
+
+function svgEl(name, attrs, parent) {
+  const el = document.createElementNS(SVG_NS, name);
+  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value);
+  if (parent) parent.appendChild(el);
+  return el;
+}
+
+export class SlicePlot {
+  /** svg: the plot; caption: the sentence under it. */
+  constructor(svg, caption) {
+    this.svg = svg;
+    this.caption = caption;
+    this.width = Number(svg.getAttribute("width"));
+    this.height = Number(svg.getAttribute("height"));
+    const defs = svgEl("defs", {}, svg);
+    const clip = svgEl("clipPath", { id: "slice-clip" }, defs);
+    svgEl("rect", { x: MARGIN.left, y: MARGIN.top, width: this.width - MARGIN.left - MARGIN.right, height: this.height - MARGIN.top - MARGIN.bottom }, clip);
+    this.axes = svgEl("g", { class: "axes" }, svg);
+    const plot = svgEl("g", { "clip-path": "url(#slice-clip)" }, svg);
+    this.curve = svgEl("path", { class: "curve" }, plot);
+    this.tangent = svgEl("line", { class: "tangent" }, plot);
+    this.move = svgEl("line", { class: "move" }, plot);
+    this.dot = svgEl("circle", { class: "current", r: 4 }, plot);
+    // Drawn over the dot and wider: a small step lands inside the dot's own
+    // pixels and must still be seen.
+    this.nextMark = svgEl("circle", { class: "next", r: 7 }, plot);
+    this.reset();
+  }
+
+  /** update(slice): `slice` of an explain message; name: the weight's symbol as text. */
+  update(slice, name = "w") {
+    const values = slice.values.map(toNumber);
+    const losses = slice.losses.map(toNumber);
+    const w0 = toNumber(slice.current.value);
+    const l0 = toNumber(slice.current.loss);
+    const slope = toNumber(slice.slope);
+    const w1 = toNumber(slice.next.value);
+    const l1 = toNumber(slice.next.loss);
+    const finite = [...losses, l0, l1].filter(Number.isFinite);
+    if (values.length < 2 || finite.length === 0) {
+      this.reset("The loss is not a number here (the training diverged).");
+      return;
+    }
+    const x0 = values[0];
+    const x1 = values[values.length - 1];
+    let y0 = Math.min(...finite);
+    let y1 = Math.max(...finite);
+    const pad = (y1 - y0) * 0.08 || Math.abs(y0) * 0.1 || 0.1;
+    y0 -= pad;
+    y1 += pad;
+    const left = MARGIN.left;
+    const right = this.width - MARGIN.right;
+    const bottom = this.height - MARGIN.bottom;
+    const top = MARGIN.top;
+    const px = (x) => left + ((x - x0) / (x1 - x0)) * (right - left);
+    const py = (y) => bottom - ((y - y0) / (y1 - y0)) * (bottom - top);
+    this.svg.dataset.domain = JSON.stringify({ x: [x0, x1], y: [y0, y1], px: [left, right], py: [bottom, top] });
+
+    let d = "";
+    let pen = "M";
+    values.forEach((x, k) => {
+      if (!Number.isFinite(losses[k])) {
+        pen = "M";
+        return;
+      }
+      d += `${pen}${px(x).toFixed(2)},${py(losses[k]).toFixed(2)}`;
+      pen = "L";
+    });
+    this.curve.setAttribute("d", d);
+    // The tangent over a third of the range on each side: its tilt is the
+    // slope the gradient step follows.
+    const h = (x1 - x0) / 6;
+    const set = (el, attrs) => Object.entries(attrs).forEach(([k, v]) => el.setAttribute(k, Number.isFinite(v) ? v.toFixed(2) : "0"));
+    const shown = Number.isFinite(l0) && Number.isFinite(slope);
+    this.tangent.style.display = shown ? "" : "none";
+    if (shown) set(this.tangent, { x1: px(w0 - h), y1: py(l0 - slope * h), x2: px(w0 + h), y2: py(l0 + slope * h) });
+    this.dot.style.display = Number.isFinite(l0) ? "" : "none";
+    set(this.dot, { cx: px(w0), cy: py(l0) });
+    const lands = Number.isFinite(w1) && Number.isFinite(l1);
+    this.nextMark.style.display = lands ? "" : "none";
+    this.move.style.display = lands ? "" : "none";
+    if (lands) {
+      set(this.nextMark, { cx: px(w1), cy: py(l1) });
+      set(this.move, { x1: px(w0), y1: py(l0), x2: px(w1), y2: py(l1) });
+    }
+    this.drawAxes(px, py, x0, x1, y0, y1, w0, name);
+    this.svg.dataset.current = JSON.stringify([w0, l0]);
+    this.caption.textContent = this.describe(name, slope, w0, w1);
+  }
+
+  drawAxes(px, py, x0, x1, y0, y1, w0, name) {
+    const g = this.axes;
+    g.replaceChildren();
+    const bottom = this.height - MARGIN.bottom;
+    svgEl("line", { class: "axis", x1: MARGIN.left, x2: this.width - MARGIN.right, y1: bottom, y2: bottom }, g);
+    svgEl("line", { class: "axis", x1: MARGIN.left, x2: MARGIN.left, y1: MARGIN.top, y2: bottom }, g);
+    for (const [x, cls] of [[x0, ""], [w0, "now"], [x1, ""]]) {
+      svgEl("line", { class: "axis", x1: px(x), x2: px(x), y1: bottom, y2: bottom + 4 }, g);
+      const anchor = x === x0 ? "start" : x === x1 ? "end" : "middle";
+      const t = svgEl("text", { x: px(x), y: bottom + 15, "text-anchor": anchor, class: cls }, g);
+      t.textContent = fmt(x, 3);
+    }
+    const label = svgEl("text", { x: (MARGIN.left + this.width - MARGIN.right) / 2, y: bottom + 27, "text-anchor": "middle", class: "name" }, g);
+    label.textContent = name;
+    for (const y of [y0, y1]) {
+      const t = svgEl("text", { x: MARGIN.left - 4, y: py(y) + 3.5, "text-anchor": "end" }, g);
+      t.textContent = fmt(y, 3);
+    }
+    const loss = svgEl("text", { x: 10, y: (MARGIN.top + bottom) / 2, "text-anchor": "middle", class: "name", transform: `rotate(-90 10 ${(MARGIN.top + bottom) / 2})` }, g);
+    loss.textContent = "training loss";
+  }
+
+  /** The tangent is the slope over every training point; the next update
+   * uses its own mini-batch, so the two may point different ways: say both. */
+  describe(name, slope, w0, w1) {
+    if (!Number.isFinite(slope)) return "";
+    const downhill = slope > 0 ? "to the left" : slope < 0 ? "to the right" : "nowhere";
+    let text = `The loss along ${name}, everything else fixed. Its slope here, over all training points, is ${fmt(slope, 3)}: downhill is ${downhill}.`;
+    if (Number.isFinite(w1) && w1 !== w0) {
+      text += ` The next update (its mini-batch) moves ${name} ${w1 < w0 ? "left" : "right"}, to ${fmt(w1, 6)}.`;
+    }
+    return text;
+  }
+
+  reset(message = "") {
+    this.curve.setAttribute("d", "");
+    for (const el of [this.tangent, this.dot, this.nextMark, this.move]) el.style.display = "none";
+    this.axes.replaceChildren();
+    delete this.svg.dataset.domain;
+    delete this.svg.dataset.current;
+    this.caption.textContent = message;
+  }
+}
