@@ -109,3 +109,82 @@ def heatmap_bytes(page: Any) -> list[int]:
 
 def thumbnail_count(page: Any) -> int:
     return int(page.evaluate("document.querySelectorAll('#network .node.neuron canvas').length"))
+
+
+def rest_json(server: Any, path: str, method: str = "GET", token: str | None = None) -> Any:
+    """GET (or POST an empty body to) an API path; the JSON answer."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = b"{}" if method == "POST" else None
+    request = urllib.request.Request(f"{server.url}{path}", data=data, headers=headers, method=method)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def rest_explain(server: Any, sid: str, selection: dict[str, Any], what: str = "explain") -> dict[str, Any]:
+    """GET /explain (or /slice) for a selection {layer, source, target, point}."""
+    query = {k: v for k, v in selection.items() if v is not None and (what == "explain" or k != "point")}
+    text = "&".join(f"{k}={v}" for k, v in query.items())
+    answer: dict[str, Any] = rest_json(server, f"/api/sessions/{sid}/{what}?{text}")
+    return answer
+
+
+def lookup(data: dict[str, Any], source: str) -> float:
+    """The number at a dotted path ("explain.batch.gradient"); a leading "-" negates it."""
+    sign = -1.0 if source.startswith("-") else 1.0
+    value: Any = data
+    for part in source.lstrip("-").split("."):
+        value = value[int(part)] if isinstance(value, list) else value[part]
+    return sign * float(value)
+
+
+def panel_numbers(page: Any) -> list[tuple[str, float, str]]:
+    """(data-source, data-value, shown text) of every server number in the explainer."""
+    return [
+        (source, float(value), text)
+        for source, value, text in page.evaluate(
+            "() => Array.from(document.querySelectorAll('#explainer [data-source]'))"
+            ".map(el => [el.dataset.source, el.dataset.value, el.textContent])"
+        )
+    ]
+
+
+def shown_number(text: str) -> float:
+    """A number as the panel writes it (real minus sign, optional leading +)."""
+    return float(text.replace("\u2212", "-").lstrip("+"))
+
+
+def panel_selection(page: Any) -> dict[str, Any] | None:
+    raw = page.evaluate("document.getElementById('explainer').dataset.selection || null")
+    return json.loads(raw) if raw else None
+
+
+def click_link(page: Any, index: int) -> None:
+    """Click link `index` of the diagram (links in weight order) and close the
+    value editor the click opens. The click is dispatched on that link's own
+    element: at its bounding box's centre another link may lie on top."""
+    page.locator(f"#svg path.link-hover[data-index='{index}']").dispatch_event("click")
+    page.wait_for_selector("#hovercard .edit:not([hidden])")
+    page.keyboard.press("Escape")
+
+
+def wait_selected(page: Any, selection: dict[str, Any], timeout: float = 20_000) -> None:
+    page.wait_for_function(
+        "s => { const d = document.getElementById('explainer').dataset.selection;"
+        " return d !== undefined && d === JSON.stringify(s); }",
+        arg=selection,
+        timeout=timeout,
+    )
+
+
+def screenshot_between(page: Any, path: str, top: str, bottom: str) -> None:
+    """A full-width screenshot from the top of one element to the bottom of
+    another (legible where a whole-page picture would be shrunk)."""
+    y0, y1, width = page.evaluate(
+        """([a, b]) => [document.querySelector(a).getBoundingClientRect().top + scrollY,
+                        document.querySelector(b).getBoundingClientRect().bottom + scrollY,
+                        document.documentElement.clientWidth]""",
+        [top, bottom],
+    )
+    page.screenshot(path=path, full_page=True, clip={"x": 0, "y": y0 - 8, "width": width, "height": y1 - y0 + 16})

@@ -1,0 +1,153 @@
+"""A class following live: the share dialog and its link, the watcher count,
+a student's view-only page, Fork and Back to the teacher."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.browser.conftest import watch_console
+from tests.browser.pageutil import (
+    click_link,
+    epoch,
+    open_page,
+    rest_state,
+    screenshot_between,
+    session_id,
+    wait_selected,
+    wait_status,
+    wait_until,
+)
+
+pytestmark = pytest.mark.browser
+
+# Default network: link 8 + 1·2 + 0 is hidden layer 1 node 2 -> hidden layer 2 node 1.
+LINK = {"index": 10, "selection": {"layer": 1, "source": 1, "target": 0, "point": 0}}
+
+# Commands that change a session; a watcher's page must send none of them.
+CONTROL_TYPES = {"play", "pause", "step", "reset", "regenerate", "config", "hash", "weight", "bias", "speed", "select"}
+
+
+def student_page(context, console, server, teacher_id: str):
+    student = context.new_page()
+    watch_console(student, console)
+    student.add_init_script(
+        "window.__sent = []; const send = WebSocket.prototype.send;"
+        " WebSocket.prototype.send = function (data) { window.__sent.push(data); return send.call(this, data); };"
+    )
+    open_page(student, server, hash="", query=f"?session={teacher_id}", status="watching")
+    return student
+
+
+def sent_types(page) -> list[str]:
+    return [json.loads(text)["type"] for text in page.evaluate("window.__sent")]
+
+
+def test_share_dialog_link_opens_the_watcher_view_and_counts_watchers(context, page, live_server, console):
+    open_page(page, live_server)
+    sid = session_id(page)
+    assert page.is_visible("#share-button") and not page.is_visible("#fork-button")
+    page.click("#share-button")
+    page.wait_for_selector("#share-dialog[open]")
+    href = page.get_attribute("#share-link", "href")
+    assert href is not None and "/s/" in href
+    assert page.input_value("#share-url") == href
+    assert page.locator("#share-qr svg").count() == 1, "the QR code, drawn by the server"
+    wait_until(lambda: page.get_attribute("#share-watchers", "data-count") == "1")
+    student = context.new_page()
+    watch_console(student, console)
+    student.goto(href)  # the short link redirects to ?session=<id>
+    wait_status(student, "watching")
+    assert session_id(student) == sid
+    assert f"session={sid}" in student.url
+    wait_until(lambda: page.get_attribute("#share-watchers", "data-count") == "2")
+    assert "2 connected" in page.inner_text("#share-watchers")
+    assert page.get_attribute("#watcher-count", "data-count") == "2"
+    page.click("#share-dialog form button")
+    page.wait_for_selector("#share-dialog:not([open])", state="attached")
+    student.close()
+    wait_until(lambda: page.get_attribute("#watcher-count", "data-count") == "1")
+
+
+def test_watcher_follows_frames_and_selection_but_has_no_working_controls(
+    context, page, live_server, console, screenshots
+):
+    open_page(page, live_server)
+    sid = session_id(page)
+    click_link(page, LINK["index"])
+    wait_selected(page, LINK["selection"])
+    student = student_page(context, console, live_server, sid)
+    # A student who joins after the selection sees it at once (paused teacher).
+    wait_selected(student, LINK["selection"])
+    page.click("#play-pause-button")
+    wait_until(lambda: epoch(student) > 30, timeout=60)
+    # The explainer follows training on the student's page too.
+    wait_until(lambda: int(student.get_attribute("#explainer", "data-epoch") or 0) > 30, timeout=30)
+    assert student.locator("#svg .selected-link").count() == 1
+    screenshot_between(student, str(screenshots / "student_watcher_view.png"), "#run-strip", "#lecture")
+    page.click("#play-pause-button")
+    page.wait_for_selector("#play-pause-button:not(.playing)")
+    time.sleep(0.3)
+    before = rest_state(live_server, sid)
+    assert student.is_visible("#fork-button") and not student.is_visible("#share-button")
+    # Every control, clicked on the element itself (disabled ones are inert
+    # to the mouse, so this is stricter than a person could be).
+    for selector in ["#play-pause-button", "#next-step-button", "#reset-button", "#data-regen-button",
+                     ".node.feature[data-feature='xSquared']", "#lecture-preset-button", "#original-preset-button",
+                     "#worked-example-button", "#explainer .point-next", ".dataset[data-dataset='xor']",
+                     "#add-layers", f"#svg path.link-hover[data-index='{LINK['index'] + 1}']"]:  # fmt: skip
+        student.locator(selector).first.dispatch_event("click")
+    student.keyboard.press("s")
+    student.keyboard.press("r")
+    student.keyboard.press(" ")
+    student.locator("#heatmap-svg").click(position={"x": 130, "y": 130}, force=True)
+    time.sleep(1.0)
+    after = rest_state(live_server, sid)
+    for key in ["epoch", "weights", "biases", "config", "playing", "selection", "generation"]:
+        assert after[key] == before[key], key
+    assert [t for t in sent_types(student) if t in CONTROL_TYPES] == [], "a watcher sends no commands"
+    assert session_id(student) == sid, "still watching the teacher"
+    student.close()
+
+
+def test_fork_copies_the_teachers_weights_and_back_rejoins(context, page, live_server, console):
+    open_page(page, live_server)
+    teacher = session_id(page)
+    page.click("#next-step-button")
+    wait_until(lambda: rest_state(live_server, teacher)["epoch"] == 1)
+    page.click("#next-step-button")
+    wait_until(lambda: rest_state(live_server, teacher)["epoch"] == 2)
+    click_link(page, LINK["index"])
+    wait_selected(page, LINK["selection"])
+    student = student_page(context, console, live_server, teacher)
+    student.click("#fork-button")
+    wait_until(lambda: session_id(student) != teacher)
+    wait_status(student, "connected")
+    fork = session_id(student)
+    stored = json.loads(student.evaluate("sessionStorage.getItem('playground.session')"))
+    assert stored["id"] == fork and stored["control_token"]
+    assert student.evaluate("sessionStorage.getItem('playground.teacher')") == teacher
+    assert "session=" not in student.url, "a reload keeps the student's own session"
+    mine, theirs = rest_state(live_server, fork), rest_state(live_server, teacher)
+    for key in ["weights", "biases", "epoch", "config"]:
+        assert mine[key] == theirs[key], key
+    # The fork explains the weight the teacher pointed at.
+    wait_selected(student, LINK["selection"])
+    assert student.is_visible("#teacher-button") and not student.is_visible("#fork-button")
+    # The student tinkers: only their copy changes.
+    student.click("#next-step-button")
+    wait_until(lambda: rest_state(live_server, fork)["epoch"] == 3)
+    assert rest_state(live_server, teacher)["epoch"] == 2
+    student.reload()
+    wait_status(student, "connected")
+    assert session_id(student) == fork
+    student.click("#teacher-button")
+    wait_status(student, "watching")
+    assert session_id(student) == teacher
+    assert f"session={teacher}" in student.url
+    wait_until(lambda: epoch(student) == 2)
+    wait_selected(student, LINK["selection"])
+    assert student.is_visible("#fork-button")
+    student.close()
