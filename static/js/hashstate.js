@@ -22,6 +22,13 @@ export function writeHash(hash) {
   window.history.replaceState(window.history.state, "", url);
 }
 
+/** Put `?session=<id>` in the address (null removes it) without reloading:
+ * a reload then watches that session, or comes back to the tab's own. */
+export function setWatchedSession(id) {
+  const query = id === null ? "" : `?session=${encodeURIComponent(id)}`;
+  window.history.replaceState(window.history.state, "", `${window.location.pathname}${query}${window.location.hash}`);
+}
+
 /** Call onEdit(hash) when the user changes the hash by hand to something
  * other than what the page last wrote. */
 export function watchHash(currentHash, onEdit) {

@@ -5,12 +5,12 @@ import { STOPS } from "./colors.js";
 import { Controls } from "./controls.js";
 import { FrameGate } from "./frames.js";
 import { ClassLink } from "./classroom.js";
-import { ClassroomGrid, applyHidden, readHash, watchHash, writeHash } from "./hashstate.js";
+import { ClassroomGrid, applyHidden, readHash, setWatchedSession, watchHash, writeHash } from "./hashstate.js";
 import { Heatmap } from "./heatmap.js";
 import { Lecture } from "./lecture.js";
 import { LineChart, drawLegend } from "./linechart.js";
 import { NetworkView } from "./network.js";
-import { RequestError, createSession, loadStored, nestNetwork, store } from "./session.js";
+import { createPersistently, createSession, loadStored, recreationBody, store } from "./session.js";
 import { SessionSocket } from "./socket.js";
 import { FrameStats } from "./stats.js";
 import { StatusBadge } from "./status.js";
@@ -18,7 +18,6 @@ import { StatusBadge } from "./status.js";
 // Fields whose change builds a new network or new data (docs/protocol.md):
 // frames still in flight after such a command belong to the state we left.
 const LIVE_FIELDS = new Set(["learningRate", "showTestData", "discretize", "hideText", "hidden"]);
-const RETRY_MS = [250, 500, 1000, 2000];
 // The lecture's slide: hidden node 1 -> the output, at the one training point.
 const WORKED_EXAMPLE_SELECTION = { layer: 1, source: 0, target: 0, point: 0 };
 
@@ -118,27 +117,14 @@ class Page {
     await this.create(hash ? { hash } : {});
   }
 
-  /** Create a session, retrying while the server cannot be reached. */
+  /** Create a session (retrying while the server cannot be reached) and use it. */
   async create(body) {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        const session = await createSession(this.config.api, body);
-        store(session);
-        this.adopt(session);
-        return;
-      } catch (error) {
-        if (error instanceof RequestError && error.status < 500) {
-          // Refused: first drop the restored network, then the hash, and say why.
-          this.showMessage(`Could not open that setup: ${error.detail}`);
-          if (body.network !== undefined) body = { hash: body.hash };
-          else if (body.hash !== undefined) body = {};
-          else throw error;
-          continue;
-        }
-        this.setStatus("reconnecting");
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]));
-      }
-    }
+    const session = await createPersistently(this.config.api, body, {
+      onRefused: (detail) => this.showMessage(`Could not open that setup: ${detail}`),
+      onWaiting: () => this.setStatus("reconnecting"),
+    });
+    store(session);
+    this.adopt(session);
   }
 
   adopt(session) {
@@ -170,7 +156,7 @@ class Page {
    * once we control it. */
   switchTo(session, selection = null) {
     store(session);
-    window.history.replaceState(window.history.state, "", `${window.location.pathname}${window.location.hash}`);
+    setWatchedSession(null);
     this.leave();
     this.selectOnAuth = selection;
     this.adopt(session);
@@ -178,8 +164,7 @@ class Page {
 
   /** Watch the teacher's session again (after a fork). */
   rejoin(teacher) {
-    const url = `${window.location.pathname}?session=${encodeURIComponent(teacher)}`;
-    window.history.replaceState(window.history.state, "", url);
+    setWatchedSession(teacher);
     this.leave();
     this.watch(teacher);
   }
@@ -233,15 +218,7 @@ class Page {
       playing: Boolean(this.lastFrame ? this.lastFrame.playing : this.state && this.state.playing),
       speed: this.state ? this.state.epochs_per_frame : 1,
     };
-    const body = { hash: this.state ? this.state.config.hash : readHash() };
-    const shape = this.state && this.state.shape;
-    if (this.lastFrame && shape) {
-      body.network = nestNetwork(shape, this.lastFrame.weights, this.lastFrame.biases, this.lastFrame.dead);
-      body.epoch = this.lastFrame.epoch;
-    } else if (this.state) {
-      body.network = { weights: this.state.weights, biases: this.state.biases, dead: this.state.dead };
-      body.epoch = this.state.epoch;
-    }
+    const body = recreationBody(this.state, this.lastFrame, readHash());
     try {
       this.gate.setGeneration(-1);
       this.resetComponents();

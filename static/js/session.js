@@ -51,6 +51,45 @@ export async function createSession(api, body) {
   return response.json();
 }
 
+const RETRY_MS = [250, 500, 1000, 2000];
+
+/** createSession until it works: while the server cannot be reached, wait
+ * (onWaiting()) and retry; when it refuses the body (4xx), say why
+ * (onRefused(detail)) and retry without the restored network, then without
+ * the hash. Resolves to the session. */
+export async function createPersistently(api, body, { onRefused, onWaiting }) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await createSession(api, body);
+    } catch (error) {
+      if (error instanceof RequestError && error.status < 500) {
+        onRefused(error.detail);
+        if (body.network !== undefined) body = { hash: body.hash };
+        else if (body.hash !== undefined) body = {};
+        else throw error;
+        continue;
+      }
+      onWaiting();
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]));
+    }
+  }
+}
+
+/** The body that recreates a session the server lost: its hash and the last
+ * network drawn (the newest frame's numbers if there is one, else the
+ * state's), at the same epoch. */
+export function recreationBody(state, lastFrame, addressHash) {
+  const body = { hash: state ? state.config.hash : addressHash };
+  if (lastFrame && state && state.shape) {
+    body.network = nestNetwork(state.shape, lastFrame.weights, lastFrame.biases, lastFrame.dead);
+    body.epoch = lastFrame.epoch;
+  } else if (state) {
+    body.network = { weights: state.weights, biases: state.biases, dead: state.dead };
+    body.epoch = state.epoch;
+  }
+  return body;
+}
+
 /** Nested [layer][i][j] arrays from a frame's flat, row-major arrays and the
  * units per layer (shape). */
 export function nestNetwork(shape, weights, biases, dead) {
