@@ -23,6 +23,7 @@ export class HoverCard {
     this.input = root.querySelector(".edit");
     this.target = null;
     this.editing = false;
+    this.readOnly = false; // a watcher reads values but cannot type them
     root.addEventListener("click", (event) => {
       event.stopPropagation();
       this.edit();
@@ -43,6 +44,7 @@ export class HoverCard {
     if (this.editing) return;
     this.target = target;
     this.typeEl.textContent = target.kind === "weight" ? "Weight" : "Bias";
+    this.hintEl.textContent = this.readOnly ? "View only: the session's owner edits it." : "Click anywhere to edit.";
     this.setValue(target.value);
     this.root.style.left = `${x + 20}px`;
     this.root.style.top = `${y}px`;
@@ -58,7 +60,7 @@ export class HoverCard {
   }
 
   edit() {
-    if (!this.target || this.editing) return;
+    if (!this.target || this.editing || this.readOnly) return;
     this.editing = true;
     this.hintEl.textContent = "Enter applies, Esc cancels.";
     this.input.hidden = false;

@@ -40,7 +40,6 @@ export class NetworkView {
     this.lastFrame = null;
     this.hoveredNode = null;
     this.selection = null; // the explainer's {layer, source, target}, drawn with a halo
-    this.editable = true; // false for a watcher: a click neither edits nor selects
     this.bindEvents();
   }
 
@@ -219,6 +218,15 @@ export class NetworkView {
     this.hoveredNode = node;
     if (node) node.el.classList.add("hovered");
     this.handlers.onFocus(node ? node.thumb : null);
+  }
+
+  /** false for a watcher: a click neither edits nor selects. */
+  set editable(on) {
+    this.card.readOnly = !on;
+  }
+
+  get editable() {
+    return !this.card.readOnly;
   }
 
   /** Halo the explainer's link or bias: selection {layer, source, target}

@@ -151,3 +151,23 @@ def test_fork_copies_the_teachers_weights_and_back_rejoins(context, page, live_s
     wait_selected(student, LINK["selection"])
     assert student.is_visible("#fork-button")
     student.close()
+
+
+def test_worked_example_while_students_watch_loads_into_the_shared_session(context, page, live_server, console):
+    open_page(page, live_server)
+    teacher = session_id(page)
+    student = student_page(context, console, live_server, teacher)
+    wait_until(lambda: page.get_attribute("#watcher-count", "data-count") == "2")
+    page.click("#worked-example-button")
+    selection = {"layer": 1, "source": 0, "target": 0, "point": 0}
+    wait_selected(page, selection)
+    assert session_id(page) == teacher, "the class link still points at the session shown"
+    assert rest_state(live_server, teacher)["config"]["scenario"] == "worked-example"
+    wait_selected(student, selection)
+    shown = student.locator("#explainer [data-source='explain.new_weight']").first.text_content()
+    assert shown == "2.00265"
+    # A watcher's hover card says it cannot edit.
+    student.locator("#svg path.link-hover[data-index='4']").dispatch_event("mouseover")
+    student.wait_for_selector("#hovercard:not([hidden])")
+    assert "View only" in student.inner_text("#hovercard .hint")
+    student.close()
