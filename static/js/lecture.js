@@ -47,7 +47,7 @@ export function bruteForce(shape) {
     weights,
     biases,
     exponent,
-    short: `${weights} weight${weights === 1 ? "" : "s"}: brute force = 1000${superscript(weights)} = 10${superscript(exponent)} tries`,
+    short: `${weights} weight${weights === 1 ? "" : "s"} → brute force: 1000${superscript(weights)} = 10${superscript(exponent)} tries`,
     long:
       `Trying 1,000 values for each of the ${weights} weights: 1000${superscript(weights)} = 10${superscript(exponent)} combinations ` +
       `(the lecture's slide writes ${weights} × 1,000 = ${(weights * 1000).toLocaleString("en-US")}; the ${biases} biases would add more). ` +
