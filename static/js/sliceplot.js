@@ -31,10 +31,11 @@ export class SlicePlot {
     this.curve = svgEl("path", { class: "curve" }, plot);
     this.tangent = svgEl("line", { class: "tangent" }, plot);
     this.move = svgEl("line", { class: "move" }, plot);
-    this.dot = svgEl("circle", { class: "current", r: 4 }, plot);
+    // The markers are not clipped: at a loss of 0 the dot sits on the axis.
+    this.dot = svgEl("circle", { class: "current", r: 4 }, svg);
     // Drawn over the dot and wider: a small step lands inside the dot's own
     // pixels and must still be seen.
-    this.nextMark = svgEl("circle", { class: "next", r: 7 }, plot);
+    this.nextMark = svgEl("circle", { class: "next", r: 7 }, svg);
     this.reset();
   }
 
@@ -57,7 +58,8 @@ export class SlicePlot {
     let y0 = Math.min(...finite);
     let y1 = Math.max(...finite);
     const pad = (y1 - y0) * 0.08 || Math.abs(y0) * 0.1 || 0.1;
-    y0 -= pad;
+    // A loss is never negative: the padding below stops at 0.
+    y0 = y0 >= 0 ? Math.max(0, y0 - pad) : y0 - pad;
     y1 += pad;
     const left = MARGIN.left;
     const right = this.width - MARGIN.right;
