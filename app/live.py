@@ -162,8 +162,11 @@ class LiveSession:
             self.touch()
             if self.latest is None or self.latest.generation != self.generation:
                 self.latest = self._pack(await self.workers.run(self.session.frame))
+            explanation = await self.workers.run(self._explanation) if self.selection is not None else None
             self.clients.add(client)
             client.send_json({"type": "state", **self.state(("data", "history"))})
+            if explanation is not None:  # a student joining mid-lecture sees the teacher's pointer at once
+                client.send_json(explanation)
             client.offer(self.latest)
         self._broadcast(self.status(), exclude=client)  # the others learn the new watcher count
 

@@ -221,20 +221,48 @@ def loss_slice(
     value = link.get(network)
     span = span if span is not None else max(2.0, 1.5 * abs(value))
     values = np.linspace(value - span, value + span, samples)
-    probe = network.copy()
-    losses = []
-    for v in values:
-        link.set(probe, float(v))
-        losses.append(mean_loss(probe, X, Y, rule.loss))
-    current = mean_loss(network, X, Y, rule.loss)
     passes = point_gradients(network, X, Y, rule.loss)
+    losses = _losses_along(network, passes, Y, rule.loss, link, values - value)
+    current = mean_loss(network, X, Y, rule.loss)
     slope = float(_per_row_gradient(passes, link).mean())
     landing = _next_update(network, X, Y, rule, link)["new_weight"]
+    probe = network.copy()
     link.set(probe, landing)
     return {
         "values": values.tolist(),
-        "losses": losses,
+        "losses": losses.tolist(),
         "current": {"value": value, "loss": current},
         "slope": slope,
         "next": {"value": landing, "loss": mean_loss(probe, X, Y, rule.loss)},
     }
+
+
+def _losses_along(
+    network: Network,
+    passes: dict[str, list[np.ndarray]],
+    Y: np.ndarray,
+    loss: str,
+    link: Link,
+    shifts: np.ndarray,
+) -> np.ndarray:
+    """Mean loss for each shift of one weight, all candidates at once.
+
+    Only the target node's weighted input changes (by shift x source output,
+    or by the shift itself for a bias); the layers before it are reused and
+    the layers after it run once over (candidates x points) rows.
+    """
+    layer = link.layer + 1
+    n_points = Y.shape[0]
+    k = shifts.shape[0]
+    source = np.ones(n_points) if link.source is None else passes["a"][link.layer][:, link.source]
+    z = np.repeat(passes["z"][layer][None, :, :], k, axis=0)  # (k, n, nodes)
+    z[:, :, link.target] += shifts[:, None] * source[None, :]
+    hidden, last = ACTIVATIONS[network.activation], ACTIVATIONS[network.output_activation]
+    with np.errstate(over="ignore", invalid="ignore"):
+        a = (last if layer == network.n_layers else hidden).f(z).reshape(k * n_points, -1)
+        for next_layer in range(layer, network.n_layers):
+            z_next = a @ network.weights[next_layer] + network.biases[next_layer]
+            a = (last if next_layer == network.n_layers - 1 else hidden).f(z_next)
+        errors = LOSSES[loss].f(a.reshape(k, n_points, -1), Y[None, :, :])  # (k, n, n_out)
+    result: np.ndarray = errors.sum(axis=2).mean(axis=1)
+    return result

@@ -128,3 +128,19 @@ def test_frames_show_lecture_targets_on_the_label_scale(client: TestClient) -> N
         frame = parse_frame(ws.receive_bytes())
     # circle: the centre is +1 (blue, bytes above 127), a corner -1 (orange, below)
     assert frame.output[50, 50] > 200 and frame.output[0, 0] < 60
+
+
+def test_late_watcher_receives_the_current_explanation(client: TestClient) -> None:
+    response = client.post("/api/sessions", json={"scenario": "worked-example"}).json()
+    session_id, token = response["id"], response["control_token"]
+    with client.websocket_connect(f"/ws/sessions/{session_id}") as teacher:
+        teacher.receive_json()
+        teacher.send_json({"type": "auth", "token": token})
+        teacher.send_json({"type": "select", "layer": 1, "source": 0, "target": 0, "point": 0})
+        _next(teacher, "explain")
+        with client.websocket_connect(f"/ws/sessions/{session_id}") as late:
+            state = late.receive_json()
+            assert state["selection"] == {"layer": 1, "source": 0, "target": 0, "point": 0}
+            explanation = late.receive_json()
+            assert explanation["type"] == "explain"
+            assert explanation["explain"]["new_weight"] == pytest.approx(2.00265, abs=1e-5)
