@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import pytest
 
@@ -21,9 +20,10 @@ from tests.browser.pageutil import (
     wait_until,
     with_fields,
 )
+from tests.core.conftest import REFERENCE_DIR
 
 pytestmark = pytest.mark.browser
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "tfplayground"
+REFERENCE = REFERENCE_DIR  # ../shared beside the project, or PLAYGROUND_SHARED_DIR
 
 
 def test_weight_edit_in_the_page_changes_the_server(page, live_server):
