@@ -160,7 +160,11 @@ class LiveSession:
         """Greet a new client with the full state and the current frame."""
         async with self.lock:
             self.touch()
-            if self.latest is None or self.latest.generation != self.generation:
+            if (
+                self.latest is None
+                or self.latest.generation != self.generation
+                or self.latest.epoch != self.session.epoch
+            ):
                 self.latest = self._pack(await self.workers.run(self.session.frame))
             explanation = await self.workers.run(self._explanation) if self.selection is not None else None
             self.clients.add(client)
@@ -207,8 +211,12 @@ class LiveSession:
             self.touch()
             network, data = self.session.network, self.session.train
 
-            def work() -> tuple[T, Frame, dict[str, Any] | None]:
+            watched = bool(self.clients)  # nobody can join meanwhile: attach takes the lock
+
+            def work() -> tuple[T, Frame | None, dict[str, Any] | None]:
                 result = fn(self.session)
+                if not watched:  # a REST caller alone needs no picture
+                    return result, None, None
                 return result, self.session.frame(), self._explanation()
 
             result, frame, explanation = await self.workers.run(work)
@@ -222,7 +230,10 @@ class LiveSession:
             if announce:
                 # Points travel only when they changed; the history only on connect.
                 self._broadcast({"type": "state", **self.state(("data",) if new_data else ())})
-            self._publish(self._pack(frame))
+            if frame is None:
+                self.latest = None  # stale: the next client to attach gets a fresh frame
+            else:
+                self._publish(self._pack(frame))
             if explanation is not None:
                 self._broadcast(explanation)
             return result
