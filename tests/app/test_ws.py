@@ -196,13 +196,18 @@ def test_ws_play_streams_and_pause_stops(client: TestClient) -> None:
         assert _next_of(ws, "status")["playing"] is False
 
 
+def _play_as_controller(ws: WebSocketTestSession, token: str) -> None:
+    """Greeting read, authenticated, playing, one frame received."""
+    _open(ws)
+    ws.send_json({"type": "auth", "token": token})
+    ws.send_json({"type": "play"})
+    _next_frame(ws)
+
+
 def test_ws_reset_pauses_like_the_original(client: TestClient) -> None:
     session_id, token = _authed(client)
     with client.websocket_connect(f"/ws/sessions/{session_id}") as ws:
-        _open(ws)
-        ws.send_json({"type": "auth", "token": token})
-        ws.send_json({"type": "play"})
-        _next_frame(ws)
+        _play_as_controller(ws, token)
         ws.send_json({"type": "reset"})
         state = _next_of(ws, "state")
         assert state["epoch"] == 0 and state["playing"] is False
@@ -211,9 +216,6 @@ def test_ws_reset_pauses_like_the_original(client: TestClient) -> None:
 def test_ws_disconnect_pauses_and_keeps_session(client: TestClient) -> None:
     session_id, token = _authed(client)
     with client.websocket_connect(f"/ws/sessions/{session_id}") as ws:
-        _open(ws)
-        ws.send_json({"type": "auth", "token": token})
-        ws.send_json({"type": "play"})
-        _next_frame(ws)
+        _play_as_controller(ws, token)
     state = client.get(f"/api/sessions/{session_id}").json()
     assert state["playing"] is False and state["watchers"] == 0 and state["epoch"] >= 1
