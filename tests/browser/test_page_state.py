@@ -23,7 +23,7 @@ from tests.browser.pageutil import (
 from tests.core.conftest import REFERENCE_DIR
 
 pytestmark = pytest.mark.browser
-REFERENCE = REFERENCE_DIR  # ../shared beside the project, or PLAYGROUND_SHARED_DIR
+REFERENCE = REFERENCE_DIR  # tests/data/tfplayground
 
 
 def test_weight_edit_in_the_page_changes_the_server(page, live_server):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +9,9 @@ import numpy as np
 from core.config import PlaygroundConfig
 from core.features import FEATURES
 
-# ../shared beside the project (as every developer and CI run has it), or PLAYGROUND_SHARED_DIR.
-SHARED = Path(os.environ.get("PLAYGROUND_SHARED_DIR", Path(__file__).resolve().parents[3] / "shared"))
-REFERENCE_DIR = SHARED / "reference" / "tfplayground"
+# Numbers produced by the original's own code, copied into the repository
+# (tests/data/README.md) so that a fresh clone tests without anything beside it.
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "data" / "tfplayground"
 REFERENCE_FILES = sorted(REFERENCE_DIR.glob("*.json"))
 
 

@@ -1,5 +1,5 @@
 """The losses the original page showed (3 decimals) after N clicks of Step,
-read off in ../shared/reference/original-page/README.md."""
+read off the original page in headless Chromium (tests/data/README.md)."""
 
 from __future__ import annotations
 
