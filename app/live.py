@@ -154,6 +154,7 @@ class LiveSession:
             "playing": self.playing,
             "epochs_per_frame": self.epochs_per_frame,
             "watchers": len(self.clients),
+            "stopped": self.session.stopped,  # why training last stopped early: epoch | loss | diverged
         }
 
     # -- clients ------------------------------------------------------------------
@@ -244,6 +245,8 @@ class LiveSession:
         """Pause, then train exactly ``epochs`` epochs (the original's step button)."""
         self.pause()
         await self.change(lambda s: s.step(epochs), announce=False)
+        if self.session.stopped is not None:
+            self._broadcast(self.status())
 
     def pause(self) -> None:
         if self.playing:
@@ -277,9 +280,14 @@ class LiveSession:
                     if not self.playing:
                         break
                     frame, explanation = await self.workers.run(self._advance, self.epochs_per_frame)
+                    stopped = self.session.stopped is not None
+                    if stopped:  # stopEpoch, stopLoss or a diverged loss: pause and say why
+                        self.playing = False
                     self._publish(self._pack(frame))
                     if explanation is not None:
                         self._broadcast(explanation)
+                    if stopped:
+                        self._broadcast(self.status())
                     self.touch()
                 deadline += interval
                 now = loop.time()

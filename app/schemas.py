@@ -8,22 +8,15 @@ models exist to document the API and to reject malformed JSON early.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, create_model
 
-from core.activations import ACTIVATIONS, REGULARIZERS
-from core.config import (
-    HIDEABLE_CONTROLS,
-    LECTURE_OPTIONS,
-    MAX_BATCH_SIZE,
-    MAX_HIDDEN_LAYERS,
-    MAX_NEURONS,
-    MAX_SEED_LENGTH,
-    PROBLEMS,
-    PlaygroundConfig,
-)
-from core.datasets import CLASSIFICATION_DATASETS, REGRESSION_DATASETS
+from core.config import PlaygroundConfig
+from core.fields import MAX_HIDDEN_LAYERS, MAX_NEURONS, TABLE
+from core.fields import Field as Setting
+from core.optimizers import OPTIMIZERS
 from core.scenarios import SCENARIOS
 
 # -- value types ---------------------------------------------------------------
@@ -31,35 +24,12 @@ from core.scenarios import SCENARIOS
 if TYPE_CHECKING:  # the type checker sees plain strings; pydantic sees the registries' names
     from typing import TypeAlias
 
-    ActivationName: TypeAlias = str
-    RegularizationName: TypeAlias = str
-    DatasetName: TypeAlias = str
-    RegDatasetName: TypeAlias = str
-    ProblemName: TypeAlias = str
-    ControlName: TypeAlias = str
-    OutputActivationName: TypeAlias = str
-    LossName: TypeAlias = str
-    InitName: TypeAlias = str
-    ScalingName: TypeAlias = str
-    TargetsName: TypeAlias = str
     ScenarioName: TypeAlias = str
 else:
-    ActivationName = Literal[tuple(ACTIVATIONS)]
-    RegularizationName = Literal[tuple(REGULARIZERS)]
-    DatasetName = Literal[tuple(CLASSIFICATION_DATASETS)]
-    RegDatasetName = Literal[tuple(REGRESSION_DATASETS)]
-    ProblemName = Literal[tuple(PROBLEMS)]
-    ControlName = Literal[tuple(HIDEABLE_CONTROLS)]
-    OutputActivationName = Literal[LECTURE_OPTIONS["outputActivation"]]
-    LossName = Literal[LECTURE_OPTIONS["loss"]]
-    InitName = Literal[LECTURE_OPTIONS["init"]]
-    ScalingName = Literal[LECTURE_OPTIONS["inputScaling"]]
-    TargetsName = Literal[LECTURE_OPTIONS["targets"]]
     ScenarioName = Literal[tuple(SCENARIOS)]
 Number = StrictInt | StrictFloat
 # Non-finite numbers travel as the strings the reference vectors use.
 JSONNumber = float | Literal["NaN", "Infinity", "-Infinity"]
-Neurons = Annotated[StrictInt, Field(ge=1, le=MAX_NEURONS)]
 Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
 Point = Annotated[list[Coordinate], Field(min_length=3, max_length=3, description="[x, y, label]")]
 Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e9, le=1e9)]
@@ -71,47 +41,51 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ConfigFields(_Strict):
+class ConfigFieldsBase(_Strict):
     """Any subset of the playground's fields (names as in the TF Playground URL hash)."""
-
-    activation: ActivationName | None = None
-    regularization: RegularizationName | None = None
-    batchSize: Annotated[StrictInt, Field(ge=1, le=MAX_BATCH_SIZE)] | None = None
-    dataset: DatasetName | None = None
-    regDataset: RegDatasetName | None = None
-    learningRate: Annotated[Number, Field(ge=0, le=10, allow_inf_nan=False)] | None = None
-    regularizationRate: Annotated[Number, Field(ge=0, le=10, allow_inf_nan=False)] | None = None
-    noise: Annotated[Number, Field(ge=0, le=50, allow_inf_nan=False)] | None = None
-    networkShape: Annotated[list[Neurons], Field(max_length=MAX_HIDDEN_LAYERS)] | None = None
-    seed: Annotated[str, Field(max_length=MAX_SEED_LENGTH, pattern=r"^[!-~]*$")] | None = None
-    showTestData: StrictBool | None = None
-    discretize: StrictBool | None = None
-    percTrainData: Annotated[Number, Field(ge=10, le=90, allow_inf_nan=False)] | None = None
-    x: StrictBool | None = None
-    y: StrictBool | None = None
-    xTimesY: StrictBool | None = None
-    xSquared: StrictBool | None = None
-    ySquared: StrictBool | None = None
-    cosX: StrictBool | None = None
-    sinX: StrictBool | None = None
-    cosY: StrictBool | None = None
-    sinY: StrictBool | None = None
-    collectStats: StrictBool | None = None
-    tutorial: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
-    problem: ProblemName | None = None
-    initZero: StrictBool | None = None
-    hideText: StrictBool | None = None
-    hidden: Annotated[list[ControlName], Field(max_length=len(HIDEABLE_CONTROLS))] | None = None
-    outputActivation: OutputActivationName | None = None
-    loss: LossName | None = None
-    init: InitName | None = None
-    inputScaling: ScalingName | None = None
-    targets: TargetsName | None = None
-    scenario: ScenarioName | None = None
 
     def given(self) -> dict[str, Any]:
         """Only the fields the caller set."""
         return self.model_dump(exclude_unset=True)
+
+
+def _value_type(setting: Setting) -> Any:
+    """The pydantic type of one setting's value, from its row in the table."""
+    kind = setting.kind
+    description = setting.label or None
+    if kind == "choice":
+        value: Any = Literal[setting.values]
+    elif kind == "number":
+        value = Annotated[Number, Field(ge=setting.low, le=setting.high, allow_inf_nan=False)]
+    elif kind == "integer":
+        value = Annotated[StrictInt, Field(ge=int(setting.low), le=int(setting.high))]
+    elif kind == "bool":
+        value = StrictBool
+    elif kind == "shape":
+        neurons = Annotated[StrictInt, Field(ge=1, le=MAX_NEURONS)]
+        value = Annotated[list[neurons], Field(max_length=MAX_HIDDEN_LAYERS)]  # type: ignore[valid-type]
+    elif kind == "text":
+        value = Annotated[str, Field(pattern=f"^{setting.pattern}$")]
+    else:
+        names: Any = Literal[setting.values]
+        value = Annotated[list[names], Field(max_length=len(setting.values))]
+    if setting.optional:
+        value = value | None
+    return Annotated[value, Field(description=description)]
+
+
+def config_fields_model(table: Sequence[Setting] = TABLE) -> type[ConfigFieldsBase]:
+    """A model of any subset of ``table``'s fields: each field's type, range
+    and choices come from its row.  A field left out is not set; null is
+    accepted only where the table allows "not set"."""
+    fields: dict[str, Any] = {setting.name: (_value_type(setting), None) for setting in table}
+    return create_model("ConfigFields", __base__=ConfigFieldsBase, **fields)
+
+
+if TYPE_CHECKING:  # the type checker sees the base; pydantic sees every field of the table
+    ConfigFields = ConfigFieldsBase
+else:
+    ConfigFields = config_fields_model()
 
 
 class Pending(_Strict):
@@ -123,6 +97,32 @@ class Pending(_Strict):
     biases: list[list[Finite]]
 
 
+class SlotState(_Strict):
+    """One optimizer buffer, shaped like the network's weights and biases."""
+
+    weights: list[list[list[Finite]]]
+    biases: list[list[Finite]]
+
+
+class OptimizerStateBase(_Strict):
+    """The optimizer's state: `updates` (t, the updates made so far) and its buffers by name."""
+
+    updates: Annotated[StrictInt, Field(ge=0, le=10**12)] = 0
+
+    def given(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True)
+
+
+if TYPE_CHECKING:
+    OptimizerState = OptimizerStateBase
+else:  # one optional buffer per slot name any optimizer uses (velocity, s, m, v)
+    OptimizerState = create_model(
+        "OptimizerState",
+        __base__=OptimizerStateBase,
+        **{slot: (SlotState | None, None) for optimizer in OPTIMIZERS.values() for slot in optimizer.slots},
+    )
+
+
 class NetworkState(_Strict):
     """A network's trainable state; `weights[l][i][j]` links node i of layer l to node j of layer l + 1."""
 
@@ -130,6 +130,7 @@ class NetworkState(_Strict):
     biases: list[list[Finite]]
     dead: list[list[list[StrictBool]]] | None = None
     pending: Pending | None = None
+    optimizer_state: OptimizerState | None = None
 
     def restore_args(self) -> dict[str, Any]:
         """Keyword arguments for ``Session.restore``."""
@@ -139,6 +140,7 @@ class NetworkState(_Strict):
             "biases": self.biases,
             "dead": self.dead,
             "pending": None if pending is None else (pending.count, pending.weights, pending.biases),
+            "optimizer_state": None if self.optimizer_state is None else self.optimizer_state.given(),
         }
 
 
@@ -147,6 +149,7 @@ class NetworkStateOut(BaseModel):
     biases: list[list[JSONNumber]]
     dead: list[list[list[bool]]]
     pending: dict[str, Any]
+    optimizer_state: dict[str, Any]
 
 
 # -- REST bodies -----------------------------------------------------------------
@@ -208,6 +211,7 @@ class StatelessStep(_ConfigSource):
 
 class StatelessStepResult(NetworkStateOut):
     epochs: int
+    stopped: Literal["epoch", "loss", "diverged"] | None
     loss_train: JSONNumber
     loss_test: JSONNumber | None
     losses: list[list[JSONNumber | None]]
@@ -230,7 +234,13 @@ class SessionState(BaseModel):
     train: list[list[float]] | None = None
     test: list[list[float]] | None = None
     history: list[list[JSONNumber]] | None = None
+    stopped: Literal["epoch", "loss", "diverged"] | None = None
+    accuracy_train: JSONNumber | None = None
+    accuracy_test: JSONNumber | None = None
+    confusion_train: list[list[int]] | None = None
+    confusion_test: list[list[int]] | None = None
     pending: dict[str, Any] | None = None
+    optimizer_state: dict[str, Any] | None = None
     selection: dict[str, Any] | None = None
 
 

@@ -24,9 +24,11 @@ __all__ = [
 
 FRAME_KIND = 1
 NODE_GRID_KIND = 2
-VERSION = 1
-# kind, version, flags, generation, epoch, loss_train, loss_test, n_w, n_b, n_t, reserved
-FRAME_HEADER = struct.Struct("<BBHIdddIIII")
+VERSION = 2  # of kind-1 frames
+NODE_GRID_VERSION = 1
+# kind, version, flags, generation, epoch, loss_train, loss_test, n_w, n_b, n_t, n_o, classes, stopped
+FRAME_HEADER = struct.Struct("<BBHIdddIIIHBB")
+STOP_CODES = {None: 0, "epoch": 1, "loss": 2, "diverged": 3}
 # kind, version, node, generation, epoch
 NODE_GRID_HEADER = struct.Struct("<BBHId")
 assert FRAME_HEADER.size == 48 and NODE_GRID_HEADER.size == 16
@@ -69,21 +71,21 @@ def layers(arrays: Iterable[np.ndarray]) -> list[Any]:
 
 
 def network_state(network: Network) -> dict[str, Any]:
-    """Weights, biases, dead masks and pending gradients, per layer."""
-    w_shapes = [w.shape for w in network.weights]
-    acc_w, acc_b = [], []
-    w_start = b_start = 0
-    for shape in w_shapes:
-        size = shape[0] * shape[1]
-        acc_w.append(network.acc_w[w_start : w_start + size].reshape(shape))
-        acc_b.append(network.acc_b[b_start : b_start + shape[1]])
-        w_start += size
-        b_start += shape[1]
+    """Weights, biases, dead masks, pending gradients and optimizer state, per layer."""
+    optimizer = network.optimizer_state()
     return {
         "weights": layers(network.weights),
         "biases": layers(network.biases),
         "dead": layers(network.dead),
-        "pending": {"count": int(network.counters[0]), "weights": layers(acc_w), "biases": layers(acc_b)},
+        "pending": {
+            "count": int(network.counters[0]),
+            "weights": layers(layer.pending_weights for layer in network.layers),
+            "biases": layers(layer.pending_biases for layer in network.layers),
+        },
+        "optimizer_state": {
+            key: value if key == "updates" else {kind: layers(value[kind]) for kind in ("weights", "biases")}
+            for key, value in optimizer.items()
+        },
     }
 
 
@@ -113,6 +115,8 @@ def session_state(
         "playing": playing,
         "epochs_per_frame": epochs_per_frame,
         "watchers": watchers,
+        "stopped": session.stopped,
+        **jsonable(session.metrics().to_dict()),
     }
     include = set(include)
     if "data" in include:
@@ -121,25 +125,34 @@ def session_state(
     if "history" in include:
         state["history"] = _jsonable(session.history.rows)
     if "pending" in include:
-        state["pending"] = network_state(net)["pending"]
+        full = network_state(net)
+        state["pending"] = full["pending"]
+        state["optimizer_state"] = full["optimizer_state"]
     return state
 
 
 def pack_frame(session: Session, frame: Frame, generation: int, playing: bool) -> bytes:
     """A kind-1 binary frame (docs/protocol.md)."""
     net = session.network
+    metrics = session.metrics()
+    classes = session.config.n_classes if metrics.confusion_train is not None else 0
     header = FRAME_HEADER.pack(
         FRAME_KIND, VERSION, 1 if playing else 0, generation & 0xFFFFFFFF,
         float(session.epoch), session.loss_train, session.loss_test,
-        net.w.shape[0], net.b.shape[0], frame.thumbnails.shape[0], 0,
+        net.w.shape[0], net.b.shape[0], frame.thumbnails.shape[0], frame.outputs.shape[0],
+        classes, STOP_CODES[session.stopped],
     )  # fmt: skip
+    accuracy = np.array([math.nan if a is None else a for a in (metrics.accuracy_train, metrics.accuracy_test)])
+    confusion = [m.astype("<u4").tobytes() for m in (metrics.confusion_train, metrics.confusion_test) if m is not None]
     return b"".join(
         (
             header,
             net.w.astype("<f8", copy=False).tobytes(),
             net.b.astype("<f8", copy=False).tobytes(),
+            accuracy.astype("<f8").tobytes(),
+            *confusion,
             net.dead_flat.astype(np.uint8).tobytes(),
-            frame.output.tobytes(),
+            frame.outputs.tobytes(),
             frame.thumbnails.tobytes(),
         )
     )
@@ -147,5 +160,5 @@ def pack_frame(session: Session, frame: Frame, generation: int, playing: bool) -
 
 def pack_node_grid(frame: Frame, node: int, generation: int, epoch: int) -> bytes:
     """A kind-2 message: one node's full grid."""
-    header = NODE_GRID_HEADER.pack(NODE_GRID_KIND, VERSION, node, generation & 0xFFFFFFFF, float(epoch))
+    header = NODE_GRID_HEADER.pack(NODE_GRID_KIND, NODE_GRID_VERSION, node, generation & 0xFFFFFFFF, float(epoch))
     return header + frame.node_grid(node).tobytes()

@@ -19,7 +19,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from core.activations import ACTIVATIONS
 from core.features import FEATURES, feature_matrix
 from core.network import Network
 
@@ -97,7 +96,8 @@ def _feature_thumbnail_bytes(scaling: str) -> np.ndarray:
 class Frame:
     """One picture of the network: what a page draws."""
 
-    output: np.ndarray  # (100, 100) uint8: the output node over the grid
+    output: np.ndarray  # (100, 100) uint8: the output node over the grid (the last class's for a softmax)
+    outputs: np.ndarray  # (output units, 100, 100) uint8: every output unit (one per class for a softmax)
     thumbnails: np.ndarray  # (7 + hidden + outputs, 10, 10) uint8: features, then nodes
     grids: np.ndarray  # (hidden + outputs, 100, 100) float64: every node's full grid
     scaling: str = "raw"  # how the features were scaled
@@ -121,31 +121,22 @@ def render(
 ) -> Frame:
     """All heatmaps of ``network`` (whose inputs are ``features``) in one pass.
 
-    ``decode`` maps the output layer onto the label scale for display (the
-    lecture's 0.01/0.99 targets); hidden nodes are shown as they are.
+    ``decode`` maps the output units (rows: points, columns: units) onto the
+    label scale for display; hidden nodes are shown as they are.
 
-    Node-major layout: each layer is (n_out, 10000), computed as W.T @ A
-    straight into one buffer, so every node's grid is contiguous and no
-    transpose or concatenation copies are needed.
+    Node-major layout (Network.forward_nodes): each layer is (n_out, 10000),
+    computed straight into one buffer, so every node's grid is contiguous
+    and no transpose or concatenation copies are needed.
     """
     inputs = _grid_inputs(features, DENSITY, scaling)  # (n_in, 10000)
     n_nodes = int(network.sizes[1:].sum())
     flat = np.empty((n_nodes, DENSITY * DENSITY))
-    start = 0
-    previous = inputs
-    hidden = ACTIVATIONS[network.activation].f_inplace
-    last = ACTIVATIONS[network.output_activation].f_inplace
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k, (W, b) in enumerate(zip(network.weights, network.biases, strict=True)):
-            layer = flat[start : start + W.shape[1]]  # (n_out, 10000), a view into the buffer
-            np.matmul(W.T, previous, out=layer)
-            layer += b[:, None]
-            (last if k == network.n_layers - 1 else hidden)(layer)
-            previous = layer
-            start += W.shape[1]
-        if decode is not None:
-            out = flat[n_nodes - network.weights[-1].shape[1] :]
-            out[:] = decode(out)  # after the pass: the display copy only
+    network.forward_nodes(inputs, flat)
+    if decode is not None:
+        out = flat[n_nodes - int(network.sizes[-1]) :]  # (output units, 10000)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out[:] = decode(out.T).T  # after the pass: the display copy only
     grids = flat.reshape(n_nodes, DENSITY, DENSITY)
     thumbs = np.concatenate([_feature_thumbnail_bytes(scaling), quantize(_thumbnails(grids))])
-    return Frame(output=quantize(grids[-1]), thumbnails=thumbs, grids=grids, scaling=scaling)
+    outputs = quantize(grids[n_nodes - int(network.sizes[-1]) :])
+    return Frame(output=outputs[-1], outputs=outputs, thumbnails=thumbs, grids=grids, scaling=scaling)

@@ -21,6 +21,8 @@ __all__ = [
     "DATASETS",
     "NUM_SAMPLES_CLASSIFY",
     "NUM_SAMPLES_REGRESS",
+    "MAX_CLASSES",
+    "MULTICLASS_DATASETS",
     "generate",
     "shuffle",
     "split",
@@ -28,6 +30,7 @@ __all__ = [
 
 NUM_SAMPLES_CLASSIFY = 500
 NUM_SAMPLES_REGRESS = 1200
+MAX_CLASSES = 6
 
 Point = tuple[float, float, float]
 Generator = Callable[[SeedRandom, int, float], list[Point]]
@@ -156,6 +159,68 @@ def _gauss_label(x: float, y: float) -> float:
     return label
 
 
+# -- more than two classes (labels 0 .. classes - 1) -------------------------------
+# Two classes are always the original's generators above, labels ±1.
+
+
+def spiral_arms(rng: SeedRandom, n: int, noise: float, classes: int) -> list[Point]:
+    """``classes`` arms, evenly turned, as the original's two-arm spiral."""
+    per_arm = math.ceil(n / classes)
+    points: list[Point] = []
+    for label in range(classes):
+        delta = 2 * math.pi * label / classes
+        for i in range(per_arm):
+            r = i / per_arm * 5
+            t = 1.75 * i / per_arm * 2 * math.pi + delta
+            x = r * math.sin(t) + rng.uniform(-1, 1) * noise
+            y = r * math.cos(t) + rng.uniform(-1, 1) * noise
+            points.append((x, y, float(label)))
+    return points
+
+
+def gauss_blobs(rng: SeedRandom, n: int, noise: float, classes: int) -> list[Point]:
+    """``classes`` Gaussian blobs on a circle of radius 3.5 (the original's two
+    sit at radius 2.8; more blobs need the room), the original's variance."""
+    variance = _linear(noise, 0, 0.5, 0.5, 4)
+    points: list[Point] = []
+    for label in range(classes):
+        angle = math.pi / 4 + 2 * math.pi * label / classes
+        cx, cy = 3.5 * math.cos(angle), 3.5 * math.sin(angle)
+        for _ in range(math.ceil(n / classes)):
+            points.append((_normal(rng, cx, variance), _normal(rng, cy, variance), float(label)))
+    return points
+
+
+def circle_rings(rng: SeedRandom, n: int, noise: float, classes: int) -> list[Point]:
+    """Concentric rings, class 0 innermost; each ring fills 70 % of its band,
+    as the original's two (0–2.5 inside, 3.5–5 outside) leave a gap; noise
+    shifts the point that decides the label, as in the original."""
+    radius = 5.0
+    band = radius / classes
+    points: list[Point] = []
+    for ring in range(classes):
+        r_min = ring * band + (0.3 * band if ring else 0.0)
+        for _ in range(math.ceil(n / classes)):
+            r = rng.uniform(r_min, (ring + 1) * band)
+            angle = rng.uniform(0, 2 * math.pi)
+            x = r * math.sin(angle)
+            y = r * math.cos(angle)
+            nx = rng.uniform(-radius, radius) * noise
+            ny = rng.uniform(-radius, radius) * noise
+            label = min(classes - 1, math.floor(_dist(x + nx, y + ny, 0, 0) / band))
+            points.append((x, y, float(label)))
+    return points
+
+
+MultiGenerator = Callable[[SeedRandom, int, float, int], list[Point]]
+# xor has two classes by its nature: it has no entry and refuses more.
+MULTICLASS_DATASETS: dict[str, MultiGenerator] = {
+    "circle": circle_rings,
+    "gauss": gauss_blobs,
+    "spiral": spiral_arms,
+}
+
+
 reg_plane = _regression(_plane_label)
 reg_gauss = _regression(_gauss_label)
 
@@ -190,13 +255,26 @@ def split(points: list[Point], perc_train: float) -> tuple[np.ndarray, np.ndarra
     return data[:cut].copy(), data[cut:].copy()
 
 
-def generate(rng: SeedRandom, name: str, noise_percent: float, perc_train: float) -> tuple[np.ndarray, np.ndarray]:
-    """Generate, shuffle and split one data set from the stream ``rng``."""
-    try:
-        generator = DATASETS[name]
-    except KeyError:
-        raise InvalidValue("dataset", f"unknown data set {name!r}; allowed: {', '.join(DATASETS)}") from None
-    n = NUM_SAMPLES_REGRESS if name in REGRESSION_DATASETS else NUM_SAMPLES_CLASSIFY
-    points = generator(rng, n, noise_percent / 100)
+def generate(
+    rng: SeedRandom, name: str, noise_percent: float, perc_train: float, classes: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
+    """Generate, shuffle and split one data set from the stream ``rng``.
+
+    ``classes`` applies to classification data: 2 is the original (labels
+    ±1); 3 to MAX_CLASSES label the points 0 .. classes − 1.
+    """
+    if name not in DATASETS:
+        raise InvalidValue("dataset", f"unknown data set {name!r}; allowed: {', '.join(DATASETS)}")
+    noise = noise_percent / 100
+    if name in REGRESSION_DATASETS:
+        points = DATASETS[name](rng, NUM_SAMPLES_REGRESS, noise)
+    elif classes == 2:
+        points = DATASETS[name](rng, NUM_SAMPLES_CLASSIFY, noise)
+    elif name in MULTICLASS_DATASETS and 2 < classes <= MAX_CLASSES:
+        points = MULTICLASS_DATASETS[name](rng, NUM_SAMPLES_CLASSIFY, noise, classes)
+    else:
+        raise InvalidValue(
+            "classes", f"{name} data has 2 classes; 3 to {MAX_CLASSES} classes: {', '.join(MULTICLASS_DATASETS)}"
+        )
     shuffle(rng, points)
     return split(points, perc_train)

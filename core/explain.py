@@ -11,14 +11,16 @@ training loss as a function of that one weight (the "mountain in the dark").
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from core.activations import ACTIVATIONS, LOSSES, REGULARIZERS
+from core.activations import ACTIVATIONS, LOSSES, OUTPUTS, REGULARIZERS, output_function
 from core.errors import InvalidValue
 from core.network import Network
+from core.optimizers import BETA1, BETA2, EPSILON, OPTIMIZERS, RHO
 from core.training import TrainingRule, mean_loss
 
 __all__ = ["Link", "explain", "loss_slice", "point_gradients"]
@@ -46,23 +48,23 @@ class Link:
         if self.source is not None and not 0 <= self.source < n_in:
             raise InvalidValue("source", f"expected 0 to {n_in - 1} in layer {self.layer}, got {self.source!r}")
 
-    def get(self, network: Network) -> float:
+    def _view(self, network: Network, kind: str, slot: int = 0) -> tuple[np.ndarray, tuple[int, ...]]:
+        """The network's buffer of ``kind`` for this link's layer, and the link's index in it."""
+        layer = network.layers[self.layer]
         if self.source is None:
-            return float(network.biases[self.layer][self.target])
-        return float(network.weights[self.layer][self.source, self.target])
+            arrays = {"value": layer.biases, "pending": layer.pending_biases, "slot": layer.slot_biases[slot]}
+            return arrays[kind], (self.target,)
+        arrays = {"value": layer.weights, "pending": layer.pending_weights, "slot": layer.slot_weights[slot]}
+        return arrays[kind], (self.source, self.target)
+
+    def get(self, network: Network, kind: str = "value", slot: int = 0) -> float:
+        """The link's value, its pending (accumulated) gradient, or an optimizer slot."""
+        array, index = self._view(network, kind, slot)
+        return float(array[index])
 
     def set(self, network: Network, value: float) -> None:
-        if self.source is None:
-            network.biases[self.layer][self.target] = value
-        else:
-            network.weights[self.layer][self.source, self.target] = value
-
-    def flat_index(self, network: Network) -> int:
-        """Where this link's accumulated gradient lives in acc_w / acc_b."""
-        before = int(sum(w.size if self.source is not None else w.shape[1] for w in network.weights[: self.layer]))
-        if self.source is None:
-            return before + self.target
-        return before + self.source * int(network.weights[self.layer].shape[1]) + self.target
+        array, index = self._view(network, "value")
+        array[index] = value
 
 
 def point_gradients(network: Network, X: np.ndarray, Y: np.ndarray, loss: str) -> dict[str, list[np.ndarray]]:
@@ -70,21 +72,24 @@ def point_gradients(network: Network, X: np.ndarray, Y: np.ndarray, loss: str) -
 
     Returns per layer l (1 .. L): ``a`` node outputs (a[0] are the inputs),
     ``z`` weighted inputs, ``dE_da`` ∂E/∂(output), ``delta`` ∂E/∂z; every
-    array is (n, nodes).
+    array is (n, nodes).  With cross-entropy the output's δ is o − t (its
+    sigmoid or softmax slope cancels), and ``dE_da`` there is o − t too.
     """
-    hidden, last = ACTIVATIONS[network.activation], ACTIVATIONS[network.output_activation]
-    a, z = [np.asarray(X, dtype=np.float64)], [np.zeros((X.shape[0], 0))]
+    hidden = ACTIVATIONS[network.activation] if network.n_layers > 1 else None
+    z, a = network.forward_all(X)
+    n_layers = network.n_layers
+    rule = LOSSES[loss]
     with np.errstate(over="ignore", invalid="ignore"):
-        for k, (W, b) in enumerate(zip(network.weights, network.biases, strict=True)):
-            z.append(a[-1] @ W + b)
-            a.append((last if k == network.n_layers - 1 else hidden).f(z[-1]))
-        n_layers = network.n_layers
         dE_da: list[np.ndarray] = [np.zeros(0)] * (n_layers + 1)
         delta: list[np.ndarray] = [np.zeros(0)] * (n_layers + 1)
-        dE_da[n_layers] = LOSSES[loss].der(a[n_layers], Y)
+        dE_da[n_layers] = rule.der(a[n_layers], Y)
         for layer in range(n_layers, 0, -1):
-            activation = last if layer == n_layers else hidden
-            delta[layer] = dE_da[layer] * activation.der(z[layer])
+            if layer == n_layers:
+                slope = 1.0 if rule.combined else OUTPUTS[network.output_activation].der(z[layer])
+            else:
+                assert hidden is not None
+                slope = hidden.der(z[layer])
+            delta[layer] = dE_da[layer] * slope
             if layer > 1:
                 dE_da[layer - 1] = delta[layer] @ network.weights[layer - 1].T
     return {"a": a, "z": z, "dE_da": dE_da, "delta": delta}
@@ -115,8 +120,10 @@ def explain(
     layer, j = link.layer + 1, link.target
     is_output = layer == network.n_layers
     activation = network.output_activation if is_output else network.activation
-    output = float(passes["a"][-1][0, 0])
-    target = float(Y[point, 0])
+    unit = j if is_output else 0  # the output unit whose error is shown (one unit but for softmax)
+    output = float(passes["a"][-1][0, unit])
+    target = float(Y[point, unit])
+    combined = LOSSES[rule.loss].combined
     value = link.get(network)
     source_output = 1.0 if link.source is None else float(passes["a"][link.layer][0, link.source])
     delta = float(passes["delta"][layer][0, j])
@@ -142,10 +149,13 @@ def explain(
         "loss": rule.loss,
         "loss_formula": LOSSES[rule.loss].formula,
         "output": output,
+        "outputs": passes["a"][-1][0].tolist(),
+        "targets": Y[point].tolist(),
         "error": target - output,
-        "dE_do": float(passes["dE_da"][-1][0, 0]),
+        "dE_do": float(passes["dE_da"][-1][0, unit]),
+        "combined": combined and is_output,  # δ = o − t: the output's slope cancels against the loss
         "z": float(passes["z"][layer][0, j]),
-        "slope": float(ACTIVATIONS[activation].der(passes["z"][layer][:, j])[0]),
+        "slope": 1.0 if combined and is_output else float(OUTPUTS[activation].der(passes["z"][layer])[0, j]),
         "dE_da": float(passes["dE_da"][layer][0, j]),
         "backprop": backprop,
         "delta": delta,
@@ -171,20 +181,20 @@ def _next_update(network: Network, X: np.ndarray, Y: np.ndarray, rule: TrainingR
         return {"points": list(range(rows)), "pending": pending, "count": pending + rows, "complete": False,
                 "gradient": None, "step": None, "new_weight": value}  # fmt: skip
     passes = point_gradients(network, X[:rows], Y[:rows], rule.loss)
-    index = link.flat_index(network)
-    carried = float((network.acc_b if link.source is None else network.acc_w)[index])
+    carried = link.get(network, "pending")
     dead = link.source is not None and bool(network.dead[link.layer][link.source, link.target])
     count = pending + rows
     total = float(_per_row_gradient(passes, link).sum()) + carried
     lr = rule.learning_rate
     regularization = None
+    optimizer = None
     if dead:
         new = value
     elif link.source is None:
-        new = value - lr * total / count  # biases are never regularised
+        new, optimizer = _optimizer_step(network, rule, link, value, total, count)  # biases are never regularised
     else:
         reg_der = float(REGULARIZERS[rule.regularization].der(np.array(value)))
-        w1 = value - (lr / count) * total
+        w1, optimizer = _optimizer_step(network, rule, link, value, total, count)
         w2 = w1 - (lr * rule.regularization_rate) * reg_der
         new = 0.0 if rule.regularization == "L1" and w1 * w2 < 0 else w2
         if rule.regularization != "none":
@@ -197,10 +207,42 @@ def _next_update(network: Network, X: np.ndarray, Y: np.ndarray, rule: TrainingR
         "count": count,
         "complete": True,
         "gradient": gradient,
-        "step": -lr * gradient,
+        "step": -lr * gradient if optimizer is None else optimizer["step"],
+        "optimizer": optimizer,
         "regularization": regularization,
         "new_weight": new,
     }
+
+
+def _optimizer_step(
+    network: Network, rule: TrainingRule, link: Link, value: float, total: float, count: int
+) -> tuple[float, dict[str, Any] | None]:
+    """The optimizer's step for one parameter (before regularisation), as the
+    kernel takes it, and its terms for the explainer (None for plain sgd)."""
+    lr = rule.learning_rate
+    is_bias = link.source is None
+    plain = lr * total / count if is_bias else (lr / count) * total  # α·g as the original forms it
+    if rule.optimizer == "sgd":
+        return value - plain, None
+    g = total / count
+    t = int(network.counters[1]) + 1
+    terms: dict[str, Any] = {"name": rule.optimizer, "formula": OPTIMIZERS[rule.optimizer].formula, "gradient": g}
+    if rule.optimizer == "momentum":
+        velocity = rule.momentum * link.get(network, "slot", 0) - plain
+        terms.update(momentum=rule.momentum, velocity=link.get(network, "slot", 0), new_velocity=velocity)
+        new = value + velocity
+    elif rule.optimizer == "rmsprop":
+        s = RHO * link.get(network, "slot", 0) + (1.0 - RHO) * (g * g)
+        terms.update(rho=RHO, epsilon=EPSILON, s=link.get(network, "slot", 0), new_s=s)
+        new = value - lr * g / (math.sqrt(s) + EPSILON)
+    else:
+        m = BETA1 * link.get(network, "slot", 0) + (1.0 - BETA1) * g
+        v = BETA2 * link.get(network, "slot", 1) + (1.0 - BETA2) * (g * g)
+        m_hat, v_hat = m / (1.0 - BETA1**t), v / (1.0 - BETA2**t)
+        terms.update(beta1=BETA1, beta2=BETA2, epsilon=EPSILON, t=t, m=m, v=v, m_hat=m_hat, v_hat=v_hat)
+        new = value - lr * m_hat / (math.sqrt(v_hat) + EPSILON)
+    terms["step"] = new - value
+    return new, terms
 
 
 def loss_slice(
@@ -257,12 +299,16 @@ def _losses_along(
     source = np.ones(n_points) if link.source is None else passes["a"][link.layer][:, link.source]
     z = np.repeat(passes["z"][layer][None, :, :], k, axis=0)  # (k, n, nodes)
     z[:, :, link.target] += shifts[:, None] * source[None, :]
-    hidden, last = ACTIVATIONS[network.activation], ACTIVATIONS[network.output_activation]
+    def function(index: int) -> str:  # layer index 1 .. L
+        return network.output_activation if index == network.n_layers else network.activation
+
     with np.errstate(over="ignore", invalid="ignore"):
-        a = (last if layer == network.n_layers else hidden).f(z).reshape(k * n_points, -1)
+        a = output_function(function(layer), z, axis=-1).reshape(k * n_points, -1)
+        z_last = z.reshape(k * n_points, -1)
         for next_layer in range(layer, network.n_layers):
-            z_next = a @ network.weights[next_layer] + network.biases[next_layer]
-            a = (last if next_layer == network.n_layers - 1 else hidden).f(z_next)
-        errors = LOSSES[loss].f(a.reshape(k, n_points, -1), Y[None, :, :])  # (k, n, n_out)
+            z_last = a @ network.weights[next_layer] + network.biases[next_layer]
+            a = output_function(function(next_layer + 1), z_last, axis=-1)
+        shape = (k, n_points, -1)
+        errors = LOSSES[loss].f(a.reshape(shape), Y[None, :, :], z_last.reshape(shape))  # (k, n, n_out)
     result: np.ndarray = errors.sum(axis=2).mean(axis=1)
     return result

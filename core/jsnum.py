@@ -8,7 +8,8 @@ from decimal import Decimal
 
 __all__ = ["js_number_str", "js_parse_number"]
 
-_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# ASCII digits only: Python's \d (and float()) also take other scripts' digits, JavaScript reads those as NaN.
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 def js_number_str(value: float) -> str:

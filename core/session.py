@@ -17,11 +17,12 @@ from core.errors import InvalidValue
 from core.explain import Link, explain, loss_slice
 from core.features import feature_matrix
 from core.history import LossHistory
+from core.metrics import NO_METRICS, Metrics, metrics
 from core.network import Network
 from core.rng import SeedRandom
 from core.scenarios import SCENARIOS
 from core.targets import TARGETS
-from core.training import TrainingRule, mean_loss, train
+from core.training import StopRule, TrainingResult, TrainingRule, mean_loss, train
 
 __all__ = ["Session", "EFFECTS"]
 
@@ -36,6 +37,8 @@ class Session:
     Construction follows the original's page-load order: seed the stream,
     generate, shuffle and split the data, then draw the network's weights.
     """
+
+    stopped: str | None  # why the last step ended early: None | "epoch" | "loss" | "diverged"
 
     def __init__(self, config: PlaygroundConfig) -> None:
         self.config = config
@@ -68,6 +71,7 @@ class Session:
         other.network = self.network.copy()
         other.epoch = self.epoch
         other._losses = self._losses
+        other.stopped = self.stopped
         return other
 
     def _start(self) -> None:
@@ -102,14 +106,33 @@ class Session:
         return feature_matrix(self.config.features, points[:, 0], points[:, 1], self.config.inputScaling)
 
     def predict(self, points: np.ndarray) -> np.ndarray:
-        """The network's output at raw (x, y) points: (n, 2) -> (n,)."""
+        """The network's output at raw (x, y) points: (n, 2) -> (n,), or
+        (n, classes) class probabilities for three or more classes."""
         return self.network.predict(self.inputs(points))
 
     def frame(self) -> boundary.Frame:
-        """All heatmaps, quantised (see core.boundary).  With the lecture's
-        targets the output is shown on the label scale (−1 .. +1)."""
+        """All heatmaps, quantised (see core.boundary).  One output unit is
+        shown on the label scale (−1 .. +1) whatever the targets; a softmax
+        shows each class's probability p as 2p − 1."""
         cfg = self.config
-        return boundary.render(self.network, cfg.features, cfg.inputScaling, TARGETS[cfg.targets].decode)
+        return boundary.render(self.network, cfg.features, cfg.inputScaling, self._display)
+
+    def metrics(self) -> Metrics:
+        """Accuracy and confusion matrices of the train and test points (classification only)."""
+        if self.config.problem != "classification":
+            return NO_METRICS
+        net = self.network
+        return metrics(
+            self._display(net.forward(self._X_train)[-1]), self.train[:, 2],
+            self._display(net.forward(self._X_test)[-1]), self.test[:, 2], self.config.n_classes,
+        )  # fmt: skip
+
+    def _display(self, outputs: np.ndarray) -> np.ndarray:
+        """Outputs (n, units) on the label scale: −1 .. +1 for one unit, 2p − 1 for a softmax."""
+        cfg = self.config
+        if outputs.shape[-1] > 1 or (cfg.loss_function == "cross-entropy" and cfg.targets == "pm1"):
+            return 2 * outputs - 1  # probabilities -> −1 .. +1
+        return TARGETS[cfg.targets].decode(outputs)
 
     def explain(self, layer: int, source: int | None, target: int, point: int) -> dict[str, Any]:
         """The lecture's decomposition of one weight's (or, without ``source``,
@@ -122,15 +145,25 @@ class Session:
 
     # -- training -----------------------------------------------------------
 
-    def step(self, epochs: int = 1) -> np.ndarray:
-        """Train ``epochs`` epochs; returns their losses (epochs, 2): train, test."""
+    def step(self, epochs: int = 1) -> TrainingResult:
+        """Train up to ``epochs`` epochs, stopping early at ``stopEpoch``, at
+        ``stopLoss`` or when a loss diverges; returns their losses (epochs
+        run, 2: train, test) and why it stopped early (also ``self.stopped``).
+
+        ``stopEpoch`` stops training that crosses it; once past it, steps run
+        in full (the user chose to continue).
+        """
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
             raise InvalidValue("epochs", f"expected a positive integer, got {epochs!r}")
-        losses = train(self.network, self._X_train, self._Y_train, self.rule, int(epochs), self._X_test, self._Y_test)
-        self.history.extend(self.epoch + 1, losses)
-        self.epoch += int(epochs)
-        self._losses = (float(losses[-1, 0]), float(losses[-1, 1]))
-        return losses
+        cfg = self.config
+        after = cfg.stopEpoch - self.epoch if cfg.stopEpoch is not None and cfg.stopEpoch > self.epoch else None
+        result = train(self.network, self._X_train, self._Y_train, self.rule, int(epochs), self._X_test,
+                       self._Y_test, StopRule(after, cfg.stopLoss))  # fmt: skip
+        self.history.extend(self.epoch + 1, result.losses)
+        self.epoch += result.epochs
+        self._losses = (float(result.losses[-1, 0]), float(result.losses[-1, 1]))
+        self.stopped = result.stopped
+        return result
 
     # -- changes ------------------------------------------------------------
 
@@ -154,6 +187,7 @@ class Session:
         """
         old = self.config
         new = old.replace(**changes)
+        self.stopped = None
         changed = [name for name in changes if getattr(new, name) != getattr(old, name)]
         effect = max((FIELD_EFFECTS[name] for name in changed), key=EFFECTS.index, default="none")
         self.config = new
@@ -193,12 +227,13 @@ class Session:
         dead: Any = None,
         pending: tuple[int, Any, Any] | None = None,
         epoch: int | None = None,
+        optimizer_state: dict[str, Any] | None = None,
     ) -> None:
         """Load a trained network into this session (same shape), e.g. to
         recreate a session a server lost, or to fork one."""
         if epoch is not None and (isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0):
             raise InvalidValue("epoch", f"expected a non-negative integer, got {epoch!r}")
-        self.network.assign(weights, biases, dead, pending)
+        self.network.assign(weights, biases, dead, pending, optimizer_state)
         if epoch is not None:
             self.epoch = epoch
         self.history.reset()
@@ -231,7 +266,8 @@ class Session:
     def rule(self) -> TrainingRule:
         """The update rule the config describes (read live: learning rate changes apply at once)."""
         cfg = self.config
-        return TrainingRule(cfg.batchSize, cfg.learningRate, cfg.regularization, cfg.regularizationRate, cfg.loss)
+        return TrainingRule(cfg.batchSize, cfg.learningRate, cfg.regularization, cfg.regularizationRate,
+                            cfg.loss_function, cfg.optimizer, cfg.momentum)  # fmt: skip
 
     def _reseed(self, seed: str) -> None:
         self.config = self.config.replace(seed=seed)
@@ -239,7 +275,7 @@ class Session:
 
     def _load_data(self) -> None:
         cfg = self.config
-        self.train, self.test = generate(self.rng, cfg.data_name, cfg.noise, cfg.percTrainData)  # (n, 3) each
+        self.train, self.test = generate(self.rng, cfg.data_name, cfg.noise, cfg.percTrainData, cfg.n_classes)
         self._compute_inputs()
 
     def load_points(self, train: Any, test: Any) -> None:
@@ -248,6 +284,9 @@ class Session:
             array = np.asarray(points, dtype=np.float64)
             if array.ndim != 2 or array.shape[1] != 3 or not np.isfinite(array).all():
                 raise InvalidValue(name, "expected rows of three finite numbers: x, y, label")
+            classes = self.config.n_classes
+            if classes > 2 and not np.isin(array[:, 2], np.arange(classes)).all():
+                raise InvalidValue(name, f"with {classes} classes every label is an integer from 0 to {classes - 1}")
         if len(train) == 0:
             raise InvalidValue("train", "expected at least one training point")
         self.train = np.array(train, dtype=np.float64).reshape(-1, 3)
@@ -256,12 +295,21 @@ class Session:
         self._refresh_losses()
 
     def _compute_inputs(self) -> None:
-        cfg = self.config
         self._X_train = self.inputs(self.train[:, :2])  # (n_train, n_in)
         self._X_test = self.inputs(self.test[:, :2])
-        encode = TARGETS[cfg.targets].encode
-        self._Y_train = encode(self.train[:, 2:3].copy())  # (n_train, 1)
-        self._Y_test = encode(self.test[:, 2:3].copy())
+        self._Y_train = self._targets(self.train[:, 2])  # (n_train, output units)
+        self._Y_test = self._targets(self.test[:, 2])
+
+    def _targets(self, labels: np.ndarray) -> np.ndarray:
+        """What the output is trained towards: one-hot rows for three or more
+        classes; else the targets' encoding, read as 0/1 by cross-entropy."""
+        cfg = self.config
+        if cfg.n_classes > 2:
+            return np.eye(cfg.n_classes)[labels.astype(np.int64)]  # (n, classes)
+        targets = TARGETS[cfg.targets].encode(labels[:, None].copy())  # (n, 1)
+        if cfg.loss_function == "cross-entropy" and cfg.targets == "pm1":
+            targets = (targets + 1) / 2
+        return targets
 
     def _draw_thumbnails(self) -> None:
         """The original redraws its data-set thumbnails when the problem type
@@ -272,11 +320,13 @@ class Session:
 
     def _new_network(self) -> None:
         cfg = self.config
-        sizes = [len(cfg.features), *cfg.networkShape, 1]
+        sizes = [len(cfg.features), *cfg.networkShape, cfg.output_units]
         self.network = Network.build(
-            sizes, cfg.activation, cfg.output_activation, self.rng, init=cfg.init, init_zero=cfg.initZero
+            sizes, cfg.activation, cfg.output_activation, self.rng, init=cfg.init, init_zero=cfg.initZero,
+            optimizer=cfg.optimizer,
         )
         self.epoch = 0
+        self.stopped = None
         self.history.reset()
         self._refresh_losses()
 

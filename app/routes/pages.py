@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -11,19 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.closecodes import RETRYABLE, CloseCode
 from app.schemas import MAX_EPOCHS
 from app.store import UnknownSession
-from core.activations import ACTIVATIONS, REGULARIZERS
-from core.config import (
-    HIDEABLE_CONTROLS,
-    LEARNING_RATES,
-    LECTURE_OPTIONS,
-    LECTURE_PRESET,
-    MAX_HIDDEN_LAYERS,
-    MAX_NEURONS,
-    PROBLEMS,
-    REGULARIZATION_RATES,
-)
-from core.datasets import CLASSIFICATION_DATASETS, DATASETS, REGRESSION_DATASETS
+from core.config import LECTURE_OPTIONS, LECTURE_PRESET
+from core.datasets import DATASETS
 from core.features import FEATURES
+from core.fields import HIDEABLE, MAX_HIDDEN_LAYERS, MAX_NEURONS, TABLE, Field
 from core.rng import SeedRandom
 from core.scenarios import SCENARIOS
 
@@ -42,19 +34,48 @@ def _thumbnails() -> dict[str, list[list[float]]]:
     }
 
 
+def field_menus(table: Sequence[Field] = TABLE) -> list[dict[str, Any]]:
+    """Every field of the table as the page needs it to build its controls:
+    kind, default, menu values with their label keys, range, effect."""
+    menus = []
+    for field in table:
+        menu: dict[str, Any] = {
+            "name": field.name,
+            "kind": field.kind,
+            "default": sorted(field.default) if isinstance(field.default, frozenset) else field.default,
+            "effect": field.effect,
+            "optional": field.optional,
+            "hideable": field.hideable,
+            "labelKey": field.label_key,
+            "label": field.label,
+        }
+        if field.kind in ("choice", "controls"):
+            menu["options"] = [{"value": v, "labelKey": field.option_key(v)} for v in field.values]
+        if field.kind in ("number", "integer"):
+            menu.update(low=field.low, high=field.high, values=list(field.values))
+        menus.append(menu)
+    return menus
+
+
+def _choices(name: str) -> list[Any]:
+    return list(next(field for field in TABLE if field.name == name).values)
+
+
 def page_config(request: Request) -> dict[str, Any]:
     return {
         "api": "/api",
         "ws": "/ws/sessions/",
-        "learningRates": list(LEARNING_RATES),
-        "regularizationRates": list(REGULARIZATION_RATES),
-        "activations": list(ACTIVATIONS),
-        "regularizations": list(REGULARIZERS),
-        "problems": list(PROBLEMS),
-        "datasets": list(CLASSIFICATION_DATASETS),
-        "regDatasets": list(REGRESSION_DATASETS),
+        "fields": field_menus(),
+        "liveFields": [field.name for field in TABLE if field.effect == "live"],
+        "learningRates": _choices("learningRate"),
+        "regularizationRates": _choices("regularizationRate"),
+        "activations": _choices("activation"),
+        "regularizations": _choices("regularization"),
+        "problems": _choices("problem"),
+        "datasets": _choices("dataset"),
+        "regDatasets": _choices("regDataset"),
         "features": [{"name": f.name, "label": f.label} for f in FEATURES.values()],
-        "hideable": [{"name": name, "label": label} for name, label in HIDEABLE_CONTROLS.items()],
+        "hideable": [{"name": name, "label": label, "labelKey": f"field.{name}"} for name, label in HIDEABLE.items()],
         "maxHiddenLayers": MAX_HIDDEN_LAYERS,
         "maxNeurons": MAX_NEURONS,
         "maxEpochsPerFrame": min(MAX_EPOCHS, request.app.state.settings.max_epochs_per_frame),

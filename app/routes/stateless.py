@@ -36,7 +36,7 @@ async def stateless_step(body: StatelessStep, settings: AppSettings, workers: Wo
     def work() -> dict[str, Any]:
         if body.train is None:
             train_points, test_points = generate(SeedRandom(config.seed), config.data_name, config.noise,
-                                                 config.percTrainData)  # fmt: skip
+                                                 config.percTrainData, config.n_classes)  # fmt: skip
             if body.test is not None:
                 test_points = np.asarray(body.test, dtype=np.float64).reshape(-1, 3)
         else:
@@ -48,14 +48,15 @@ async def stateless_step(body: StatelessStep, settings: AppSettings, workers: Wo
         # The session's own code path, on the given points and network: the same numbers by construction.
         session = Session.from_points(config, train_points, test_points)
         session.restore(**body.network.restore_args())
-        losses = session.step(body.epochs)
+        trained = session.step(body.epochs)
         has_test = test_points.shape[0] > 0
         result = network_state(session.network)
         result.update(
-            epochs=body.epochs,
+            epochs=trained.epochs,
+            stopped=trained.stopped,
             loss_train=number(session.loss_train),
             loss_test=number(session.loss_test) if has_test else None,
-            losses=[[number(a), number(b) if has_test else None] for a, b in losses.tolist()],
+            losses=[[number(a), number(b) if has_test else None] for a, b in trained.losses.tolist()],
         )
         return result
 

@@ -35,7 +35,7 @@ def create(client: TestClient, **body: Any) -> tuple[str, dict[str, str], dict[s
 
 @dataclass
 class ParsedFrame:
-    """A kind-1 frame, read by the layout in docs/protocol.md (independently of app/views.py)."""
+    """A kind-1 frame, read by the layout in docs/protocol.md (independently of app/serialize.py)."""
 
     playing: bool
     generation: int
@@ -45,29 +45,39 @@ class ParsedFrame:
     weights: np.ndarray
     biases: np.ndarray
     dead: np.ndarray
-    output: np.ndarray
+    output: np.ndarray  # the last output unit's heatmap (the only one but for a softmax)
     thumbnails: np.ndarray
+    outputs: np.ndarray  # (output units, 100, 100)
+    classes: int  # 0 for regression
+    stopped: int  # 0 none, 1 epoch, 2 loss, 3 diverged
+    accuracy: tuple[float, float]  # train, test (NaN: none)
+    confusion: tuple[np.ndarray, np.ndarray]  # train, test: (classes, classes)
 
 
 def parse_frame(data: bytes) -> ParsedFrame:
-    assert data[0] == 1 and data[1] == 1
+    assert data[0] == 1 and data[1] == 2
     flags, generation = struct.unpack_from("<HI", data, 2)
     epoch, loss_train, loss_test = struct.unpack_from("<ddd", data, 8)
-    n_w, n_b, n_t, reserved = struct.unpack_from("<IIII", data, 32)
-    assert reserved == 0
+    n_w, n_b, n_t, n_o, classes, stopped = struct.unpack_from("<IIIHBB", data, 32)
     offset = 48
     weights = np.frombuffer(data, "<f8", n_w, offset)
     offset += 8 * n_w
     biases = np.frombuffer(data, "<f8", n_b, offset)
     offset += 8 * n_b
+    accuracy = struct.unpack_from("<dd", data, offset)
+    offset += 16
+    confusion = []
+    for _ in range(2):
+        confusion.append(np.frombuffer(data, "<u4", classes * classes, offset).reshape(classes, classes))
+        offset += 4 * classes * classes
     dead = np.frombuffer(data, np.uint8, n_w, offset).astype(bool)
     offset += n_w
-    output = np.frombuffer(data, np.uint8, 10000, offset).reshape(100, 100)
-    offset += 10000
+    outputs = np.frombuffer(data, np.uint8, 10000 * n_o, offset).reshape(n_o, 100, 100)
+    offset += 10000 * n_o
     thumbnails = np.frombuffer(data, np.uint8, 100 * n_t, offset).reshape(n_t, 10, 10)
     assert offset + 100 * n_t == len(data)
-    return ParsedFrame(bool(flags & 1), generation, epoch, loss_train, loss_test, weights, biases, dead, output,
-                       thumbnails)  # fmt: skip
+    return ParsedFrame(bool(flags & 1), generation, epoch, loss_train, loss_test, weights, biases, dead, outputs[-1],
+                       thumbnails, outputs, classes, stopped, accuracy, (confusion[0], confusion[1]))  # fmt: skip
 
 
 def parse_node_grid(data: bytes) -> tuple[int, int, float, np.ndarray]:

@@ -208,7 +208,7 @@ def test_lecture_preset_sets_the_fields_and_trains_circle(page, live_server):
     page.click("#play-pause-button")
     # "Original" puts the original's behaviour back, option by option.
     page.click("#original-preset-button")
-    wait_until(lambda: rest_state(live_server, sid)["config"]["loss"] == "half-square")
+    wait_until(lambda: rest_state(live_server, sid)["config"]["loss"] == "auto")
     config = rest_state(live_server, sid)["config"]
     options = page.evaluate("window.__playground.config.lectureOptions")
     assert {name: config[name] for name in options} == {name: values[0] for name, values in options.items()}

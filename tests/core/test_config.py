@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.config import HIDEABLE_CONTROLS, LECTURE_OPTIONS, PlaygroundConfig
+from core.config import LECTURE_OPTIONS, PlaygroundConfig
 from core.errors import InvalidValue
 from core.features import FEATURES
+from core.fields import HIDEABLE as HIDEABLE_CONTROLS
 
 ORIGINAL_DEFAULT_HASH = (
     "activation=tanh&batchSize=10&dataset=circle&regDataset=reg-plane&learningRate=0.03&"
@@ -137,30 +138,57 @@ def test_config_replace_rejects_with_field_name(changes: dict, field: str) -> No
 
 
 seeds = st.text(st.characters(min_codepoint=33, max_codepoint=126, blacklist_characters="&=#"), max_size=20)
+base_fields = st.fixed_dictionaries(
+    dict(
+        activation=st.sampled_from(["relu", "tanh", "sigmoid", "linear"]),
+        regularization=st.sampled_from(["none", "L1", "L2"]),
+        batchSize=st.integers(1, 30),
+        dataset=st.sampled_from(["circle", "xor", "gauss", "spiral"]),
+        regDataset=st.sampled_from(["reg-plane", "reg-gauss"]),
+        learningRate=st.floats(0, 10, allow_nan=False),
+        regularizationRate=st.floats(0, 10, allow_nan=False),
+        noise=st.floats(0, 50, allow_nan=False),
+        networkShape=st.lists(st.integers(1, 8), max_size=6).map(tuple),
+        seed=seeds,
+        showTestData=st.booleans(),
+        discretize=st.booleans(),
+        percTrainData=st.floats(10, 90, allow_nan=False),
+        problem=st.sampled_from(["classification", "regression"]),
+        initZero=st.booleans(),
+        hideText=st.booleans(),
+        collectStats=st.booleans(),
+        tutorial=st.none() | st.from_regex(r"[A-Za-z0-9_-]{1,10}", fullmatch=True),
+        hidden=st.frozensets(st.sampled_from(list(HIDEABLE_CONTROLS))),
+        outputActivation=st.sampled_from(LECTURE_OPTIONS["outputActivation"]),
+        loss=st.sampled_from(["auto", "half-square", "square"]),
+        init=st.sampled_from(LECTURE_OPTIONS["init"]),
+        inputScaling=st.sampled_from(LECTURE_OPTIONS["inputScaling"]),
+        targets=st.sampled_from(LECTURE_OPTIONS["targets"]),
+        scenario=st.sampled_from([None, "worked-example"]),
+        optimizer=st.sampled_from(["sgd", "momentum", "rmsprop", "adam"]),
+        momentum=st.floats(0, 0.999, allow_nan=False),
+        stopEpoch=st.none() | st.integers(1, 10**9),
+        stopLoss=st.none() | st.floats(0, 1e6, allow_nan=False),
+        **{name: st.booleans() for name in [*FEATURES, "cosX", "cosY"]},
+    )
+)
+# Cross-entropy and more classes, in the combinations the core accepts.
+cross_entropy = st.fixed_dictionaries(
+    dict(
+        problem=st.just("classification"),
+        loss=st.sampled_from(["auto", "cross-entropy"]),
+        outputActivation=st.just("auto"),
+        targets=st.just("pm1"),
+        classes=st.integers(3, 6),
+        dataset=st.sampled_from(["circle", "gauss", "spiral"]),
+    )
+) | st.fixed_dictionaries(
+    dict(problem=st.just("classification"), loss=st.just("cross-entropy"), outputActivation=st.sampled_from(
+        ["auto", "sigmoid"]))
+)
 configs = st.builds(
-    PlaygroundConfig,
-    activation=st.sampled_from(["relu", "tanh", "sigmoid", "linear"]),
-    regularization=st.sampled_from(["none", "L1", "L2"]),
-    batchSize=st.integers(1, 30),
-    dataset=st.sampled_from(["circle", "xor", "gauss", "spiral"]),
-    regDataset=st.sampled_from(["reg-plane", "reg-gauss"]),
-    learningRate=st.floats(0, 10, allow_nan=False),
-    regularizationRate=st.floats(0, 10, allow_nan=False),
-    noise=st.floats(0, 50, allow_nan=False),
-    networkShape=st.lists(st.integers(1, 8), max_size=6).map(tuple),
-    seed=seeds,
-    showTestData=st.booleans(),
-    discretize=st.booleans(),
-    percTrainData=st.floats(10, 90, allow_nan=False),
-    problem=st.sampled_from(["classification", "regression"]),
-    initZero=st.booleans(),
-    hideText=st.booleans(),
-    collectStats=st.booleans(),
-    tutorial=st.none() | st.from_regex(r"[A-Za-z0-9_-]{1,10}", fullmatch=True),
-    hidden=st.frozensets(st.sampled_from(list(HIDEABLE_CONTROLS))),
-    **{name: st.sampled_from(values) for name, values in LECTURE_OPTIONS.items()},
-    scenario=st.sampled_from([None, "worked-example"]),
-    **{name: st.booleans() for name in [*FEATURES, "cosX", "cosY"]},
+    lambda base, extra, use: PlaygroundConfig(**{**base, **(extra if use else {})}),
+    base_fields, cross_entropy, st.booleans(),
 )
 
 
