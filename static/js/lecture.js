@@ -11,7 +11,12 @@ import { superscript } from "./typeset.js";
 
 const OPTION_LABELS = {
   outputActivation: { auto: "Auto (as the original)", relu: "ReLU", tanh: "Tanh", sigmoid: "Sigmoid", linear: "Linear" },
-  loss: { "half-square": "½(o − t)² (original)", square: "(t − o)² (lecture)" },
+  loss: {
+    auto: "Auto: ½(o − t)² (original), cross-entropy for 3+ classes",
+    "half-square": "½(o − t)²",
+    square: "(t − o)² (lecture)",
+    "cross-entropy": "Cross-entropy",
+  },
   init: { uniform: "U(−0.5, 0.5) (original)", lecture: "±1/√fan-in (lecture)", normal: "N(0, 1/fan-in) (book)" },
   inputScaling: { raw: "Raw (original)", unit: "0.01 – 1.0 (lecture)" },
   targets: { pm1: "±1 (original)", lecture: "0.01 / 0.99 (lecture)" },

@@ -17,7 +17,6 @@ import { StatusBadge } from "./status.js";
 
 // Fields whose change builds a new network or new data (docs/protocol.md):
 // frames still in flight after such a command belong to the state we left.
-const LIVE_FIELDS = new Set(["learningRate", "showTestData", "discretize", "hideText", "hidden"]);
 // The lecture's slide: hidden node 1 -> the output, at the one training point.
 const WORKED_EXAMPLE_SELECTION = { layer: 1, source: 0, target: 0, point: 0 };
 
@@ -359,7 +358,8 @@ class Page {
   }
 
   sendConfig(fields) {
-    if (Object.keys(fields).some((name) => !LIVE_FIELDS.has(name))) this.gate.expectNewGeneration();
+    const live = new Set(this.config.liveFields); // from the server's field table
+    if (Object.keys(fields).some((name) => !live.has(name))) this.gate.expectNewGeneration();
     this.command({ type: "config", fields });
   }
 

@@ -7,15 +7,18 @@ const NODE_GRID = 2;
 const CELLS = 100 * 100;
 const THUMB_CELLS = 10 * 10;
 const BACKOFF_MS = [100, 250, 500, 1000, 2000];
+const STOP_REASONS = [null, "epoch", "loss", "diverged"];
 
-/** Parse a kind-1 frame. Views share the buffer: no copies on the hot path
- * (the f64 sections start at multiples of 8, so aligned views are allowed). */
+/** Parse a kind-1 frame (version 2, docs/protocol.md). Views share the buffer:
+ * no copies on the hot path (the f64 and u32 sections start aligned). */
 export function parseFrame(buffer) {
   const view = new DataView(buffer);
   const nW = view.getUint32(32, true);
   const nB = view.getUint32(36, true);
   const nT = view.getUint32(40, true);
-  const expected = 48 + 8 * (nW + nB) + nW + CELLS + THUMB_CELLS * nT;
+  const nO = view.getUint16(44, true);
+  const classes = view.getUint8(46);
+  const expected = 48 + 8 * (nW + nB + 2) + 8 * classes * classes + nW + CELLS * nO + THUMB_CELLS * nT;
   if (buffer.byteLength !== expected) {
     throw new Error(`frame: ${buffer.byteLength} bytes, expected ${expected}`);
   }
@@ -24,10 +27,18 @@ export function parseFrame(buffer) {
   at += 8 * nW;
   const biases = new Float64Array(buffer, at, nB);
   at += 8 * nB;
+  const accuracyTrain = view.getFloat64(at, true);
+  const accuracyTest = view.getFloat64(at + 8, true);
+  at += 16;
+  const confusionTrain = new Uint32Array(buffer, at, classes * classes);
+  at += 4 * classes * classes;
+  const confusionTest = new Uint32Array(buffer, at, classes * classes);
+  at += 4 * classes * classes;
   const dead = new Uint8Array(buffer, at, nW);
   at += nW;
-  const output = new Uint8Array(buffer, at, CELLS);
-  at += CELLS;
+  const outputs = new Uint8Array(buffer, at, CELLS * nO);
+  const output = new Uint8Array(buffer, at + CELLS * (nO - 1), CELLS); // one unit: the output; softmax: the last class
+  at += CELLS * nO;
   const thumbnails = new Uint8Array(buffer, at, THUMB_CELLS * nT);
   return {
     kind: FRAME,
@@ -40,6 +51,14 @@ export function parseFrame(buffer) {
     biases,
     dead,
     output,
+    outputs,
+    outputCount: nO,
+    classes,
+    stopped: STOP_REASONS[view.getUint8(47)] ?? null,
+    accuracyTrain: Number.isNaN(accuracyTrain) ? null : accuracyTrain,
+    accuracyTest: Number.isNaN(accuracyTest) ? null : accuracyTest,
+    confusionTrain,
+    confusionTest,
     thumbnails,
     thumbnailCount: nT,
   };
