@@ -23,6 +23,8 @@ import math
 import numpy as np
 from numba import njit
 
+from core.optimizers import BETA1, BETA2, EPSILON, RHO  # compile-time constants in the kernel
+
 __all__ = ["train_epochs", "mean_loss", "offsets", "STOP_REASONS"]
 
 # Codes shared with core.activations (OUTPUTS / REGULARIZERS / LOSSES) and core.optimizers.
@@ -30,7 +32,6 @@ RELU, TANH, SIGMOID, LINEAR, SOFTMAX = 0, 1, 2, 3, 4
 REG_NONE, REG_L1, REG_L2 = 0, 1, 2
 LOSS_HALF_SQUARE, LOSS_SQUARE, LOSS_CROSS_ENTROPY = 0, 1, 2
 SGD, MOMENTUM, RMSPROP, ADAM = 0, 1, 2, 3
-RHO, BETA1, BETA2, EPSILON = 0.9, 0.9, 0.999, 1e-8
 # Why train_epochs stopped before the epochs it was given (index = its return code).
 STOP_REASONS = (None, "epoch", "loss", "diverged")
 # hyper: the float parameters, by index
