@@ -131,7 +131,7 @@ def render(
     inputs = _grid_inputs(features, DENSITY, scaling)  # (n_in, 10000)
     n_nodes = int(network.sizes[1:].sum())
     flat = np.empty((n_nodes, DENSITY * DENSITY))
-    network.forward_nodes(inputs, flat)
+    network.forward_nodes(inputs.T, flat)  # the points as rows (a view)
     if decode is not None:
         out = flat[n_nodes - int(network.sizes[-1]) :]  # (output units, 10000)
         with np.errstate(over="ignore", invalid="ignore"):

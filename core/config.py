@@ -63,7 +63,6 @@ class PlaygroundConfig:
     attributes: ``config.learningRate``.
     """
 
-    __slots__ = ("_values",)
     _values: dict[str, Any]
 
     def __init__(self, **values: Any) -> None:
@@ -72,14 +71,11 @@ class PlaygroundConfig:
         checked = check_values(values)
         _check_combination(checked)
         object.__setattr__(self, "_values", checked)
+        for name, value in checked.items():  # plain attributes: read at full speed in the training loop
+            object.__setattr__(self, name, value)
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            return self._values[name]
-        except KeyError:
-            raise AttributeError(f"no field {name!r}") from None
+    def __getattr__(self, name: str) -> Any:  # only for names that are not fields (the type checker sees Any)
+        raise AttributeError(f"no field {name!r}")
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("a PlaygroundConfig is immutable: use replace()")

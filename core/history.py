@@ -38,11 +38,26 @@ class LossHistory:
         self._n += 1
 
     def extend(self, first_epoch: int, losses: np.ndarray) -> None:
-        """Add ``losses`` (k, 2) for epochs first_epoch .. first_epoch + k - 1."""
-        for k in range(losses.shape[0]):
-            epoch = first_epoch + k
-            if epoch % self.stride == 0:
-                self.add(epoch, float(losses[k, 0]), float(losses[k, 1]))
+        """Add ``losses`` (k, 2) for epochs first_epoch .. first_epoch + k - 1,
+        exactly as ``add`` one by one would, but with array operations: one
+        round per thinning, never one per epoch."""
+        epochs = np.arange(first_epoch, first_epoch + losses.shape[0])
+        rows = losses
+        while epochs.shape[0]:
+            kept = np.flatnonzero(epochs % self.stride == 0)
+            room = self.max_points - self._n
+            take = kept[:room]
+            self._rows[self._n : self._n + take.shape[0], 0] = epochs[take]
+            self._rows[self._n : self._n + take.shape[0], 1:] = rows[take]
+            self._n += take.shape[0]
+            if kept.shape[0] <= room:
+                return
+            rest = kept[room]  # the first kept epoch with no room: thin, as add() does
+            thinned = self._rows[: self._n : 2].copy()
+            self._n = thinned.shape[0]
+            self._rows[: self._n] = thinned
+            self.stride *= 2
+            epochs, rows = epochs[rest:], rows[rest:]
 
     def replace_last(self, epoch: int, train: float, test: float) -> None:
         """Correct the newest row (the losses changed without an epoch passing)."""

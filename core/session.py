@@ -266,8 +266,13 @@ class Session:
     def rule(self) -> TrainingRule:
         """The update rule the config describes (read live: learning rate changes apply at once)."""
         cfg = self.config
-        return TrainingRule(cfg.batchSize, cfg.learningRate, cfg.regularization, cfg.regularizationRate,
+        cached = self.__dict__.get("_rule")
+        if cached is not None and cached[0] is cfg:
+            return cached[1]  # type: ignore[no-any-return]
+        rule = TrainingRule(cfg.batchSize, cfg.learningRate, cfg.regularization, cfg.regularizationRate,
                             cfg.loss_function, cfg.optimizer, cfg.momentum)  # fmt: skip
+        self._rule = (cfg, rule)
+        return rule
 
     def _reseed(self, seed: str) -> None:
         self.config = self.config.replace(seed=seed)
