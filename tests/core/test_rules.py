@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -108,3 +109,28 @@ def test_session_diverging_rate_goes_nan_without_crashing() -> None:
     assert np.isnan(session.loss_train) or session.loss_train > 1
     frame = session.frame()
     assert frame.output.dtype == np.uint8
+
+
+@pytest.mark.parametrize(
+    "hash_",
+    [
+        "seed=0.42",
+        "dataset=xor&seed=0.3&batchSize=1&activation=relu&regularization=L1&regularizationRate=0.003",
+        "dataset=gauss&seed=0.7&batchSize=7&activation=sigmoid&regularization=L2&regularizationRate=0.01",
+        "dataset=spiral&seed=0.1&networkShape=8,8,8&xSquared=true&sinY=true&batchSize=4",
+    ],
+)
+def test_session_training_is_the_naive_models_bit_for_bit(hash_: str) -> None:
+    """The blocked, vectorised kernel keeps the original's order of operations per point."""
+    session = Session(PlaygroundConfig.from_hash(hash_))
+    cfg = session.config
+    net = session.network
+    model = ReferenceNet([w.tolist() for w in net.weights], [b.tolist() for b in net.biases],
+                         cfg.activation, cfg.output_activation)  # fmt: skip
+    rows, labels = session._X_train.tolist(), session.train[:, 2].tolist()
+    for _ in range(5):
+        model.epoch(rows, labels, cfg.batchSize, cfg.learningRate, cfg.regularization, cfg.regularizationRate)
+    session.step(5)
+    for layer, (w, b) in enumerate(zip(session.network.weights, session.network.biases, strict=True)):
+        assert w.tolist() == model.weights()[layer]
+        assert b.tolist() == model.biases()[layer]
