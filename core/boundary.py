@@ -13,11 +13,13 @@ the byte; 255 is reserved for NaN.  Decode with ``(b - 127) / 127``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from numba import njit
 
 from core.features import FEATURES, feature_matrix
 from core.network import Network
@@ -56,13 +58,22 @@ def _grid_inputs(features: tuple[str, ...], density: int, scaling: str = "raw") 
     return inputs
 
 
+@njit(cache=True, nogil=True, error_model="numpy")
+def _quantize_flat(values, out):  # type: ignore[no-untyped-def]
+    for k in range(values.shape[0]):
+        v = values[k]
+        if v != v:
+            out[k] = NAN_BYTE
+            continue
+        byte = math.floor((min(max(v, -1.0), 1.0) + 1.0) * 127.0 + 0.5)
+        out[k] = 126 if (v < 0 and byte >= 127) else byte
+
+
 def quantize(values: np.ndarray) -> np.ndarray:
-    """Values -> bytes, as described in the module docstring."""
-    with np.errstate(invalid="ignore"):
-        scaled = np.floor((np.clip(values, -1.0, 1.0) + 1.0) * 127.0 + 0.5)
-        out: np.ndarray = scaled.astype(np.uint8)
-        out[(values < 0) & (out >= 127)] = 126
-    out[np.isnan(values)] = NAN_BYTE
+    """Values -> bytes, as described in the module docstring (one compiled pass)."""
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    out = np.empty(values.shape, dtype=np.uint8)
+    _quantize_flat(values.reshape(-1), out.reshape(-1))
     return out
 
 
@@ -73,13 +84,23 @@ def decode(data: np.ndarray) -> np.ndarray:
     return values
 
 
-_BLOCKS = np.arange(0, DENSITY, DENSITY // THUMB)
+@njit(cache=True, nogil=True, error_model="numpy")
+def _block_means(grids, out):  # type: ignore[no-untyped-def]
+    side = grids.shape[1] // out.shape[1]
+    for node in range(grids.shape[0]):
+        for by in range(out.shape[1]):
+            for bx in range(out.shape[2]):
+                total = 0.0
+                for r in range(by * side, (by + 1) * side):
+                    for c in range(bx * side, (bx + 1) * side):
+                        total += grids[node, r, c]
+                out[node, by, bx] = total / (side * side)
 
 
 def _thumbnails(grids: np.ndarray) -> np.ndarray:
     """(nodes, 100, 100) -> (nodes, 10, 10) block averages."""
-    sums = np.add.reduceat(np.add.reduceat(grids, _BLOCKS, axis=2), _BLOCKS, axis=1)
-    thumbs: np.ndarray = sums / (DENSITY // THUMB) ** 2
+    thumbs = np.empty((grids.shape[0], THUMB, THUMB))
+    _block_means(np.ascontiguousarray(grids), thumbs)
     return thumbs
 
 
