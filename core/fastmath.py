@@ -8,7 +8,7 @@ loop cannot turn into selects, so LLVM runs it on 4 or 8 values at once.
 
 tanh|x| = (1 − e)/(1 + e) with e = exp(−2|x|) in (0, 1], where exp(y) =
 2ⁿ·exp(r), n = round(y/ln 2), |r| <= ln 2 / 2, exp(r) by its Taylor series
-to r¹³, and 2ⁿ built by binary selection (y is clamped to −45, past which
+to r¹³, and 2ⁿ built from its exponent bits (y is clamped to −45, past which
 tanh is ±1 in double precision).  Its absolute error is a few units of
 2⁻⁵³ (a test measures it): fine for a mean loss or a heatmap, not for
 training, whose numbers must follow the C library's tanh to the last bit
@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import math
 
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.extending import intrinsic
 
 __all__ = ["tanh"]
 
@@ -28,6 +30,18 @@ E = tuple(1.0 / math.factorial(k) for k in range(14))  # exp's Taylor coefficien
 LN2_HI = float.fromhex("0x1.62e42fee00000p-1")  # ln 2 in two parts: n·LN2_HI is exact for |n| < 2¹¹
 LN2_LO = float.fromhex("0x1.a39ef35793c76p-33")
 INV_LN2 = 1.4426950408889634
+
+
+@intrinsic
+def _as_float(typingctx, bits):  # type: ignore[no-untyped-def]
+    """The float64 whose IEEE bits are the int64 ``bits`` (a register move, so loops still vectorise)."""
+    if not isinstance(bits, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        return builder.bitcast(args[0], ir.DoubleType())
+
+    return types.float64(types.int64), codegen
 
 
 @njit(cache=True, nogil=True, inline="always", error_model="numpy")
@@ -50,27 +64,7 @@ def tanh(x: float) -> float:
     q = E[2] + r * q
     q = E[1] + r * q
     q = E[0] + r * q
-    m: float = -n  # 0 .. 65: 2⁻ᵐ from its binary digits
-    scale = 1.0
-    big = m >= 64.0
-    scale = scale * 5.421010862427522e-20 if big else scale
-    m = m - 64.0 if big else m
-    big = m >= 32.0
-    scale = scale * 2.3283064365386963e-10 if big else scale
-    m = m - 32.0 if big else m
-    big = m >= 16.0
-    scale = scale * 1.52587890625e-05 if big else scale
-    m = m - 16.0 if big else m
-    big = m >= 8.0
-    scale = scale * 0.00390625 if big else scale
-    m = m - 8.0 if big else m
-    big = m >= 4.0
-    scale = scale * 0.0625 if big else scale
-    m = m - 4.0 if big else m
-    big = m >= 2.0
-    scale = scale * 0.25 if big else scale
-    m = m - 2.0 if big else m
-    scale = scale * 0.5 if m >= 1.0 else scale
+    scale: float = _as_float((int(n) + 1023) << 52)  # type: ignore[call-arg]  # 2ⁿ from its exponent bits (n: −65 .. 0)
     e = q * scale
     t = (1.0 - e) / (1.0 + e)
     t = t if x == x else x  # NaN stays NaN

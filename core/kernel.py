@@ -176,3 +176,14 @@ def train_epochs(  # type: ignore[no-untyped-def]
         if e + 1 == stop_after:
             return e + 1, 1
     return losses.shape[0], 0
+
+
+def _refresh_cache() -> None:
+    import sys
+
+    from core import fastmath, jitcache, kernel_passes, optimizers
+
+    jitcache.refresh([fastmath, kernel_passes, optimizers, sys.modules[__name__]])
+
+
+_refresh_cache()
