@@ -22,6 +22,7 @@ import math
 import numpy as np
 
 from core.kernel_passes import (
+    ADAM,
     BLOCK,
     HIDDEN,
     INLINE,
@@ -32,6 +33,7 @@ from core.kernel_passes import (
     REG,
     REG_L1,
     REG_L2,
+    REG_NONE,
     RMSPROP,
     SGD,
     backward,
@@ -75,7 +77,7 @@ def _step(optimizer, value, acc, n_acc, lr, mu, slots, k, bias_c1, bias_c2, is_b
     return value - lr * (m / bias_c1) / (math.sqrt(v / bias_c2) + EPSILON)
 
 
-@JIT
+@INLINE
 def _update(sizes, w, b, dead, acc_w, acc_b, slot_w, slot_b, n_acc, t, hyper, codes, w_off, b_off):  # type: ignore[no-untyped-def]
     """Apply the accumulated gradients: the optimizer's step, then the original's regularisation."""
     lr = hyper[LR]
@@ -83,14 +85,22 @@ def _update(sizes, w, b, dead, acc_w, acc_b, slot_w, slot_b, n_acc, t, hyper, co
     mu = hyper[MOMENTUM_MU]
     reg = codes[REG]
     optimizer = codes[OPTIMIZER]
-    bias_c1 = 1.0 - BETA1**t
-    bias_c2 = 1.0 - BETA2**t
-    for k in range(b.shape[0]):  # biases: the optimizer's step, no regularisation
-        if optimizer == SGD:
+    bias_c1 = 1.0 - BETA1**t if optimizer == ADAM else 1.0
+    bias_c2 = 1.0 - BETA2**t if optimizer == ADAM else 1.0
+    if optimizer == SGD:  # biases: the optimizer's step, no regularisation
+        for k in range(b.shape[0]):
             b[k] -= lr * acc_b[k] / n_acc
-        else:
+            acc_b[k] = 0.0
+    else:
+        for k in range(b.shape[0]):
             b[k] = _step(optimizer, b[k], acc_b[k], n_acc, lr, mu, slot_b, k, bias_c1, bias_c2, True)
-        acc_b[k] = 0.0
+            acc_b[k] = 0.0
+    if optimizer == SGD and reg == REG_NONE:  # the original's default: one tight loop
+        for k in range(w.shape[0]):
+            if not dead[k]:
+                w[k] = w[k] - (lr / n_acc) * acc_w[k]
+                acc_w[k] = 0.0
+        return
     for k in range(w.shape[0]):
         if dead[k]:
             continue

@@ -146,14 +146,16 @@ def forward(X, start, m, sizes, w, b, w_off, b_off, n_off, hidden, output, Z, A,
         code = output if layer == n_layers - 1 else hidden
         for j in range(n_out):
             row = dst + j
+            z = Z[row]  # this node's row, (points,)
             bias = b[b_off[layer] + j]
             for s in range(m):
-                Z[row, s] = bias
+                z[s] = bias
             base = w_off[layer] + j
             for i in range(n_in):
                 weight = w[base + i * n_out]
+                a = A[src + i]
                 for s in range(m):
-                    Z[row, s] += weight * A[src + i, s]
+                    z[s] += weight * a[s]
             if code != SOFTMAX:
                 _activate(code, Z, A, row, m, fast)
         if code == SOFTMAX:
@@ -254,7 +256,7 @@ def backward(Y, start, m, sizes, w, dead, acc_w, acc_b, codes, w_off, b_off, n_o
                     D[src + i, s] += weight * D[dst + j, s]
 
 
-@JIT
+@INLINE
 def forward_one(X, point, sizes, w, b, w_off, b_off, n_off, hidden, output, Z, A):  # type: ignore[no-untyped-def]
     """``forward`` for one point (column 0): no loops over points, for batch 1."""
     n_layers = sizes.shape[0] - 1
@@ -278,7 +280,7 @@ def forward_one(X, point, sizes, w, b, w_off, b_off, n_off, hidden, output, Z, A
             _softmax(Z, A, dst, n_out, 0)
 
 
-@JIT
+@INLINE
 def backward_one(Y, point, sizes, w, dead, acc_w, acc_b, codes, w_off, b_off, n_off, Z, A, D):  # type: ignore[no-untyped-def]
     """``backward`` for one point (column 0), for batch 1."""
     n_layers = sizes.shape[0] - 1
