@@ -54,6 +54,9 @@ class ClientLimits:
         self.creations = KeyedLimiter(settings.creations_per_minute, burst=max(1.0, settings.creations_per_minute / 3))
         self.lookups = KeyedLimiter(settings.code_lookups_per_minute, burst=10)
         self.reads = KeyedLimiter(60 * settings.reads_per_second, burst=2 * settings.reads_per_second)
+        # A client closed for flooding may come back, but not flood again and again: after a
+        # second strike within a minute its new connections are refused until it calms down.
+        self.flood_strikes = KeyedLimiter(per_minute=1, burst=2)
         self._busy: Counter[str] = Counter()
 
     def _take(self, limiter: KeyedLimiter, key: str, what: str) -> None:
@@ -69,6 +72,15 @@ class ClientLimits:
 
     def read(self, key: str) -> None:
         self._take(self.reads, key, "reads of sessions this client does not control")
+
+    def strike(self, key: str) -> None:
+        """``key`` was closed for flooding."""
+        if self.enabled:
+            self.flood_strikes.take(key)
+
+    def may_connect(self, key: str) -> bool:
+        """False while ``key`` has used up its flood strikes."""
+        return not self.enabled or self.flood_strikes.tokens(key) >= 1
 
     @contextlib.contextmanager
     def busy(self, key: str) -> Iterator[None]:

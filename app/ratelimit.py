@@ -79,3 +79,11 @@ class KeyedLimiter:
     def retry_after(self, key: str, now: float | None = None) -> int:
         now = time.monotonic() if now is None else now
         return self._bucket(key, now).retry_after(now)
+
+    def tokens(self, key: str, now: float | None = None) -> float:
+        """Tokens ``key`` has now (without taking one)."""
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            return self.burst
+        bucket._refill(time.monotonic() if now is None else now)
+        return bucket.tokens

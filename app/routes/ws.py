@@ -24,8 +24,8 @@ from starlette.websockets import WebSocketDisconnect, WebSocketDisconnected
 from app import schemas as m
 from app.clients import Client
 from app.closecodes import CloseCode
-from app.deps import AppSettings, Store, authorize
-from app.limits import check_work, client_key
+from app.deps import AppSettings, Limits, Store, authorize
+from app.limits import ClientLimits, check_work, client_key
 from app.live import Interrupted, LiveSession
 from app.roles import Role
 from app.settings import Settings
@@ -142,8 +142,13 @@ HANDLERS: dict[str, Handler] = {
 
 
 @router.websocket("/ws/sessions/{session_id}")
-async def session_socket(websocket: WebSocket, session_id: str, store: Store, settings: AppSettings) -> None:
+async def session_socket(websocket: WebSocket, session_id: str, store: Store, settings: AppSettings,
+                         limits: Limits) -> None:  # fmt: skip
     await websocket.accept()
+    key = client_key(websocket)
+    if not limits.may_connect(key):
+        await websocket.close(code=CloseCode.MESSAGE_FLOOD, reason="too many messages from this address; wait")
+        return
     try:
         live = store.get(session_id)
     except UnknownSession:
@@ -152,7 +157,7 @@ async def session_socket(websocket: WebSocket, session_id: str, store: Store, se
     if len(live.clients) >= settings.max_watchers:
         await websocket.close(code=CloseCode.TOO_MANY_WATCHERS, reason="too many watchers")
         return
-    client = Client(websocket, client_key(websocket), settings.messages_per_second)
+    client = Client(websocket, key, settings.messages_per_second)
     try:
         await live.attach(client)
         async with anyio.create_task_group() as tasks:
@@ -164,7 +169,7 @@ async def session_socket(websocket: WebSocket, session_id: str, store: Store, se
 
             tasks.start_soon(write)
             try:
-                await _read(websocket, client, live, settings, tasks)
+                await _read(websocket, client, live, settings, limits, tasks)
             except DISCONNECTED:
                 tasks.cancel_scope.cancel()
                 return
@@ -176,7 +181,7 @@ async def session_socket(websocket: WebSocket, session_id: str, store: Store, se
         live.detach(client)
 
 
-async def _read(websocket: WebSocket, client: Client, live: LiveSession, settings: Settings,
+async def _read(websocket: WebSocket, client: Client, live: LiveSession, settings: Settings, limits: ClientLimits,
                 tasks: TaskGroup) -> None:  # fmt: skip
     """Read until the client leaves (WebSocketDisconnect) or is closed for flooding (returns)."""
     while True:
@@ -190,6 +195,7 @@ async def _read(websocket: WebSocket, client: Client, live: LiveSession, setting
                        f"more than {settings.messages_per_second:g} messages per second; this one was ignored")
             elif client.refused >= settings.flood_limit:
                 client.close(CloseCode.MESSAGE_FLOOD, "too many messages")
+                limits.strike(client.key)
                 return
             continue
         client.refused = 0

@@ -254,11 +254,8 @@ def test_abuse_deeply_nested_json_gets_an_error_and_the_connection_stays(server:
 
 
 def test_abuse_message_flood_is_told_then_closed_with_a_documented_code(server: LiveServer) -> None:
-    async def scenario() -> None:
-        with httpx.Client(base_url=server.url) as http:
-            session, _ = create(http, "10.12.0.1")
-        async with connect(f"{server.ws_url}/ws/sessions/{session}") as ws:
-            await next_of(ws, "state")
+    async def flood(url: str) -> tuple[list[str], int | None]:
+        async with connect(url, additional_headers=at("10.12.0.2")) as ws:
             ping = json.dumps({"type": "ping"})
             for _ in range(2000):
                 try:
@@ -271,8 +268,21 @@ def test_abuse_message_flood_is_told_then_closed_with_a_documented_code(server: 
                     message = await ws.recv()
                     if isinstance(message, str) and json.loads(message)["type"] == "error":
                         codes.append(json.loads(message)["code"])
-            assert "rate_limited" in codes
+            return codes, closed.value.rcvd.code if closed.value.rcvd else None
+
+    async def scenario() -> None:
+        with httpx.Client(base_url=server.url) as http:
+            session, _ = create(http, "10.12.0.1")
+        url = f"{server.ws_url}/ws/sessions/{session}"
+        for _ in range(2):  # two strikes: told, then closed
+            codes, code = await flood(url)
+            assert "rate_limited" in codes and code == 4430
+        async with connect(url, additional_headers=at("10.12.0.2")) as ws:  # a third time: refused at once
+            with pytest.raises(ConnectionClosed) as closed:
+                await ws.recv()
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 4430
+        async with connect(url, additional_headers=at("10.12.0.3")) as ws:  # others are not affected
+            assert json.loads(await ws.recv())["type"] == "state"
 
     asyncio.run(scenario())
 
