@@ -24,6 +24,16 @@ class Settings:
     max_work: int = 20_000_000  # epochs x training points one REST call may ask for
     workers: int = max(2, os.cpu_count() or 2)  # threads for training and rendering
     public_url: str = ""  # the address students use for class links (default: the one the teacher used)
+    # -- where sessions outlive the process (app.persistence, docs/deploy.md) --
+    data_dir: str = "data"  # the SQLite store's folder, relative to the working directory; ":memory:" keeps nothing
+    redis_url: str = ""  # redis://host:port/db: use Redis instead of SQLite, shared by every process
+    redis_prefix: str = "playground:"  # prefix of every Redis key and channel (several playgrounds, one Redis)
+    keep_days: float = 30.0  # a stored session nobody opened for this long is deleted, shared or not
+    store_max_sessions: int = 100_000  # beyond it the oldest unshared sessions not opened in the last hour go
+    store_max_bytes: int = 4_000_000_000  # the same bound on the bytes stored
+    snapshot_seconds: float = 2.0  # a playing session is saved this often (kill -9 loses at most this much)
+    lease_seconds: float = 5.0  # a session's owner renews its Redis lease; a dead owner's lapses after this
+    prune_seconds: float = 600.0  # how often the retention policy runs
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
