@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from app.persistence.record import RecordInfo, SessionRecord, decode_parts, encode_parts, part_digest
+from app.persistence.record import RecordInfo, SessionRecord, decode_parts, pack, part_digest, split_parts
 
 __all__ = ["Backend", "StoreUnavailable", "Retention", "WriteResult", "Meta", "RECENT_SECONDS"]
 
@@ -69,23 +69,24 @@ class Backend(abc.ABC):
     async def save(self, record: SessionRecord) -> WriteResult:
         """Store ``record``, writing only the parts that changed since this
         process last wrote it, unless someone else wrote in between."""
-        parts = encode_parts(record)
-        digests = {name: part_digest(body) for name, body in parts.items()}
+        raw = split_parts(record)
+        digests = {name: part_digest(body) for name, body in raw.items()}
         meta = Meta(record.token_hash, record.created, record.last_active)
         known = self._written.get(record.id)
         revision = None
+        full = False
         if known is not None:
             old_revision, old_digests = known
-            changed = {name: body for name, body in parts.items() if old_digests.get(name) != digests[name]}
-            dropped = set(old_digests) - set(parts)
-            revision = await self._write(record.id, meta, changed, dropped, old_revision)
-            written = changed
+            written = {name: pack(body) for name, body in raw.items() if old_digests.get(name) != digests[name]}
+            dropped = set(old_digests) - set(raw)
+            revision = await self._write(record.id, meta, written, dropped, old_revision)
         if revision is None:  # first write here, or the stored revision moved: write everything
-            revision = await self._write(record.id, meta, parts, None, None)
-            written = parts
-        assert revision is not None
+            written = {name: pack(body) for name, body in raw.items()}
+            revision = await self._write(record.id, meta, written, None, None)
+            full = True
+            assert revision is not None  # a full write checks no revision
         self._remember(record.id, revision, digests)
-        return WriteResult(len(written), sum(map(len, written.values())), written is parts)
+        return WriteResult(len(written), sum(map(len, written.values())), full)
 
     async def load(self, session_id: str) -> SessionRecord | None:
         """The stored record, or None if there is none; RecordDamaged if it is unreadable."""

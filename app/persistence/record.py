@@ -13,7 +13,8 @@ few seconds, writes only what changed:
   the last block; thinning (the stride doubles) or a reset rewrites all.
 
 Each part is JSON (orjson: floats keep every bit), zlib-compressed when
-that pays; its first byte says which.
+that pays; its first byte says which.  Parts are compared by a digest of
+their JSON, so only the changed ones are compressed and sent.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ __all__ = [
     "HISTORY_BLOCK",
     "hash_token",
     "token_matches",
+    "split_parts",
+    "pack",
     "encode_parts",
     "decode_parts",
     "part_digest",
@@ -87,8 +90,9 @@ def part_digest(body: bytes) -> bytes:
     return hashlib.blake2b(body, digest_size=16).digest()
 
 
-def encode_parts(record: SessionRecord) -> dict[str, bytes]:
-    """The record's parts (see the module's docstring); metadata travels apart."""
+def split_parts(record: SessionRecord) -> dict[str, bytes]:
+    """The record's parts as plain JSON (see the module's docstring); metadata
+    travels apart.  ``pack`` turns a part into what is stored."""
     document = record.document
     history = document["history"]
     rows = history["rows"]
@@ -96,10 +100,15 @@ def encode_parts(record: SessionRecord) -> dict[str, bytes]:
     core = {key: value for key, value in document.items() if key != "data"}
     core["history"] = {key: value for key, value in history.items() if key != "rows"}
     head = {"core": core, "app": record.app, "history_blocks": len(blocks)}
-    parts = {"head": _pack(head), "data": _pack(document["data"])}
+    parts = {"head": orjson.dumps(head), "data": orjson.dumps(document["data"])}
     for k, block in enumerate(blocks):
-        parts[f"history.{k}"] = _pack(block)
+        parts[f"history.{k}"] = orjson.dumps(block)
     return parts
+
+
+def encode_parts(record: SessionRecord) -> dict[str, bytes]:
+    """The record's parts as stored."""
+    return {name: pack(body) for name, body in split_parts(record).items()}
 
 
 def decode_parts(
@@ -120,8 +129,8 @@ def decode_parts(
     return SessionRecord(session_id, document, app, token_hash, created, last_active)
 
 
-def _pack(value: Any) -> bytes:
-    body = orjson.dumps(value)
+def pack(body: bytes) -> bytes:
+    """A part's JSON as stored: compressed when that pays, with a leading byte saying which."""
     if len(body) >= COMPRESS_FROM:
         return _ZLIB + zlib.compress(body, 1)  # level 1: most of the saving for a fraction of the time
     return _JSON + body
