@@ -25,6 +25,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         port=args.port,
         reload=args.reload,
         ws_max_size=settings.max_message_bytes,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,  # only the proxy may say who the client is
         ws_per_message_deflate=False,  # frames are shared by every watcher; per-client compression would cost CPU each
         log_level="info",
     )

@@ -24,6 +24,7 @@ class Settings:
     max_work: int = 20_000_000  # epochs x training points one REST call may ask for
     workers: int = max(2, os.cpu_count() or 2)  # threads for training and rendering
     public_url: str = ""  # the address students use for class links (default: the one the teacher used)
+    forwarded_allow_ips: str = "127.0.0.1"  # proxies whose X-Forwarded-* headers are believed (comma-separated)
     # -- where sessions outlive the process (app.persistence, docs/deploy.md) --
     data_dir: str = "data"  # the SQLite store's folder, relative to the working directory; ":memory:" keeps nothing
     redis_url: str = ""  # redis://host:port/db: use Redis instead of SQLite, shared by every process
