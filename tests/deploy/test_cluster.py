@@ -6,7 +6,6 @@ websocket path, ?session=) must reach the same process, every time."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shlex
 import socket
@@ -16,8 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
 from tests.services import require_binary
 
@@ -67,19 +66,17 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def _ws_reaches(url: str) -> bool:
-    """True if the websocket greets with the session's state, False if it is closed as unknown."""
+    """True if the websocket greets with the session's state, False if it is closed as unknown.
 
-    async def attempt() -> bool:
-        async with connect(url, open_timeout=20) as ws:
-            try:
-                first = await asyncio.wait_for(ws.recv(), 20)
-            except ConnectionClosed as closed:
-                assert closed.rcvd is not None and closed.rcvd.code == 4404
-                return False
-            assert isinstance(first, str) and '"state"' in first
-            return True
-
-    return asyncio.run(attempt())
+    The synchronous client: a browser test's Playwright may own this thread's event loop."""
+    with connect(url, open_timeout=20) as ws:
+        try:
+            first = ws.recv(timeout=20)
+        except ConnectionClosed as closed:
+            assert closed.rcvd is not None and closed.rcvd.code == 4404
+            return False
+        assert isinstance(first, str) and '"state"' in first
+        return True
 
 
 def test_cluster_routes_every_name_of_a_session_to_one_process(cluster: Path) -> None:
