@@ -1,4 +1,5 @@
-"""Request-body size limit (413), enforced before anything parses the body."""
+"""Limits on what one request may cost: the body's size (413, enforced
+before anything parses it) and the training work of one call."""
 
 from __future__ import annotations
 
@@ -6,7 +7,17 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BodySizeLimit"]
+from core.errors import InvalidValue
+
+__all__ = ["BodySizeLimit", "check_work"]
+
+
+def check_work(n_points: int, epochs: int, limit: int) -> None:
+    """Bound the CPU one call can ask for (a worker thread is busy meanwhile)."""
+    if n_points * epochs > limit:
+        raise InvalidValue(
+            "epochs", f"{epochs} epochs over {n_points} points is more than one call may ask ({limit} point-passes)"
+        )
 
 
 class BodyTooLarge(Exception):

@@ -19,8 +19,10 @@ from typing import Any, TypeVar
 
 from starlette.websockets import WebSocket
 
+from app.closecodes import CloseCode
+from app.roles import Role
+from app.serialize import jsonable, pack_frame, pack_node_grid, session_state
 from app.settings import Settings
-from app.views import jsonable, pack_frame, pack_node_grid, session_state
 from app.workers import Workers
 from core.boundary import Frame
 from core.errors import InvalidValue
@@ -67,7 +69,7 @@ class Client:
 
     def __init__(self, websocket: WebSocket) -> None:
         self.websocket = websocket
-        self.role = "watch"
+        self.role = Role.WATCH
         self.focus: int | None = None
         self._texts: deque[str] = deque()
         self._packet: Packet | None = None
@@ -109,10 +111,10 @@ class Client:
 
 
 class LiveSession:
-    def __init__(self, id: str, token: str, session: Session, settings: Settings, workers: Workers) -> None:
+    def __init__(self, id: str, token_hash: str, session: Session, settings: Settings, workers: Workers) -> None:
         self.id = id
         self.workers = workers
-        self.token = token
+        self.token_hash = token_hash  # the control token's digest (app.tokens)
         self.session = session
         self.settings = settings
         self.lock = asyncio.Lock()
@@ -348,5 +350,5 @@ class LiveSession:
                 await task
         for client in list(self.clients):
             with contextlib.suppress(RuntimeError, OSError):
-                await client.websocket.close(code=4410, reason="session closed")
+                await client.websocket.close(code=CloseCode.SESSION_CLOSED, reason="session closed")
         self.clients.clear()

@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
@@ -16,8 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.limits import BodySizeLimit
-from app.routes import api, pages, ws
-from app.schemas import Health
+from app.routes import health, lecture, network, pages, pictures, sessions, stateless, training, ws
 from app.settings import Settings
 from app.store import SessionStore, StoreFull, UnknownSession
 from app.workers import Workers
@@ -55,13 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.include_router(pages.router)
-    app.include_router(api.router)
-    app.include_router(ws.router)
-
-    @app.get("/healthz", response_model=Health, tags=["health"])
-    async def healthz(request: Request) -> dict[str, Any]:
-        return {"status": "ok", "sessions": len(request.app.state.store)}
+    for module in (pages, sessions, training, network, lecture, pictures, stateless, health, ws):
+        app.include_router(module.router)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

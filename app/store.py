@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from app.live import LiveSession
 from app.settings import Settings
+from app.tokens import new_token, token_digest
 from app.workers import Workers
 from core.session import Session
 
@@ -42,21 +43,23 @@ class SessionStore:
             raise UnknownSession(session_id)
         return live
 
-    async def create(self, build: Callable[[], Session]) -> LiveSession:
-        """Build a core session in a worker thread and keep it.
+    async def create(self, build: Callable[[], Session]) -> tuple[LiveSession, str]:
+        """Build a core session in a worker thread and keep it: (session, control token).
 
-        When full, the longest-idle session without clients makes room;
-        if every session has clients, StoreFull.  ``build`` may raise
-        InvalidValue, which leaves the store unchanged.
+        The token is returned once and kept only as a digest.  When full, the
+        longest-idle session without clients makes room; if every session
+        has clients, StoreFull.  ``build`` may raise InvalidValue, which
+        leaves the store unchanged.
         """
         await self._make_room()  # fail fast, before the work
         session = await self.workers.run(build)
         await self._make_room()  # others may have filled it meanwhile
-        live = LiveSession(secrets.token_urlsafe(16), secrets.token_urlsafe(24), session, self.settings, self.workers)
+        token = new_token()
+        live = LiveSession(secrets.token_urlsafe(16), token_digest(token), session, self.settings, self.workers)
         self._sessions[live.id] = live
-        return live
+        return live, token
 
-    async def fork(self, source: LiveSession) -> LiveSession:
+    async def fork(self, source: LiveSession) -> tuple[LiveSession, str]:
         """A new session starting from ``source``'s current data, weights and settings."""
         async with source.lock:
             snapshot = await self.workers.run(source.session.copy)

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.closecodes import RETRYABLE, CloseCode
 from app.schemas import MAX_EPOCHS
 from app.store import UnknownSession
 from core.activations import ACTIVATIONS, REGULARIZERS
@@ -62,6 +63,8 @@ def page_config(request: Request) -> dict[str, Any]:
         "lecturePreset": LECTURE_PRESET,
         "scenarios": {name: scenario.description for name, scenario in SCENARIOS.items()},
         "thumbnails": _thumbnails(),
+        "closeCodes": {code.name: int(code) for code in CloseCode},
+        "retryableCloseCodes": sorted(int(code) for code in RETRYABLE),
     }
 
 

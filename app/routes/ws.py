@@ -1,59 +1,144 @@
-"""The websocket: one reader and one writer per connection (docs/protocol.md)."""
+"""The websocket: one reader and one writer per connection (docs/protocol.md).
+
+Every client message type has one entry in ``HANDLERS``: its model (in
+app/schemas.py), the role it needs, and the coroutine that carries it out.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import json
-import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
+from app import schemas as m
+from app.closecodes import CloseCode
+from app.deps import AppSettings, Store, authorize
 from app.live import Client, LiveSession
-from app.schemas import (
-    CLIENT_MESSAGE_TYPES,
-    CONTROL_MESSAGE_TYPES,
-    AuthMessage,
-    BiasMessage,
-    ClientMessage,
-    ConfigMessage,
-    FocusMessage,
-    HashMessage,
-    SelectMessage,
-    SpeedMessage,
-    StepMessage,
-    WeightMessage,
-)
+from app.roles import Role
 from app.settings import Settings
-from app.store import SessionStore, UnknownSession
+from app.store import UnknownSession
 from core.errors import InvalidValue
 
 router = APIRouter()
-_messages: TypeAdapter[Any] = TypeAdapter(ClientMessage)
 
-CLOSE_UNKNOWN_SESSION = 4404
-CLOSE_TOO_MANY_WATCHERS = 4429
 DISCONNECTED = (WebSocketDisconnect, RuntimeError, OSError)
+
+
+@dataclass(frozen=True)
+class Handler:
+    model: type[BaseModel]
+    role: Role  # the least role that may send it
+    run: Callable[[Any, Client, LiveSession], Awaitable[None]]
 
 
 def _error(client: Client, code: str, message: str, field: str | None = None) -> None:
     client.send_json({"type": "error", "code": code, "message": message, **({"field": field} if field else {})})
 
 
+async def _auth(command: m.AuthMessage, client: Client, live: LiveSession) -> None:
+    client.role = authorize(live, command.token)
+    if client.role is Role.CONTROL:
+        client.send_json({"type": "auth", "role": Role.CONTROL.value})
+    else:
+        _error(client, "forbidden", "wrong control token: you can watch this session but not change it", "token")
+
+
+async def _play(command: m.PlayMessage, client: Client, live: LiveSession) -> None:
+    live.play()
+
+
+async def _pause(command: m.PauseMessage, client: Client, live: LiveSession) -> None:
+    live.pause()
+
+
+async def _step(command: m.StepMessage, client: Client, live: LiveSession) -> None:
+    await live.step(command.epochs)
+
+
+async def _reset(command: m.ResetMessage, client: Client, live: LiveSession) -> None:
+    await live.change(lambda s: s.reset())
+
+
+async def _regenerate(command: m.RegenerateMessage, client: Client, live: LiveSession) -> None:
+    await live.change(lambda s: s.regenerate())
+
+
+async def _config(command: m.ConfigMessage, client: Client, live: LiveSession) -> None:
+    fields = command.fields.given()
+    await live.change(lambda s: s.update(**fields))
+
+
+async def _hash(command: m.HashMessage, client: Client, live: LiveSession) -> None:
+    await live.change(lambda s: s.apply_hash(command.hash))
+
+
+async def _weight(command: m.WeightMessage, client: Client, live: LiveSession) -> None:
+    await live.change(lambda s: s.set_weight(command.layer, command.source, command.target, command.value),
+                      announce=False)  # fmt: skip
+
+
+async def _bias(command: m.BiasMessage, client: Client, live: LiveSession) -> None:
+    await live.change(lambda s: s.set_bias(command.layer, command.node, command.value), announce=False)
+
+
+async def _speed(command: m.SpeedMessage, client: Client, live: LiveSession) -> None:
+    live.set_speed(command.epochs_per_frame)
+
+
+async def _focus(command: m.FocusMessage, client: Client, live: LiveSession) -> None:
+    node = command.node
+    n_nodes = live.latest.n_nodes if live.latest is not None else 0
+    if node is not None and node >= n_nodes:
+        raise InvalidValue("node", f"expected a node index from 0 to {n_nodes - 1}, or null")
+    live.refocus(client, node)
+
+
+async def _ping(command: m.PingMessage, client: Client, live: LiveSession) -> None:
+    client.send_json({"type": "pong"})
+
+
+async def _select(command: m.SelectMessage, client: Client, live: LiveSession) -> None:
+    selection = None
+    if command.layer is not None:
+        selection = {"layer": command.layer, "source": command.source, "target": command.target,
+                     "point": command.point}  # fmt: skip
+    await live.select(selection)
+
+
+HANDLERS: dict[str, Handler] = {
+    "auth": Handler(m.AuthMessage, Role.WATCH, _auth),
+    "play": Handler(m.PlayMessage, Role.CONTROL, _play),
+    "pause": Handler(m.PauseMessage, Role.CONTROL, _pause),
+    "step": Handler(m.StepMessage, Role.CONTROL, _step),
+    "reset": Handler(m.ResetMessage, Role.CONTROL, _reset),
+    "regenerate": Handler(m.RegenerateMessage, Role.CONTROL, _regenerate),
+    "config": Handler(m.ConfigMessage, Role.CONTROL, _config),
+    "hash": Handler(m.HashMessage, Role.CONTROL, _hash),
+    "weight": Handler(m.WeightMessage, Role.CONTROL, _weight),
+    "bias": Handler(m.BiasMessage, Role.CONTROL, _bias),
+    "speed": Handler(m.SpeedMessage, Role.CONTROL, _speed),
+    "focus": Handler(m.FocusMessage, Role.WATCH, _focus),
+    "ping": Handler(m.PingMessage, Role.WATCH, _ping),
+    "select": Handler(m.SelectMessage, Role.CONTROL, _select),
+}
+
+
 @router.websocket("/ws/sessions/{session_id}")
-async def session_socket(websocket: WebSocket, session_id: str) -> None:
-    store: SessionStore = websocket.app.state.store
-    settings: Settings = websocket.app.state.settings
+async def session_socket(websocket: WebSocket, session_id: str, store: Store, settings: AppSettings) -> None:
     await websocket.accept()
     try:
         live = store.get(session_id)
     except UnknownSession:
-        await websocket.close(code=CLOSE_UNKNOWN_SESSION, reason="unknown session")
+        await websocket.close(code=CloseCode.UNKNOWN_SESSION, reason="unknown session")
         return
     if len(live.clients) >= settings.max_watchers:
-        await websocket.close(code=CLOSE_TOO_MANY_WATCHERS, reason="too many watchers")
+        await websocket.close(code=CloseCode.TOO_MANY_WATCHERS, reason="too many watchers")
         return
     client = Client(websocket)
     await live.attach(client)
@@ -98,66 +183,21 @@ async def _handle(text: str, client: Client, live: LiveSession) -> None:
         _error(client, "invalid", "a message is a JSON object with a string 'type'", "type")
         return
     kind = data["type"]
-    if kind not in CLIENT_MESSAGE_TYPES:
-        _error(client, "unknown_type", f"unknown type {kind!r}; allowed: {', '.join(CLIENT_MESSAGE_TYPES)}", "type")
+    handler = HANDLERS.get(kind)
+    if handler is None:
+        _error(client, "unknown_type", f"unknown type {kind!r}; allowed: {', '.join(HANDLERS)}", "type")
         return
-    if kind in CONTROL_MESSAGE_TYPES and client.role != "control":
+    if handler.role is Role.CONTROL and client.role is not Role.CONTROL:
         _error(client, "forbidden", f"'{kind}' needs the control token: watchers cannot change the session")
         return
     try:
-        command = _messages.validate_python(data)
+        command = handler.model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"][1:]) or kind
+        field = ".".join(str(part) for part in first["loc"]) or kind
         _error(client, "invalid", f"{field}: {first['msg']}", field)
         return
     try:
-        await _dispatch(command, client, live)
+        await handler.run(command, client, live)
     except InvalidValue as exc:
         _error(client, "invalid", str(exc), exc.field)
-
-
-async def _dispatch(command: Any, client: Client, live: LiveSession) -> None:
-    kind = command.type
-    if isinstance(command, AuthMessage):
-        if secrets.compare_digest(command.token.encode(), live.token.encode()):
-            client.role = "control"
-            client.send_json({"type": "auth", "role": "control"})
-        else:
-            _error(client, "forbidden", "wrong control token: you can watch this session but not change it", "token")
-    elif kind == "play":
-        live.play()
-    elif kind == "pause":
-        live.pause()
-    elif isinstance(command, StepMessage):
-        await live.step(command.epochs)
-    elif kind == "reset":
-        await live.change(lambda s: s.reset())
-    elif kind == "regenerate":
-        await live.change(lambda s: s.regenerate())
-    elif isinstance(command, ConfigMessage):
-        fields = command.fields.given()
-        await live.change(lambda s: s.update(**fields))
-    elif isinstance(command, HashMessage):
-        await live.change(lambda s: s.apply_hash(command.hash))
-    elif isinstance(command, WeightMessage):
-        await live.change(lambda s: s.set_weight(command.layer, command.source, command.target, command.value),
-                          announce=False)  # fmt: skip
-    elif isinstance(command, BiasMessage):
-        await live.change(lambda s: s.set_bias(command.layer, command.node, command.value), announce=False)
-    elif isinstance(command, SpeedMessage):
-        live.set_speed(command.epochs_per_frame)
-    elif isinstance(command, FocusMessage):
-        node = command.node
-        n_nodes = live.latest.n_nodes if live.latest is not None else 0
-        if node is not None and node >= n_nodes:
-            raise InvalidValue("node", f"expected a node index from 0 to {n_nodes - 1}, or null")
-        live.refocus(client, node)
-    elif kind == "ping":
-        client.send_json({"type": "pong"})
-    elif isinstance(command, SelectMessage):
-        selection = None
-        if command.layer is not None:
-            selection = {"layer": command.layer, "source": command.source, "target": command.target,
-                         "point": command.point}  # fmt: skip
-        await live.select(selection)

@@ -1,22 +1,26 @@
-"""Session state as JSON-ready values, and the binary frame layout.
+"""Serialisers: session state as JSON-ready values, and the binary frame layout.
 
 Both are described message by message in docs/protocol.md.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import struct
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+from starlette.responses import Response
 
 from core.boundary import Frame
 from core.network import Network
 from core.session import Session
 
-__all__ = ["jsonable", "layers", "network_state", "number", "pack_frame", "pack_node_grid", "session_state"]
+__all__ = [
+    "json_response", "jsonable", "layers", "network_state", "number", "pack_frame", "pack_node_grid", "session_state",
+]  # fmt: skip
 
 FRAME_KIND = 1
 NODE_GRID_KIND = 2
@@ -47,6 +51,11 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     return value
+
+
+def json_response(content: Any) -> Response:
+    """Strict JSON (no NaN literals: call ``jsonable`` first for values that may hold them)."""
+    return Response(json.dumps(content, allow_nan=False), media_type="application/json")
 
 
 def _jsonable(array: np.ndarray) -> Any:
