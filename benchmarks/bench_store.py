@@ -24,7 +24,8 @@ from pathlib import Path
 
 import orjson
 
-from app.persistence import Backend, MemoryBackend, RedisBackend, SessionRecord, SQLiteBackend, hash_token
+from app.persistence import Backend, MemoryBackend, RedisBackend, SessionRecord, SQLiteBackend
+from app.tokens import token_digest
 from core.config import PlaygroundConfig
 from core.session import Session
 from core.snapshot import to_document
@@ -47,7 +48,7 @@ async def measure(backend: Backend, hash_text: str, writes: int, epochs: int, fu
         start = time.perf_counter()
         document = to_document(session)
         middle, middle_cpu = time.perf_counter(), time.process_time()
-        record = SessionRecord("bench", document, {"speed": 1}, hash_token("t"), created, time.time())
+        record = SessionRecord("bench", document, {"speed": 1}, token_digest("t"), created, time.time())
         if full:
             backend._written.clear()  # forget what was written: every part again
         result = await backend.save(record)

@@ -16,7 +16,7 @@ from app.persistence.base import Backend, Retention, StoreUnavailable, WriteResu
 from app.persistence.bus import Bus, Message, Subscription
 from app.persistence.leases import Leases
 from app.persistence.memory import MemoryBackend
-from app.persistence.record import RecordDamaged, RecordInfo, SessionRecord, hash_token, token_matches
+from app.persistence.record import RecordDamaged, RecordInfo, SessionRecord
 from app.persistence.redis_store import RedisBackend
 from app.persistence.sqlite import SQLiteBackend
 from app.settings import Settings
@@ -36,8 +36,6 @@ __all__ = [
     "WriteResult",
     "StoreUnavailable",
     "RecordDamaged",
-    "hash_token",
-    "token_matches",
     "open_backend",
     "retention",
     "MEMORY",

@@ -20,7 +20,6 @@ their JSON, so only the changed ones are compressed and sent.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -32,8 +31,6 @@ __all__ = [
     "RecordInfo",
     "RecordDamaged",
     "HISTORY_BLOCK",
-    "hash_token",
-    "token_matches",
     "split_parts",
     "pack",
     "encode_parts",
@@ -60,7 +57,7 @@ class SessionRecord:
     id: str
     document: dict[str, Any]  # core.snapshot.to_document(session)
     app: dict[str, Any]  # the app's own section (selection, class code, speed, ...), plain values
-    token_hash: str  # hash_token(control token): a leaked store does not give control
+    token_hash: str  # app.tokens.token_digest(control token): a leaked store does not give control
     created: float  # unix time
     last_active: float  # unix time of the last change or client; retention counts from it
 
@@ -74,16 +71,6 @@ class RecordInfo:
     last_active: float
     shared: bool  # holds a class code: never dropped to make room
     size: int  # bytes stored for it
-
-
-def hash_token(token: str) -> str:
-    """The stored form of a control token (SHA-256, hex)."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def token_matches(token: str, token_hash: str) -> bool:
-    """Whether ``token`` is the one whose hash is stored, in constant time."""
-    return hmac.compare_digest(hash_token(token), token_hash)
 
 
 def part_digest(body: bytes) -> bytes:

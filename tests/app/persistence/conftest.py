@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 
 import pytest
 
-from app.persistence import Backend, MemoryBackend, RedisBackend, SessionRecord, SQLiteBackend, hash_token
+from app.persistence import Backend, MemoryBackend, RedisBackend, SessionRecord, SQLiteBackend
+from app.tokens import token_digest
 from core.config import PlaygroundConfig
 from core.session import Session
 from core.snapshot import to_document
@@ -80,7 +81,7 @@ def record_of(session: Session, session_id: str = "s1", token: str = "secret-tok
         id=session_id,
         document=to_document(session),
         app={"selection": None, "speed": 1},
-        token_hash=hash_token(token),
+        token_hash=token_digest(token),
         created=meta.get("created", now),
         last_active=meta.get("last_active", now),
     )

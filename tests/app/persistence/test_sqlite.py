@@ -17,6 +17,7 @@ import pytest
 from app.persistence import SQLiteBackend, open_backend
 from app.persistence.sqlite import FILENAME
 from app.settings import Settings
+from app.tokens import token_digest
 from core.snapshot import from_document
 from tests.app.persistence.conftest import record_of, run, trained
 
@@ -120,3 +121,17 @@ def test_open_backend_follows_the_settings(tmp_path: Path) -> None:
 
     run(scenario())
     assert not (tmp_path / FILENAME).exists()  # Redis was chosen: no SQLite file
+
+
+def test_sqlite_store_file_holds_the_token_digest_not_the_token(tmp_path: Path) -> None:
+    token = "control-token-that-must-not-leak"
+
+    async def write() -> None:
+        backend = await SQLiteBackend(tmp_path).open()
+        await backend.save(record_of(trained(0), "t", token=token))
+        await backend.close()
+
+    run(write())
+    stored = b"".join(path.read_bytes() for path in tmp_path.iterdir())
+    assert token.encode() not in stored
+    assert token_digest(token).encode() in stored
