@@ -58,7 +58,7 @@ class LossHistory:
         and ``stride``; raises InvalidValue for rows this history cannot hold."""
         rows = np.asarray(rows, dtype=np.float64)
         if isinstance(stride, bool) or not isinstance(stride, int) or stride < 1 or stride & (stride - 1):
-            raise InvalidValue("stride", f"expected a power of two, got {stride!r}")
+            raise InvalidValue("stride", f"expected a power of two, got {str(stride)[:20]}")
         if rows.ndim != 2 or rows.shape[1] != 3 or rows.shape[0] > self.max_points:
             raise InvalidValue("rows", f"expected up to {self.max_points} rows of epoch, train loss, test loss")
         epochs = rows[:, 0]

@@ -73,13 +73,13 @@ class SeedRandom:
         ``state`` (256 bytes) and indices ``i``, ``j``.  Raises InvalidValue
         for anything that cannot be an ARC4 state."""
         if not isinstance(seed, str):
-            raise InvalidValue("seed", f"expected a string, got {seed!r}")
+            raise InvalidValue("seed", f"expected a string, got {type(seed).__name__}")
         if not isinstance(state, (bytes, bytearray)) or sorted(state) != list(range(_WIDTH)):
             raise InvalidValue("state", f"expected a permutation of the {_WIDTH} byte values")
         for name, value, top in (("i", i, _MASK), ("j", j, _MASK), ("draws", draws, None)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0 or (top is not None and value > top):
                 limit = f"from 0 to {top}" if top is not None else "0 or more"
-                raise InvalidValue(name, f"expected an integer {limit}, got {value!r}")
+                raise InvalidValue(name, f"expected an integer {limit}, got {str(value)[:20]}")
         stream = cls.__new__(cls)
         stream.seed = seed
         stream._s = list(state)

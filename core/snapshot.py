@@ -120,10 +120,10 @@ def _migrate(document: Any) -> dict[str, Any]:
     if not isinstance(document, Mapping):
         raise InvalidValue("document", f"expected an object with \"format\": \"{FORMAT}\"")
     if document.get("format") != FORMAT:
-        raise InvalidValue("format", f"expected {FORMAT!r}, got {document.get('format')!r}: not a session file")
+        raise InvalidValue("format", f"expected {FORMAT!r}, got {_shown(document.get('format'))}: not a session file")
     version = document.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-        raise InvalidValue("version", f"expected a version number, got {version!r}")
+        raise InvalidValue("version", f"expected a version number, got {_shown(version)}")
     if version > VERSION:
         raise InvalidValue("version", f"version {version} is newer than this server reads (up to {VERSION})")
     current = dict(document)
@@ -176,7 +176,7 @@ def _network(value: Any, config: PlaygroundConfig) -> Network:
     part = _object("network", value, ("sizes", "state"))
     sizes = [len(config.features), *config.networkShape, 1]
     if part["sizes"] != sizes:
-        raise InvalidValue("network.sizes", f"expected {sizes} for this config, got {part['sizes']!r}")
+        raise InvalidValue("network.sizes", f"expected {sizes} for this config, got {_shown(part['sizes'])}")
     network = Network(sizes, config.activation, config.output_activation)
     template = network.state_dict()
     given = part["state"]
@@ -235,7 +235,7 @@ def _history(value: Any) -> LossHistory:
 
 def _count(part: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < MAX_COUNT:
-        raise InvalidValue(part, f"expected an integer from 0 to 2**53 - 1, got {value!r}")
+        raise InvalidValue(part, f"expected an integer from 0 to 2**53 - 1, got {_shown(value)}")
     return value
 
 
@@ -244,7 +244,7 @@ def _sequence(part: str, values: Any, length: int, kind: type, what: str) -> lis
         raise InvalidValue(part, f"expected a list of {length} {what}")
     for value in values:
         if type(value) is not kind:
-            raise InvalidValue(part, f"expected {what}, got {value!r}")
+            raise InvalidValue(part, f"expected {what}, got {_shown(value)}")
     return values
 
 
@@ -259,5 +259,11 @@ def _floats(part: str, values: Any, length: int) -> list[float]:
         elif isinstance(value, str) and value in _NON_FINITE:
             out.append(_NON_FINITE[value])
         else:
-            raise InvalidValue(part, f"expected numbers (or \"NaN\", \"Infinity\", \"-Infinity\"), got {value!r}")
+            raise InvalidValue(part, f"expected numbers (or \"NaN\", \"Infinity\", \"-Infinity\"), got {_shown(value)}")
     return out
+
+
+def _shown(value: Any) -> str:
+    """A value as an error message quotes it: short, however large the input."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -340,3 +340,11 @@ def test_snapshot_foreign_value_is_invalid(document: Any) -> None:
     with pytest.raises(InvalidValue) as caught:
         from_document(document)
     assert caught.value.field in ("document", "version")
+
+
+def test_snapshot_error_quotes_a_huge_value_briefly() -> None:
+    document = _document()
+    document["format"] = "x" * 100_000
+    with pytest.raises(InvalidValue) as caught:
+        from_document(document)
+    assert caught.value.field == "format" and len(str(caught.value)) < 200
