@@ -127,18 +127,18 @@ class Network:
         """
         unknown = sorted(set(state) - set(_STATE_BUFFERS))
         if unknown:
-            raise InvalidValue(f"state.{unknown[0]}", f"unknown buffer; expected: {', '.join(_STATE_BUFFERS)}")
+            raise InvalidValue(unknown[0], f"unknown buffer; expected: {', '.join(_STATE_BUFFERS)}")
         arrays = {}
         for name in _STATE_BUFFERS:
             if name not in state:
-                raise InvalidValue(f"state.{name}", "missing")
+                raise InvalidValue(name, "missing")
             target = getattr(self, name)
             try:
                 array = np.asarray(state[name], dtype=target.dtype)
             except (TypeError, ValueError):
-                raise InvalidValue(f"state.{name}", f"expected {target.dtype} values") from None
+                raise InvalidValue(name, f"expected {target.dtype} values") from None
             if array.shape != target.shape:
-                raise InvalidValue(f"state.{name}", f"expected shape {list(target.shape)}, got {list(array.shape)}")
+                raise InvalidValue(name, f"expected shape {list(target.shape)}, got {list(array.shape)}")
             arrays[name] = array
         for name, array in arrays.items():
             getattr(self, name)[:] = array

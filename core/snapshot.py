@@ -199,8 +199,8 @@ def _network(value: Any, config: PlaygroundConfig) -> Network:
         state[name] = flat.reshape(reference.shape)
     try:
         network.load_state_dict(state)
-    except InvalidValue as error:
-        raise InvalidValue(f"network.{error.field}", error.message) from None
+    except InvalidValue as error:  # it names the buffer
+        raise InvalidValue(f"network.state.{error.field}", error.message) from None
     return network
 
 

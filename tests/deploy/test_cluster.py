@@ -10,6 +10,7 @@ import os
 import shlex
 import socket
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +28,7 @@ SESSIONS_PER_PROCESS = 8
 
 
 def _cluster(run_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PLAYGROUND_CLUSTER_DIR": str(run_dir)}
+    env = {**os.environ, "PLAYGROUND_CLUSTER_DIR": str(run_dir), "PLAYGROUND_PYTHON": sys.executable}
     return subprocess.run(["bash", str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=240)
 
 
