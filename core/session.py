@@ -297,9 +297,8 @@ class Session:
 
     def _new_network(self) -> None:
         cfg = self.config
-        sizes = [len(cfg.features), *cfg.networkShape, 1]
         self.network = Network.build(
-            sizes, cfg.activation, cfg.output_activation, self.rng, init=cfg.init, init_zero=cfg.initZero
+            network_sizes(cfg), cfg.activation, cfg.output_activation, self.rng, init=cfg.init, init_zero=cfg.initZero
         )
         self.epoch = 0
         self.history.reset()
@@ -311,6 +310,11 @@ class Session:
             mean_loss(self.network, self._X_test, self._Y_test, self.rule.loss),
         )
         self.history.replace_last(self.epoch, *self._losses)
+
+
+def network_sizes(config: PlaygroundConfig) -> list[int]:
+    """Units per layer of the network ``config`` describes: inputs, hidden layers, output."""
+    return [len(config.features), *config.networkShape, 1]
 
 
 def _check_index(name: str, value: Any, size: int) -> None:

@@ -28,7 +28,7 @@ from core.errors import InvalidValue
 from core.history import LossHistory
 from core.network import Network
 from core.rng import SeedRandom
-from core.session import Session
+from core.session import Session, network_sizes
 
 __all__ = ["FORMAT", "VERSION", "MIGRATIONS", "MAX_POINTS", "to_document", "from_document"]
 
@@ -174,7 +174,7 @@ def _data(value: Any) -> tuple[np.ndarray, np.ndarray]:
 
 def _network(value: Any, config: PlaygroundConfig) -> Network:
     part = _object("network", value, ("sizes", "state"))
-    sizes = [len(config.features), *config.networkShape, 1]
+    sizes = network_sizes(config)
     if part["sizes"] != sizes:
         raise InvalidValue("network.sizes", f"expected {sizes} for this config, got {_shown(part['sizes'])}")
     network = Network(sizes, config.activation, config.output_activation)
