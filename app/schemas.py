@@ -30,9 +30,10 @@ else:
 Number = StrictInt | StrictFloat
 # Non-finite numbers travel as the strings the reference vectors use.
 JSONNumber = float | Literal["NaN", "Infinity", "-Infinity"]
-Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
+# Numbers are strict: JSON true and false are not numbers (StrictFloat takes ints, not booleans).
+Coordinate = Annotated[StrictFloat, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
 Point = Annotated[list[Coordinate], Field(min_length=3, max_length=3, description="[x, y, label]")]
-Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e9, le=1e9)]
+Finite = Annotated[StrictFloat, Field(allow_inf_nan=False, ge=-1e9, le=1e9)]
 MAX_POINTS = 5000
 MAX_EPOCHS = 10000
 

@@ -316,8 +316,9 @@ def _per_layer(name: str, layers: Any, key: str, n_layers: int) -> dict[str, Any
 
 def _checked(name: str, value: Any, like: np.ndarray) -> np.ndarray:
     """``value`` as an array shaped and typed like ``like``, or InvalidValue."""
-    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
-        name, value = value  # (the caller's name for it, the value), from _per_layer
+    from_client = isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str)
+    if from_client:
+        name, value = value  # (the caller's name for it, the value), from assign's _per_layer
     try:
         array: np.ndarray = np.asarray(value, dtype=like.dtype) if like.dtype != np.bool_ else np.asarray(value)
     except (TypeError, ValueError):
@@ -328,8 +329,8 @@ def _checked(name: str, value: Any, like: np.ndarray) -> np.ndarray:
         if array.size and array.dtype != np.bool_:
             raise InvalidValue(name, "expected true or false")
         return array.astype(np.bool_)
-    if like.dtype == np.float64 and not np.isfinite(array).all():
-        raise InvalidValue(name, "expected finite numbers")
+    if from_client and like.dtype == np.float64 and not np.isfinite(array).all():
+        raise InvalidValue(name, "expected finite numbers")  # a saved state may hold a diverged network's NaNs
     if like.dtype == np.int64 and (array < 0).any():
         raise InvalidValue(name, "expected non-negative counts")
     return array

@@ -2,35 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Any
+from fastapi import APIRouter, Response
 
-from fastapi import APIRouter
-
-from app.deps import NEEDS_TOKEN, Controlled
+from app.deps import NEEDS_TOKEN, ClientKey, Controlled, Limits
 from app.limits import check_work
 from app.schemas import SessionState, StepRequest
+from app.serialize import json_response
 
 router = APIRouter(prefix="/api/sessions/{session_id}", tags=["training"], responses=NEEDS_TOKEN)
 
 
 @router.post("/step", response_model=SessionState)
-async def step_session(live: Controlled, body: StepRequest | None = None) -> dict[str, Any]:
-    """Train `epochs` epochs (default 1) and answer the state after them."""
+async def step_session(live: Controlled, key: ClientKey, limits: Limits, body: StepRequest | None = None
+                       ) -> Response:  # fmt: skip
+    """Train `epochs` epochs (default 1) and answer the state after them.
+
+    Long steps run in slices that take turns with other sessions; a pause
+    or change from another client stops it early (409, the epochs trained
+    so far are kept)."""
     body = body or StepRequest()
-    check_work(live.session.train.shape[0], body.epochs, live.settings.max_work)
-    await live.step(body.epochs)
-    return live.state()
+    check_work(live.cost(body.epochs), live.settings.max_work, f"{body.epochs} epochs")
+    with limits.busy(key):
+        await live.step(body.epochs, key)
+    return json_response(await live.read_state((), key))
 
 
 @router.post("/reset", response_model=SessionState)
-async def reset_session(live: Controlled) -> dict[str, Any]:
+async def reset_session(live: Controlled, key: ClientKey) -> Response:
     """New weights from the continuing random stream; epoch 0."""
-    await live.change(lambda s: s.reset())
-    return live.state()
+    await live.change(lambda s: s.reset(), key)
+    return json_response(await live.read_state((), key))
 
 
 @router.post("/regenerate", response_model=SessionState)
-async def regenerate_session(live: Controlled) -> dict[str, Any]:
+async def regenerate_session(live: Controlled, key: ClientKey) -> Response:
     """A new seed and new data; the network is kept."""
-    await live.change(lambda s: s.regenerate())
-    return live.state(("data",))
+    await live.change(lambda s: s.regenerate(), key)
+    return json_response(await live.read_state(("data",), key))
