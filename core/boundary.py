@@ -58,6 +58,14 @@ def _grid_inputs(features: tuple[str, ...], density: int, scaling: str = "raw") 
     return inputs
 
 
+@lru_cache(maxsize=64)
+def _grid_inputs32(features: tuple[str, ...], scaling: str) -> np.ndarray:
+    """``_grid_inputs`` in float32, for the heatmap pass."""
+    inputs = _grid_inputs(features, DENSITY, scaling).astype(np.float32)
+    inputs.setflags(write=False)
+    return inputs
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def _quantize_flat(values, out):  # type: ignore[no-untyped-def]
     for k in range(values.shape[0]):
@@ -86,15 +94,24 @@ def decode(data: np.ndarray) -> np.ndarray:
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _block_means(grids, out):  # type: ignore[no-untyped-def]
+    """out[node, by, bx]: the mean of a side x side block; each row's part
+    summed first (in order), then the rows (one pass over memory, in order)."""
     side = grids.shape[1] // out.shape[1]
+    blocks = out.shape[2]
+    partial = np.zeros(blocks)
     for node in range(grids.shape[0]):
         for by in range(out.shape[1]):
-            for bx in range(out.shape[2]):
-                total = 0.0
-                for r in range(by * side, (by + 1) * side):
+            for bx in range(blocks):
+                partial[bx] = 0.0
+            for r in range(by * side, (by + 1) * side):
+                row = grids[node, r]
+                for bx in range(blocks):
+                    total = 0.0
                     for c in range(bx * side, (bx + 1) * side):
-                        total += grids[node, r, c]
-                out[node, by, bx] = total / (side * side)
+                        total += row[c]
+                    partial[bx] += total
+            for bx in range(blocks):
+                out[node, by, bx] = partial[bx] / (side * side)
 
 
 def _thumbnails(grids: np.ndarray) -> np.ndarray:
@@ -120,7 +137,7 @@ class Frame:
     output: np.ndarray  # (100, 100) uint8: the output node over the grid (the last class's for a softmax)
     outputs: np.ndarray  # (output units, 100, 100) uint8: every output unit (one per class for a softmax)
     thumbnails: np.ndarray  # (7 + hidden + outputs, 10, 10) uint8: features, then nodes
-    grids: np.ndarray  # (hidden + outputs, 100, 100) float64: every node's full grid
+    grids: np.ndarray  # (hidden + outputs, 100, 100) float32: every node's full grid
     scaling: str = "raw"  # how the features were scaled
 
     def node_grid(self, node: int) -> np.ndarray:
@@ -149,9 +166,9 @@ def render(
     computed straight into one buffer, so every node's grid is contiguous
     and no transpose or concatenation copies are needed.
     """
-    inputs = _grid_inputs(features, DENSITY, scaling)  # (n_in, 10000)
+    inputs = _grid_inputs32(features, scaling)  # (n_in, 10000)
     n_nodes = int(network.sizes[1:].sum())
-    flat = np.empty((n_nodes, DENSITY * DENSITY))
+    flat = np.empty((n_nodes, DENSITY * DENSITY), dtype=np.float32)
     network.forward_nodes(inputs.T, flat)  # the points as rows (a view)
     if decode is not None:
         out = flat[n_nodes - int(network.sizes[-1]) :]  # (output units, 10000)

@@ -24,6 +24,7 @@ import numpy as np
 from core.kernel_passes import (
     ADAM,
     BLOCK,
+    EXACT,
     HIDDEN,
     INLINE,
     JIT,
@@ -143,7 +144,7 @@ def _train_samples(  # type: ignore[no-untyped-def]
             forward_one(X, start, sizes, w, b, w_off, b_off, n_off, codes[HIDDEN], codes[OUTPUT], Z, A)
             backward_one(Y, start, sizes, w, dead, acc_w, acc_b, codes, w_off, b_off, n_off, Z, A, D)
         else:
-            forward(X, start, m, sizes, w, b, w_off, b_off, n_off, codes[HIDDEN], codes[OUTPUT], Z, A, False)
+            forward(X, start, m, sizes, w, b, w_off, b_off, n_off, codes[HIDDEN], codes[OUTPUT], Z, A, EXACT)
             backward(Y, start, m, sizes, w, dead, acc_w, acc_b, codes, w_off, b_off, n_off, Z, A, D)
         counters[0] += m
         if m == batch:

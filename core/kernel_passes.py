@@ -33,6 +33,7 @@ SGD, MOMENTUM, RMSPROP, ADAM = 0, 1, 2, 3
 HIDDEN, OUTPUT, LOSS, REG, OPTIMIZER = 0, 1, 2, 3, 4
 BLOCK = 64  # points per block when only the losses are needed (the rows stay in the L1 cache)
 GRID_BLOCK = 500  # points per block of a heatmap pass
+EXACT, FAST, PICTURE = 0, 1, 2  # which tanh a forward pass uses (see _activate)
 
 # IEEE division (x/0 is ±inf or NaN, as in JavaScript) and no exception
 # checks in the loops, so that they vectorise.
@@ -110,12 +111,17 @@ def _output_delta(codes, z, o, t):  # type: ignore[no-untyped-def]
 def _activate(code, Z, A, row, m, fast):  # type: ignore[no-untyped-def]
     """A[row, :m] = f(Z[row, :m]); one loop per function, so each vectorises.
 
-    ``fast``: tanh from core.fastmath (within a few ulps, vectorised) for the
-    displayed losses; training uses the C library's, as the original's
-    numbers depend on every bit of it (the 6 x 8 spiral is chaotic)."""
-    if code == TANH and fast:
+    ``fast``: which tanh.  EXACT, the C library's, for training: the
+    original's numbers depend on every bit of it (the 6 x 8 spiral is
+    chaotic).  FAST, core.fastmath's (vectorised, absolute error a few units
+    of 2⁻⁵³), for the displayed losses.  PICTURE, its float32 twin, for
+    heatmaps computed in float32."""
+    if code == TANH and fast == FAST:
         for s in range(m):
             A[row, s] = fastmath.tanh(Z[row, s])
+    elif code == TANH and fast == PICTURE:
+        for s in range(m):
+            A[row, s] = fastmath.tanh32(Z[row, s])
     elif code == TANH:
         for s in range(m):
             A[row, s] = math.tanh(Z[row, s])
@@ -198,7 +204,7 @@ def mean_loss_blocks(X, Y, sizes, w, b, codes, w_off, b_off, n_off, Z, A):  # ty
     block = Z.shape[1]
     for start in range(0, n, block):
         m = min(block, n - start)
-        forward(X, start, m, sizes, w, b, w_off, b_off, n_off, codes[HIDDEN], codes[OUTPUT], Z, A, True)
+        forward(X, start, m, sizes, w, b, w_off, b_off, n_off, codes[HIDDEN], codes[OUTPUT], Z, A, FAST)
         for s in range(m):  # summed in the points' order
             total += _point_loss(codes[LOSS], Y, start + s, Z, A, s, out, sizes[n_layers])
     return total / n
@@ -316,16 +322,17 @@ def backward_one(Y, point, sizes, w, dead, acc_w, acc_b, codes, w_off, b_off, n_
 def forward_grid(X, sizes, w, b, hidden, output, out):  # type: ignore[no-untyped-def]
     """Every node's value (inputs excluded) at the rows of ``X`` (n, n_in), into
     ``out`` (nodes, n), node-major: the heatmaps.  Blocks of points keep the
-    work in the cache; tanh is core.fastmath's (a picture needs no last bit)."""
+    work in the cache.  In float32 when ``X``, ``w``, ``b`` and ``out`` are
+    (a heatmap cell is one byte), with fastmath's tanh32."""
     w_off, b_off, n_off = offsets(sizes)
     n_in = sizes[0]
     n_nodes = n_off[-1]
-    Z = np.empty((n_nodes, GRID_BLOCK))
-    A = np.empty((n_nodes, GRID_BLOCK))
+    Z = np.empty((n_nodes, GRID_BLOCK), dtype=out.dtype)
+    A = np.empty((n_nodes, GRID_BLOCK), dtype=out.dtype)
     n = X.shape[0]
     for start in range(0, n, GRID_BLOCK):
         m = min(GRID_BLOCK, n - start)
-        forward(X, start, m, sizes, w, b, w_off, b_off, n_off, hidden, output, Z, A, True)
+        forward(X, start, m, sizes, w, b, w_off, b_off, n_off, hidden, output, Z, A, PICTURE)
         for node in range(n_nodes - n_in):
             for s in range(m):
                 out[node, start + s] = A[n_in + node, s]

@@ -191,11 +191,13 @@ class Network:
         return self.forward_all(X)[1]
 
     def forward_nodes(self, inputs: np.ndarray, out: np.ndarray) -> None:
-        """The same pass, node-major, compiled, for pictures: ``inputs`` (m, n_in)
-        -> ``out`` (hidden + output nodes, m), each node's row contiguous (the
-        heatmaps).  Its tanh is within a few ulps of ``forward``'s."""
+        """The same pass, node-major, compiled, in float32, for pictures: ``inputs``
+        (m, n_in) float32 -> ``out`` (hidden + output nodes, m) float32, each
+        node's row contiguous (the heatmaps; a cell is one byte in the end)."""
         codes = OUTPUTS[self.activation].code, OUTPUTS[self.output_activation].code
-        forward_grid(inputs, self.sizes, self.w, self.b, codes[0], codes[1], out)
+        with np.errstate(over="ignore"):  # a diverged network's huge weights become ±inf, as drawn
+            w, b = self.w.astype(np.float32), self.b.astype(np.float32)
+        forward_grid(inputs, self.sizes, w, b, codes[0], codes[1], out)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """The output unit(s) for the rows of ``X``: (n, n_in) -> (n,) or (n, n_out)."""

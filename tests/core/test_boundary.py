@@ -22,8 +22,9 @@ def test_boundary_output_grid_is_the_networks_prediction() -> None:
     xs, ys = grid_axes()
     for row, col in [(0, 0), (0, 99), (99, 0), (37, 64)]:
         expected = session.predict(np.array([[xs[col], ys[row]]]))[0]
-        assert frame.grids[-1][row, col] == np.float64(expected) or abs(frame.grids[-1][row, col] - expected) < 1e-12
-        assert frame.output[row, col] == quantize(np.array([expected]))[0]
+        # the heatmaps are computed in float32: a cell is one byte in the end
+        assert abs(frame.grids[-1][row, col] - expected) < 1e-6
+        assert abs(int(frame.output[row, col]) - int(quantize(np.array([expected]))[0])) <= 1
 
 
 def test_boundary_thumbnails_average_ten_by_ten_blocks() -> None:
