@@ -155,9 +155,21 @@ def _train_samples(  # type: ignore[no-untyped-def]
 
 
 @JIT
+def _losses(X, Y, X_test, Y_test, sizes, w, b, codes, w_off, b_off, n_off, Z, A, confusion, threshold):  # type: ignore[no-untyped-def]
+    """Both losses; with ``confusion`` (2, K, K) not empty, it is refilled too."""
+    train_counts = confusion[0]
+    test_counts = confusion[1]
+    train_counts[:] = 0
+    test_counts[:] = 0
+    train = mean_loss_blocks(X, Y, sizes, w, b, codes, w_off, b_off, n_off, Z, A, train_counts, threshold)
+    test = mean_loss_blocks(X_test, Y_test, sizes, w, b, codes, w_off, b_off, n_off, Z, A, test_counts, threshold)
+    return train, test
+
+
+@JIT
 def train_epochs(  # type: ignore[no-untyped-def]
     X, Y, X_test, Y_test, sizes, w, b, dead, acc_w, acc_b, slot_w, slot_b, counters,
-    batch, hyper, codes, stop_after, losses,
+    batch, hyper, codes, stop_after, losses, confusion, threshold,
 ):  # fmt: skip
     """Up to ``losses.shape[0]`` epochs, each followed by both displayed losses.
 
@@ -165,7 +177,9 @@ def train_epochs(  # type: ignore[no-untyped-def]
     epochs cost one call from Python.  Stops early after ``stop_after``
     epochs (if >= 0), at the first epoch whose test loss is <= the stop loss
     (``hyper[STOP_LOSS]``; NaN for none), or when a loss is not finite.
-    Returns (epochs run, index into STOP_REASONS).
+    ``confusion`` (2, K, K), unless empty, receives the train and test
+    points' confusion after the last epoch run (``threshold``: see
+    kernel_passes._classes).  Returns (epochs run, index into STOP_REASONS).
     """
     w_off, b_off, n_off = offsets(sizes)
     n_nodes = n_off[-1]
@@ -173,20 +187,27 @@ def train_epochs(  # type: ignore[no-untyped-def]
     A = np.empty((n_nodes, max(batch, BLOCK)))  # node outputs, the inputs included
     D = np.empty((n_nodes, batch))  # ∂E/∂a, then δ = ∂E/∂z
     stop_loss = hyper[STOP_LOSS]
-    for e in range(losses.shape[0]):
+    epochs = losses.shape[0]
+    skip = confusion[:, :0, :0]  # counting into an empty table counts nothing
+    for e in range(epochs):
         _train_samples(X, Y, sizes, w, b, dead, acc_w, acc_b, slot_w, slot_b, counters, batch, hyper, codes,
                        w_off, b_off, n_off, Z, A, D)  # fmt: skip
-        train = mean_loss_blocks(X, Y, sizes, w, b, codes, w_off, b_off, n_off, Z, A)
-        test = mean_loss_blocks(X_test, Y_test, sizes, w, b, codes, w_off, b_off, n_off, Z, A)
+        counts = confusion if e == epochs - 1 else skip
+        train, test = _losses(X, Y, X_test, Y_test, sizes, w, b, codes, w_off, b_off, n_off, Z, A, counts, threshold)
         losses[e, 0] = train
         losses[e, 1] = test
+        reason = 0
         if not math.isfinite(train) or (X_test.shape[0] > 0 and not math.isfinite(test)):
-            return e + 1, 3
-        if test <= stop_loss:
-            return e + 1, 2
-        if e + 1 == stop_after:
-            return e + 1, 1
-    return losses.shape[0], 0
+            reason = 3
+        elif test <= stop_loss:
+            reason = 2
+        elif e + 1 == stop_after:
+            reason = 1
+        if reason:
+            if e < epochs - 1 and confusion.shape[1] > 0:  # stopped early: count this epoch's points
+                _losses(X, Y, X_test, Y_test, sizes, w, b, codes, w_off, b_off, n_off, Z, A, confusion, threshold)
+            return e + 1, reason
+    return epochs, 0
 
 
 def _refresh_cache() -> None:

@@ -193,20 +193,54 @@ def _point_loss(loss, Y, point, Z, A, s, out, n_out):  # type: ignore[no-untyped
     return total
 
 
+@INLINE
+def _classes(Y, point, A, s, out, n_out, threshold):  # type: ignore[no-untyped-def]
+    """(true class, predicted class) of one point (see core.metrics): one unit
+    compares with the threshold where the label scale is 0; several, the
+    largest (the first of equals; a NaN counts as the largest, as np.argmax)."""
+    if n_out == 1:
+        return (1 if Y[point, 0] > threshold else 0), (1 if A[out, s] >= threshold else 0)
+    true = 0
+    for k in range(1, n_out):
+        if Y[point, k] > Y[point, true]:
+            true = k
+    predicted = 0
+    top = A[out, s]
+    if top == top:
+        for k in range(1, n_out):
+            value = A[out + k, s]
+            if value != value:
+                predicted = k
+                break
+            if value > top:
+                top = value
+                predicted = k
+    return true, predicted
+
+
 @JIT
-def mean_loss_blocks(X, Y, sizes, w, b, codes, w_off, b_off, n_off, Z, A):  # type: ignore[no-untyped-def]
+def mean_loss_blocks(X, Y, sizes, w, b, codes, w_off, b_off, n_off, Z, A, confusion, threshold):  # type: ignore[no-untyped-def]
+    """The mean loss over the rows of X (NaN for none), and, when ``confusion``
+    (classes, classes) is not empty, each point counted into it as
+    [true class, predicted class]: the metrics come with the losses' pass."""
     n = X.shape[0]
     if n == 0:
         return np.nan
     n_layers = sizes.shape[0] - 1
     out = n_off[n_layers]
+    n_out = sizes[n_layers]
+    counting = confusion.shape[0] > 0
     total = 0.0
     block = Z.shape[1]
     for start in range(0, n, block):
         m = min(block, n - start)
         forward(X, start, m, sizes, w, b, w_off, b_off, n_off, codes[HIDDEN], codes[OUTPUT], Z, A, FAST)
         for s in range(m):  # summed in the points' order
-            total += _point_loss(codes[LOSS], Y, start + s, Z, A, s, out, sizes[n_layers])
+            total += _point_loss(codes[LOSS], Y, start + s, Z, A, s, out, n_out)
+        if counting:
+            for s in range(m):
+                true, predicted = _classes(Y, start + s, A, s, out, n_out, threshold)
+                confusion[true, predicted] += 1
     return total / n
 
 
@@ -216,7 +250,7 @@ def mean_loss(X, Y, sizes, w, b, codes):  # type: ignore[no-untyped-def]
     w_off, b_off, n_off = offsets(sizes)
     Z = np.empty((n_off[-1], BLOCK))
     A = np.empty((n_off[-1], BLOCK))
-    return mean_loss_blocks(X, Y, sizes, w, b, codes, w_off, b_off, n_off, Z, A)
+    return mean_loss_blocks(X, Y, sizes, w, b, codes, w_off, b_off, n_off, Z, A, np.zeros((0, 0), np.int64), 0.0)
 
 
 @JIT

@@ -39,6 +39,7 @@ class Session:
     """
 
     stopped: str | None  # why the last step ended early: None | "epoch" | "loss" | "diverged"
+    _metrics: Metrics | None  # kept until the network or the data change
 
     def __init__(self, config: PlaygroundConfig) -> None:
         self.config = config
@@ -82,6 +83,7 @@ class Session:
         session.network = network
         session.epoch = epoch
         session._losses = losses
+        session._metrics = None
         session.stopped = None
         return session
 
@@ -99,6 +101,7 @@ class Session:
             self._losses,
         )
         other.stopped = self.stopped
+        other._metrics = self._metrics
         return other
 
     def _start(self) -> None:
@@ -145,14 +148,24 @@ class Session:
         return boundary.render(self.network, cfg.features, cfg.inputScaling, self._display)
 
     def metrics(self) -> Metrics:
-        """Accuracy and confusion matrices of the train and test points (classification only)."""
+        """Accuracy and confusion matrices of the train and test points (classification only).
+
+        A step counts them in its last loss pass; after any other change they
+        are computed here (NumPy) once, then kept until the next change."""
         if self.config.problem != "classification":
             return NO_METRICS
-        net = self.network
-        return metrics(
-            self._display(net.forward(self._X_train)[-1]), self.train[:, 2],
-            self._display(net.forward(self._X_test)[-1]), self.test[:, 2], self.config.n_classes,
-        )  # fmt: skip
+        if self._metrics is None:
+            net = self.network
+            self._metrics = metrics(
+                self._display(net.forward(self._X_train)[-1]), self.train[:, 2],
+                self._display(net.forward(self._X_test)[-1]), self.test[:, 2], self.config.n_classes,
+            )  # fmt: skip
+        return self._metrics
+
+    def _metrics_from(self, confusion: np.ndarray) -> Metrics:
+        counts = [confusion[0], confusion[1]]
+        accuracy = [float(np.trace(c)) / n if (n := int(c.sum())) else None for c in counts]
+        return Metrics(accuracy[0], accuracy[1], counts[0].copy(), counts[1].copy())
 
     def _display(self, outputs: np.ndarray) -> np.ndarray:
         """Outputs (n, units) on the label scale: −1 .. +1 for one unit, 2p − 1 for a softmax."""
@@ -184,11 +197,14 @@ class Session:
             raise InvalidValue("epochs", f"expected a positive integer, got {epochs!r}")
         cfg = self.config
         after = cfg.stopEpoch - self.epoch if cfg.stopEpoch is not None and cfg.stopEpoch > self.epoch else None
+        classes = cfg.n_classes if cfg.problem == "classification" else 0
+        threshold = float(self._targets(np.zeros(1))[0, 0]) if classes == 2 else 0.0  # the output at label 0
         result = train(self.network, self._X_train, self._Y_train, self.rule, int(epochs), self._X_test,
-                       self._Y_test, StopRule(after, cfg.stopLoss))  # fmt: skip
+                       self._Y_test, StopRule(after, cfg.stopLoss), classes, threshold)  # fmt: skip
         self.history.extend(self.epoch + 1, result.losses)
         self.epoch += result.epochs
         self._losses = (float(result.losses[-1, 0]), float(result.losses[-1, 1]))
+        self._metrics = None if result.confusion is None else self._metrics_from(result.confusion)
         self.stopped = result.stopped
         return result
 
@@ -362,6 +378,7 @@ class Session:
         self._refresh_losses()
 
     def _refresh_losses(self) -> None:
+        self._metrics = None  # computed again when asked
         self._losses = (
             mean_loss(self.network, self._X_train, self._Y_train, self.rule.loss),
             mean_loss(self.network, self._X_test, self._Y_test, self.rule.loss),

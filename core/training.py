@@ -42,6 +42,7 @@ class StopRule:
 class TrainingResult:
     losses: np.ndarray  # (epochs run, 2): train and test loss after each epoch
     stopped: str | None  # None | "epoch" | "loss" | "diverged"
+    confusion: np.ndarray | None = None  # (2, K, K) train and test counts after the last epoch, if asked
 
     @property
     def epochs(self) -> int:
@@ -77,18 +78,24 @@ def train(
     X_test: np.ndarray | None = None,
     Y_test: np.ndarray | None = None,
     stop: StopRule = StopRule(),
+    classes: int = 0,
+    threshold: float = 0.0,
 ) -> TrainingResult:
     """Train up to ``epochs`` passes over the rows of ``X`` (n, n_in) with
     targets ``Y`` (n, n_out), in order, updating ``network`` in place.
 
     Stops early as ``stop`` says, or when a loss turns NaN or infinite
     ("diverged").  The losses are the mean train and test loss after every
-    epoch run (the test loss is NaN without test data).
+    epoch run (the test loss is NaN without test data).  ``classes`` > 0
+    also counts the points' confusion after the last epoch, from the same
+    pass (one output unit: class 1 where it is >= ``threshold``, the output
+    at which the label scale is 0; several: the largest).
     """
     _check(network, rule)
     X_test = np.empty((0, X.shape[1])) if X_test is None else X_test
     Y_test = np.empty((0, Y.shape[1])) if Y_test is None else Y_test
     losses = np.empty((epochs, 2))
+    confusion = np.zeros((2, classes, classes), dtype=np.int64)
     hyper = np.array([rule.learning_rate, rule.regularization_rate, rule.momentum,
                       math.nan if stop.loss is None else stop.loss])  # fmt: skip
     done, reason = kernel.train_epochs(
@@ -96,8 +103,9 @@ def train(
         network.sizes, network.w, network.b, network.dead_flat, network.acc_w, network.acc_b,
         network.slot_w, network.slot_b, network.counters,
         rule.batch_size, hyper, _codes(network, rule), -1 if stop.after is None else stop.after, losses,
+        confusion, threshold,
     )  # fmt: skip
-    return TrainingResult(losses[:done], kernel.STOP_REASONS[reason])
+    return TrainingResult(losses[:done], kernel.STOP_REASONS[reason], confusion if classes else None)
 
 
 def mean_loss(network: Network, X: np.ndarray, Y: np.ndarray, loss: str = "half-square") -> float:

@@ -9,6 +9,7 @@ from core.config import PlaygroundConfig
 from core.datasets import generate
 from core.errors import InvalidValue
 from core.explain import Link
+from core.metrics import metrics
 from core.rng import SeedRandom
 from core.session import Session
 from core.training import mean_loss, train
@@ -172,3 +173,28 @@ def test_explain_shows_delta_o_minus_t_and_adams_terms_of_the_real_next_update()
     batch = session.config.batchSize
     train(net, session._X_train[:batch], session._Y_train[:batch], session.rule, 1)
     assert explained["batch"]["new_weight"] == pytest.approx(float(net.weights[2][1, 2]), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"loss": "cross-entropy"},
+        {"activation": "sigmoid", "outputActivation": "sigmoid", "targets": "lecture", "loss": "square"},
+        {"classes": 3, "dataset": "spiral", "optimizer": "adam"},
+        {"classes": 5, "dataset": "gauss", "stopEpoch": 4},  # stopped early: counted after the stop
+    ],
+)
+def test_metrics_counted_in_the_kernels_loss_pass_equal_numpys(fields) -> None:
+    session = Session(PlaygroundConfig(seed="0.8", noise=30, **fields))
+    session.step(9)
+    counted = session.metrics()
+    net, cfg = session.network, session.config
+    expected = metrics(
+        session._display(net.forward(session._X_train)[-1]), session.train[:, 2],
+        session._display(net.forward(session._X_test)[-1]), session.test[:, 2], cfg.n_classes,
+    )  # fmt: skip
+    np.testing.assert_array_equal(counted.confusion_train, expected.confusion_train)
+    np.testing.assert_array_equal(counted.confusion_test, expected.confusion_test)
+    assert (counted.accuracy_train, counted.accuracy_test) == (expected.accuracy_train, expected.accuracy_test)
+    assert 0 < counted.accuracy_train < 1  # noisy data: both kinds of cell are exercised
