@@ -178,6 +178,33 @@ class StepRequest(_Strict):
     epochs: Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS)] = 1
 
 
+EpochsPerFrame = Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS, description="epochs trained per frame while playing")]
+
+
+class SpeedRequest(_Strict):
+    epochs_per_frame: EpochsPerFrame
+
+
+class PlayRequest(_Strict):
+    epochs_per_frame: EpochsPerFrame | None = None
+
+
+class SelectRequest(_Strict):
+    """The teacher points at a weight (or, without ``source``, a bias); every watcher sees its explanation.
+    ``layer`` null clears the selection."""
+
+    layer: Annotated[StrictInt, Field(ge=0)] | None
+    source: Annotated[StrictInt, Field(ge=0)] | None = None
+    target: Annotated[StrictInt, Field(ge=0)] = 0
+    point: Annotated[StrictInt, Field(ge=0)] = 0
+
+    def selection(self) -> dict[str, Any] | None:
+        """What ``LiveSession.select`` takes: the pointer, or None to clear it."""
+        if self.layer is None:
+            return None
+        return {"layer": self.layer, "source": self.source, "target": self.target, "point": self.point}
+
+
 class HashRequest(_Strict):
     hash: Annotated[str, Field(max_length=4000)]
 
@@ -298,9 +325,8 @@ class BiasMessage(BiasUpdate):
     type: Literal["bias"]
 
 
-class SpeedMessage(_Strict):
+class SpeedMessage(SpeedRequest):
     type: Literal["speed"]
-    epochs_per_frame: Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS)]
 
 
 class FocusMessage(_Strict):
@@ -312,11 +338,5 @@ class PingMessage(_Strict):
     type: Literal["ping"]
 
 
-class SelectMessage(_Strict):
-    """The teacher points at a weight (or, without ``source``, a bias); every watcher sees its explanation."""
-
+class SelectMessage(SelectRequest):
     type: Literal["select"]
-    layer: Annotated[StrictInt, Field(ge=0)] | None
-    source: Annotated[StrictInt, Field(ge=0)] | None = None
-    target: Annotated[StrictInt, Field(ge=0)] = 0
-    point: Annotated[StrictInt, Field(ge=0)] = 0
