@@ -24,6 +24,7 @@ from core.config import (
     PlaygroundConfig,
 )
 from core.datasets import CLASSIFICATION_DATASETS, REGRESSION_DATASETS
+from core.points import MAX_POINTS
 from core.scenarios import SCENARIOS
 
 # -- value types ---------------------------------------------------------------
@@ -63,7 +64,6 @@ Neurons = Annotated[StrictInt, Field(ge=1, le=MAX_NEURONS)]
 Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
 Point = Annotated[list[Coordinate], Field(min_length=3, max_length=3, description="[x, y, label]")]
 Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e9, le=1e9)]
-MAX_POINTS = 5000
 MAX_EPOCHS = 10000
 
 
@@ -231,6 +231,21 @@ class StatelessStep(_ConfigSource):
     )
     test: Annotated[list[Point], Field(max_length=MAX_POINTS)] | None = None
     epochs: Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS)] = 1
+
+
+UserPoint = Annotated[
+    list[Annotated[float, Field(allow_inf_nan=False)]], Field(min_length=3, max_length=3, description="[x, y, label]")
+]
+UserRows = Annotated[list[UserPoint], Field(max_length=MAX_POINTS)]
+
+
+class DataPoints(_Strict):
+    """Your own points as JSON: `points` (split by `percTrainData`), or `train` and `test`.  Limits and
+    labels (±1 for classification, [−1, 1] for regression) are checked by core.points."""
+
+    points: UserRows | None = None
+    train: UserRows | None = None
+    test: UserRows | None = None
 
 
 class StatelessStepResult(NetworkStateOut):
