@@ -105,6 +105,12 @@ class Session:
         """The network's output at raw (x, y) points: (n, 2) -> (n,)."""
         return self.network.predict(self.inputs(points))
 
+    def output(self, points: np.ndarray) -> np.ndarray:
+        """What the heatmap shows at raw (x, y) points: the output on the label scale (−1 .. +1),
+        decoded from the config's targets: (n, 2) -> (n,)."""
+        decoded: np.ndarray = TARGETS[self.config.targets].decode(self.predict(points))
+        return decoded
+
     def frame(self) -> boundary.Frame:
         """All heatmaps, quantised (see core.boundary).  With the lecture's
         targets the output is shown on the label scale (−1 .. +1)."""
