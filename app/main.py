@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.limits import BodySizeLimit
-from app.routes import data, health, lecture, network, pages, pictures, sessions, stateless, training, ws
+from app.routes import data, exports, health, lecture, network, pages, pictures, sessions, stateless, training, ws
 from app.settings import Settings
 from app.store import SessionStore, StoreFull, UnknownSession
 from app.workers import Workers
@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (pages, sessions, training, data, network, lecture, pictures, stateless, health, ws):
+    for module in (pages, sessions, training, data, network, lecture, pictures, exports, stateless, health, ws):
         app.include_router(module.router)
 
     @app.exception_handler(RequestValidationError)

@@ -1,0 +1,28 @@
+"""REST: a session taken away — its network as a standalone Python file."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from app.deps import NOT_FOUND, Watched
+from core.modelcode import model_source
+
+router = APIRouter(prefix="/api/sessions/{session_id}", tags=["exports"])
+
+
+@router.get(
+    "/model.py",
+    response_class=Response,
+    responses={**NOT_FOUND, 200: {"content": {"text/x-python": {}}, "description": "A Python file"}},
+)
+async def model_code(live: Watched) -> Response:
+    """The network as a Python file needing only NumPy: the weights as literals, and `predict(x, y)`
+    (floats or arrays) equal to `boundary?format=json`'s values; `network_output(x, y)` before the
+    targets are decoded; `classify(x, y)` (±1) for classification."""
+    async with live.lock:
+        text = await live.workers.run(model_source, live.session)
+    return Response(
+        text,
+        media_type="text/x-python; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="playground_model.py"'},
+    )
