@@ -25,8 +25,8 @@ browser:
 	bash scripts/ensure-chromium.sh
 
 lint: $(STAMP)
-	$(PY) -m ruff check core app tests benchmarks
-	$(PY) -m mypy core app
+	$(PY) -m ruff check core app playground tests benchmarks
+	$(PY) -m mypy core app playground
 
 test: $(STAMP) browser lint
 	$(PY) -m pytest
