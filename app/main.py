@@ -15,7 +15,20 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.limits import BodySizeLimit
-from app.routes import data, exports, health, lecture, network, pages, pictures, sessions, stateless, training, ws
+from app.routes import (
+    apidocs,
+    data,
+    exports,
+    health,
+    lecture,
+    network,
+    pages,
+    pictures,
+    sessions,
+    stateless,
+    training,
+    ws,
+)
 from app.settings import Settings
 from app.store import SessionStore, StoreFull, UnknownSession
 from app.workers import Workers
@@ -46,6 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         summary="TensorFlow Playground's network, trained on the server: sessions, single steps, live frames.",
         lifespan=lifespan,
+        docs_url=None,  # app/routes/apidocs.py serves both pages from our own files
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.workers = Workers(settings.workers)
@@ -53,7 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    for module in (pages, sessions, training, data, network, lecture, pictures, exports, stateless, health, ws):
+    routers = (pages, apidocs, sessions, training, data, network, lecture, pictures, exports, stateless, health, ws)
+    for module in routers:
         app.include_router(module.router)
 
     @app.exception_handler(RequestValidationError)
