@@ -21,6 +21,7 @@ class CloseCode(IntEnum):
     UNKNOWN_SESSION = 4404  # no session has this id (never created, or deleted)
     SESSION_CLOSED = 4410  # the session was deleted or evicted while connected
     TOO_MANY_WATCHERS = 4429  # the session has its maximum of clients
+    MESSAGE_FLOOD = 4430  # the client kept sending faster than messages_per_second after being told
 
 
 # Codes after which reconnecting to the same session can succeed.

@@ -9,22 +9,26 @@ from fastapi import Depends, HTTPException, Path, status
 from fastapi.requests import HTTPConnection
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from app.limits import ClientLimits, client_key
 from app.live import LiveSession
 from app.roles import Role
+from app.scheduler import Scheduler
 from app.settings import Settings
 from app.store import SessionStore, UnknownSession
 from app.tokens import token_matches
-from app.workers import Workers
 
 __all__ = [
     "AppSettings",
+    "ClientKey",
     "Controlled",
+    "Jobs",
+    "Limits",
     "NEEDS_TOKEN",
     "NOT_FOUND",
+    "Readable",
     "SessionId",
     "Store",
     "Watched",
-    "WorkerPool",
     "authorize",
 ]
 
@@ -58,14 +62,22 @@ def get_settings(connection: HTTPConnection) -> Settings:
     return settings
 
 
-def get_workers(connection: HTTPConnection) -> Workers:
-    workers: Workers = connection.app.state.workers
-    return workers
+def get_scheduler(connection: HTTPConnection) -> Scheduler:
+    scheduler: Scheduler = connection.app.state.scheduler
+    return scheduler
+
+
+def get_limits(connection: HTTPConnection) -> ClientLimits:
+    limits: ClientLimits = connection.app.state.limits
+    return limits
 
 
 Store = Annotated[SessionStore, Depends(get_store)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
-WorkerPool = Annotated[Workers, Depends(get_workers)]
+Jobs = Annotated[Scheduler, Depends(get_scheduler)]
+Limits = Annotated[ClientLimits, Depends(get_limits)]
+ClientKey = Annotated[str, Depends(client_key)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
 def watched(session_id: SessionId, store: Store) -> LiveSession:
@@ -78,9 +90,19 @@ def watched(session_id: SessionId, store: Store) -> LiveSession:
     return live
 
 
+def read(live: Annotated[LiveSession, Depends(watched)], credentials: Credentials, key: ClientKey,
+         limits: Limits) -> LiveSession:  # fmt: skip
+    """The session, for reading: anyone may; reads of a session one does not
+    control are rate-limited per client address (``reads_per_second``)."""
+    token = credentials.credentials if credentials is not None else None
+    if authorize(live, token) is not Role.CONTROL:
+        limits.read(key)
+    return live
+
+
 def controlled(
     live: Annotated[LiveSession, Depends(watched)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    credentials: Credentials,
 ) -> LiveSession:
     """The session, for changing: only the holder of its control token."""
     if credentials is None:
@@ -95,4 +117,5 @@ def controlled(
 
 
 Watched = Annotated[LiveSession, Depends(watched)]
+Readable = Annotated[LiveSession, Depends(read)]
 Controlled = Annotated[LiveSession, Depends(controlled)]

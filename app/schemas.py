@@ -61,9 +61,10 @@ Number = StrictInt | StrictFloat
 # Non-finite numbers travel as the strings the reference vectors use.
 JSONNumber = float | Literal["NaN", "Infinity", "-Infinity"]
 Neurons = Annotated[StrictInt, Field(ge=1, le=MAX_NEURONS)]
-Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
+# Numbers are strict: JSON true and false are not numbers (StrictFloat takes ints, not booleans).
+Coordinate = Annotated[StrictFloat, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
 Point = Annotated[list[Coordinate], Field(min_length=3, max_length=3, description="[x, y, label]")]
-Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e9, le=1e9)]
+Finite = Annotated[StrictFloat, Field(allow_inf_nan=False, ge=-1e9, le=1e9)]
 MAX_EPOCHS = 10000
 
 
@@ -233,9 +234,8 @@ class StatelessStep(_ConfigSource):
     epochs: Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS)] = 1
 
 
-UserPoint = Annotated[
-    list[Annotated[float, Field(allow_inf_nan=False)]], Field(min_length=3, max_length=3, description="[x, y, label]")
-]
+UserNumber = Annotated[StrictFloat, Field(allow_inf_nan=False)]  # core.points checks the ranges
+UserPoint = Annotated[list[UserNumber], Field(min_length=3, max_length=3, description="[x, y, label]")]
 UserRows = Annotated[list[UserPoint], Field(max_length=MAX_POINTS)]
 
 

@@ -5,13 +5,13 @@ Both are described message by message in docs/protocol.md.
 
 from __future__ import annotations
 
-import json
 import math
 import struct
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+import orjson
 from starlette.responses import Response
 
 from core.boundary import Frame
@@ -53,9 +53,11 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def json_response(content: Any) -> Response:
-    """Strict JSON (no NaN literals: call ``jsonable`` first for values that may hold them)."""
-    return Response(json.dumps(content, allow_nan=False), media_type="application/json")
+def json_response(content: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """Trusted output as JSON, serialised once by orjson and not validated again on the
+    way out (the route's response_model still documents it).  Call ``jsonable`` first
+    for values that may hold non-finite floats: orjson would write them as null."""
+    return Response(orjson.dumps(content), status_code=status_code, headers=headers, media_type="application/json")
 
 
 def _jsonable(array: np.ndarray) -> Any:

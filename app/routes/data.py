@@ -8,8 +8,9 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from app.deps import NEEDS_TOKEN, NOT_FOUND, Controlled, Watched
+from app.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Readable
 from app.schemas import DataPoints, SessionState
+from app.serialize import json_response
 from core.errors import InvalidValue
 from core.points import UserPoints, json_points, parse_csv, to_csv
 from core.session import Session
@@ -33,10 +34,9 @@ PUT_BODY: dict[str, Any] = {
     responses={**NOT_FOUND, 200: {"content": {"text/csv": {"example": CSV_EXAMPLE}}, "description": "The points"}},
     response_class=Response,
 )
-async def download_data(live: Watched) -> Response:
+async def download_data(live: Readable, key: ClientKey) -> Response:
     """The training and test points as CSV: `x,y,label,set`, numbers written so that they read back exactly."""
-    async with live.lock:
-        text = await live.workers.run(to_csv, live.session.train, live.session.test)
+    text = await live.read(lambda s: to_csv(s.train, s.test), key, estimate=1.0)
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
@@ -66,7 +66,7 @@ def _json_body(body: bytes) -> dict[str, Any]:
     responses={**NEEDS_TOKEN, 415: {"description": "Neither text/csv nor application/json"}},
     openapi_extra=PUT_BODY,
 )
-async def upload_data(live: Controlled, request: Request) -> dict[str, Any]:
+async def upload_data(live: Controlled, key: ClientKey, request: Request) -> Response:
     """Replace the points with your own; the network is kept, and every watcher receives the new data.
 
     CSV (`text/csv`): `x,y,label[,set]`, a header line optional, at most 5,000 rows.  JSON:
@@ -97,5 +97,5 @@ async def upload_data(live: Controlled, request: Request) -> dict[str, Any]:
         given = read(session)  # checked against the config the points will live under
         session.use_points(given.points, given.in_train)
 
-    await live.change(replace)
-    return live.state(("data",))
+    await live.change(replace, key)
+    return json_response(await live.read_state(("data",), key))

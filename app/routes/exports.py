@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from app.deps import NOT_FOUND, Watched
+from app.deps import NOT_FOUND, ClientKey, Readable
 from core.modelcode import model_source
 
 router = APIRouter(prefix="/api/sessions/{session_id}", tags=["exports"])
@@ -15,12 +15,11 @@ router = APIRouter(prefix="/api/sessions/{session_id}", tags=["exports"])
     response_class=Response,
     responses={**NOT_FOUND, 200: {"content": {"text/x-python": {}}, "description": "A Python file"}},
 )
-async def model_code(live: Watched) -> Response:
+async def model_code(live: Readable, key: ClientKey) -> Response:
     """The network as a Python file needing only NumPy: the weights as literals, and `predict(x, y)`
     (floats or arrays) equal to `boundary?format=json`'s values; `network_output(x, y)` before the
     targets are decoded; `classify(x, y)` (±1) for classification."""
-    async with live.lock:
-        text = await live.workers.run(model_source, live.session)
+    text = await live.read(model_source, key, estimate=1.0)
     return Response(
         text,
         media_type="text/x-python; charset=utf-8",

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import segno
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.deps import NEEDS_TOKEN, NOT_FOUND, Controlled, Store, Watched
+from app.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Limits, Readable, Store
 from app.schemas import SelectRequest, SessionCreated, SessionState, ShareLink
 from app.serialize import json_response, jsonable
 
@@ -20,7 +20,8 @@ Source = Annotated[int | None, Query(ge=0, le=10_000, description="omit for the 
 
 
 @router.get("/explain", responses=NOT_FOUND)
-async def explain(live: Watched, layer: Index, target: Index, source: Source = None, point: Index = 0) -> Response:
+async def explain(live: Readable, key: ClientKey, layer: Index, target: Index, source: Source = None,
+                  point: Index = 0) -> Response:  # fmt: skip
     """The lecture's decomposition of ∂E/∂w for one weight (or bias) at one training point.
 
     `layer` 0 holds the links from the inputs; `source` and `target` are node
@@ -29,14 +30,14 @@ async def explain(live: Watched, layer: Index, target: Index, source: Source = N
     every term of the formula, and `batch`: the same averaged over the
     mini-batch that the next update really uses.
     """
-    async with live.lock:
-        result = await live.workers.run(live.session.explain, layer, source, target, point)
+    result = await live.read(lambda s: s.explain(layer, source, target, point), key, estimate=1.0)
     return json_response(jsonable(result))
 
 
 @router.get("/slice", responses=NOT_FOUND)
 async def loss_slice(
-    live: Watched,
+    live: Readable,
+    key: ClientKey,
     layer: Index,
     target: Index,
     source: Source = None,
@@ -44,26 +45,27 @@ async def loss_slice(
 ) -> Response:
     """The training loss as a function of one weight, everything else fixed: the values, the slope
     there (the tangent) and where the next update lands."""
-    async with live.lock:
-        result = await live.workers.run(live.session.loss_slice, layer, source, target, samples)
+    result = await live.read(lambda s: s.loss_slice(layer, source, target, samples), key, estimate=1.0)
     return json_response(jsonable(result))
 
 
 @router.post("/select", response_model=SessionState, responses=NEEDS_TOKEN)
-async def select_weight(live: Controlled, body: SelectRequest) -> dict[str, Any]:
+async def select_weight(live: Controlled, key: ClientKey, body: SelectRequest) -> Response:
     """Point every watcher's explainer at a weight (`layer`, `source`, `target`) or, without `source`, a
     bias; `point` is the training point explained.  `{"layer": null}` clears it.  As the websocket's
     `select`: every client receives the `explain` message, and the state's `selection` shows it."""
-    await live.select(body.selection())
-    return live.state()
+    await live.select(body.selection(), key)
+    return json_response(await live.read_state((), key))
 
 
 @router.post("/fork", status_code=status.HTTP_201_CREATED, response_model=SessionCreated, responses=NOT_FOUND)
-async def fork_session(live: Watched, store: Store) -> dict[str, Any]:
+async def fork_session(live: Readable, store: Store, key: ClientKey, limits: Limits) -> Response:
     """A new session of your own, starting from this one's current data, weights and settings.
     Anyone watching may fork; the answer carries the new session's control token."""
-    forked, token = await store.fork(live)
-    return {"id": forked.id, "control_token": token, "state": forked.state(("data",))}
+    limits.creation(key)
+    forked, token = await store.fork(live, key)
+    state = await forked.read_state(("data",), key)
+    return json_response({"id": forked.id, "control_token": token, "state": state}, status.HTTP_201_CREATED)
 
 
 @router.post("/share", response_model=ShareLink, responses=NEEDS_TOKEN)

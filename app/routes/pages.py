@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.closecodes import RETRYABLE, CloseCode
+from app.deps import ClientKey, Limits
 from app.schemas import MAX_EPOCHS
 from app.store import UnknownSession
 from core.activations import ACTIVATIONS, REGULARIZERS
@@ -69,8 +70,10 @@ def page_config(request: Request) -> dict[str, Any]:
 
 
 @router.get("/s/{code}")
-async def class_link(code: str, request: Request) -> Response:
-    """A class link: open the session view-only."""
+async def class_link(code: str, request: Request, key: ClientKey, limits: Limits) -> Response:
+    """A class link: open the session view-only.  Lookups are rate-limited per
+    client, so codes cannot be guessed by trying them all."""
+    limits.lookup(key)
     try:
         live = request.app.state.store.resolve_code(code)
     except UnknownSession:

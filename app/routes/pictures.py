@@ -1,17 +1,26 @@
-"""REST: pictures of a session — the output heatmap as a PNG or SVG for slides, or as numbers."""
+"""REST: pictures of a session — the output heatmap as a PNG or SVG for slides, or as numbers.
+
+Pictures are computed off the event loop, on a copy of the session, in
+chunks that take turns with everyone else's work; their size is capped, and
+the last few are cached per session until the session changes.  The figure
+(axes, ticks, points, legend) is drawn by app/figure.py.
+"""
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Literal
 
 import numpy as np
+import orjson
 from fastapi import APIRouter, Query, Response
 
 from app import figure, render
-from app.deps import NOT_FOUND, Watched
-from app.serialize import json_response, number
+from app.deps import NOT_FOUND, AppSettings, ClientKey, Jobs, Readable
+from app.serialize import number
 from core.boundary import grid_axes
 from core.errors import InvalidValue
+from core.session import Session
 
 router = APIRouter(prefix="/api/sessions/{session_id}", tags=["pictures"])
 
@@ -19,13 +28,18 @@ PICTURES: dict[int | str, dict[str, Any]] = {
     **NOT_FOUND,
     200: {"content": {"image/png": {}, "image/svg+xml": {}, "application/json": {}}, "description": "The picture"},
 }
+MEDIA = {"png": "image/png", "svg": "image/svg+xml", "json": "application/json"}
+CHUNK_POINTS = 20_000  # grid points per job: a few milliseconds on the largest network
 SVG_CELLS = 200  # the SVG embeds its heatmap at most this many cells a side; viewers scale it smoothly
 NO_POINTS = np.zeros((0, 3))
 
 
 @router.get("/boundary", responses=PICTURES)
 async def boundary(
-    live: Watched,
+    live: Readable,
+    key: ClientKey,
+    jobs: Jobs,
+    settings: AppSettings,
     format: Literal["png", "svg", "json"] = "png",
     size: Annotated[int | None, Query(ge=2, le=1000, description="png, svg: pixels a side (400); json: cells (100)")]
     = None,
@@ -42,47 +56,62 @@ async def boundary(
     """
     if lang != "en" and format != "svg":
         raise InvalidValue("lang", f"{lang} needs format=svg: the PNG's font has no Hangul")
-    cells = {"png": size or 400, "svg": min(size or 400, SVG_CELLS), "json": size or 100}
-    density = cells[format]
+    side = size or (100 if format == "json" else 400)
+    density = min(side, SVG_CELLS) if format == "svg" else side
+    limit = settings.max_json_cells if format == "json" else settings.max_picture_cells
+    if density * density > limit:
+        raise InvalidValue("size", f"at most {int(limit**0.5)} for format={format}, got {density}")
+    cache_key = (format, side, points, discretize, axes, lang, live.generation, live.version)
+    cached = live.pictures.get(cache_key)
+    if cached is not None:
+        return Response(cached, media_type=MEDIA[format])
+    copy = await live.reading_copy(key)
     xs, ys = grid_axes(density)
     gx, gy = np.meshgrid(xs, ys)
-    async with live.lock:
-        session = live.session
-        values = await live.workers.run(session.output, np.column_stack([gx.ravel(), gy.ravel()]))
-        grid = values.reshape(density, density)
-        train_points, test_points = session.train, session.test
-        show_discrete = session.config.discretize if discretize is None else discretize
-        epoch, loss_train, loss_test = session.epoch, session.loss_train, session.loss_test
+    cells = np.column_stack([gx.ravel(), gy.ravel()])  # (density², 2)
+    values = np.empty(cells.shape[0])
+    for start in range(0, cells.shape[0], CHUNK_POINTS):
+        chunk = slice(start, start + CHUNK_POINTS)
+        values[chunk] = await jobs.run(functools.partial(copy.output, cells[chunk]), client=key)
+    grid = values.reshape(density, density)
     if format == "json":
-        return json_response(
-            {
-                "epoch": epoch,
-                "size": density,
-                "x": xs.tolist(),
-                "y": ys.tolist(),
-                "values": [[number(v) for v in row] for row in grid.tolist()],
-            }
-        )
-    shown = figure.Figure(
+        body = await jobs.run(lambda: _numbers(copy, xs, ys, grid), client=key)
+    else:
+        shown = _figure(copy, grid, side, points, discretize, lang)
+        draw = {"svg": _svg, "png": figure.png if axes else _plain}[format]
+        body = await jobs.run(functools.partial(draw, shown), client=key)
+    live.pictures.put(cache_key, body)
+    return Response(body, media_type=MEDIA[format])
+
+
+def _numbers(session: Session, xs: np.ndarray, ys: np.ndarray, grid: np.ndarray) -> bytes:
+    values = grid.tolist() if np.isfinite(grid).all() else [[number(v) for v in row] for row in grid.tolist()]
+    return orjson.dumps({"epoch": session.epoch, "size": grid.shape[0], "x": xs.tolist(), "y": ys.tolist(),
+                         "values": values})  # fmt: skip
+
+
+def _figure(session: Session, grid: np.ndarray, side: int, points: str, discretize: bool | None,
+            lang: str) -> figure.Figure:  # fmt: skip
+    return figure.Figure(
         grid=grid,
-        train=train_points if points in ("train", "both") else NO_POINTS,
-        test=test_points if points in ("test", "both") else NO_POINTS,
-        discretize=show_discrete,
-        epoch=epoch,
-        loss_train=loss_train,
-        loss_test=loss_test,
-        size=size or 400,
+        train=session.train if points in ("train", "both") else NO_POINTS,
+        test=session.test if points in ("test", "both") else NO_POINTS,
+        discretize=session.config.discretize if discretize is None else discretize,
+        epoch=session.epoch,
+        loss_train=session.loss_train,
+        loss_test=session.loss_test,
+        size=side,
         lang=lang,
     )
-    if format == "svg":
-        return Response(await live.workers.run(figure.svg, shown), media_type="image/svg+xml")
-    if axes:
-        return Response(await live.workers.run(figure.png, shown), media_type="image/png")
 
-    def plain() -> bytes:
-        image = render.colorize(grid, show_discrete)
-        render.draw_points(image, shown.train, (255, 255, 255), shown.radius)
-        render.draw_points(image, shown.test, (0, 0, 0), shown.radius)
-        return render.encode_png(image)
 
-    return Response(await live.workers.run(plain), media_type="image/png")
+def _svg(shown: figure.Figure) -> bytes:
+    return figure.svg(shown).encode()
+
+
+def _plain(shown: figure.Figure) -> bytes:
+    """The plot alone, one cell per pixel, with the points."""
+    image = render.colorize(shown.grid, shown.discretize)
+    render.draw_points(image, shown.train, (255, 255, 255), shown.radius)
+    render.draw_points(image, shown.test, (0, 0, 0), shown.radius)
+    return render.encode_png(image)

@@ -2,42 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Any
+from fastapi import APIRouter, HTTPException, Response, status
 
-from fastapi import APIRouter, HTTPException, status
-
-from app.deps import NEEDS_TOKEN, Controlled
+from app.deps import NEEDS_TOKEN, ClientKey, Controlled, Limits
 from app.limits import check_work
 from app.schemas import PlayRequest, SessionState, SpeedRequest, StepRequest
+from app.serialize import json_response
 
 router = APIRouter(prefix="/api/sessions/{session_id}", tags=["training"], responses=NEEDS_TOKEN)
 
 
 @router.post("/step", response_model=SessionState)
-async def step_session(live: Controlled, body: StepRequest | None = None) -> dict[str, Any]:
-    """Train `epochs` epochs (default 1) and answer the state after them."""
+async def step_session(live: Controlled, key: ClientKey, limits: Limits, body: StepRequest | None = None
+                       ) -> Response:  # fmt: skip
+    """Train `epochs` epochs (default 1) and answer the state after them.
+
+    Long steps run in slices that take turns with other sessions; a pause
+    or change from another client stops it early (409, the epochs trained
+    so far are kept)."""
     body = body or StepRequest()
-    check_work(live.session.train.shape[0], body.epochs, live.settings.max_work)
-    await live.step(body.epochs)
-    return live.state()
+    check_work(live.cost(body.epochs), live.settings.max_work, f"{body.epochs} epochs")
+    with limits.busy(key):
+        await live.step(body.epochs, key)
+    return json_response(await live.read_state((), key))
 
 
 @router.post("/reset", response_model=SessionState)
-async def reset_session(live: Controlled) -> dict[str, Any]:
+async def reset_session(live: Controlled, key: ClientKey) -> Response:
     """New weights from the continuing random stream; epoch 0."""
-    await live.change(lambda s: s.reset())
-    return live.state()
+    await live.change(lambda s: s.reset(), key)
+    return json_response(await live.read_state((), key))
 
 
 @router.post("/regenerate", response_model=SessionState)
-async def regenerate_session(live: Controlled) -> dict[str, Any]:
+async def regenerate_session(live: Controlled, key: ClientKey) -> Response:
     """A new seed and new data; the network is kept."""
-    await live.change(lambda s: s.regenerate())
-    return live.state(("data",))
+    await live.change(lambda s: s.regenerate(), key)
+    return json_response(await live.read_state(("data",), key))
 
 
 @router.post("/play", response_model=SessionState, responses={409: {"description": "Nobody is watching"}})
-async def play_session(live: Controlled, body: PlayRequest | None = None) -> dict[str, Any]:
+async def play_session(live: Controlled, key: ClientKey, body: PlayRequest | None = None) -> Response:
     """Start training in the background, as the page's play button does: every watcher receives the frames.
 
     A session plays only while a page watches it (it pauses when the last
@@ -53,18 +58,18 @@ async def play_session(live: Controlled, body: PlayRequest | None = None) -> dic
     if body is not None and body.epochs_per_frame is not None:
         live.set_speed(body.epochs_per_frame)
     live.play()
-    return live.state()
+    return json_response(await live.read_state((), key))
 
 
 @router.post("/pause", response_model=SessionState)
-async def pause_session(live: Controlled) -> dict[str, Any]:
-    """Stop training in the background (nothing happens if it is not playing)."""
+async def pause_session(live: Controlled, key: ClientKey) -> Response:
+    """Stop training in the background, and any long step (nothing happens if it is not playing)."""
     live.pause()
-    return live.state()
+    return json_response(await live.read_state((), key))
 
 
 @router.post("/speed", response_model=SessionState)
-async def set_speed(live: Controlled, body: SpeedRequest) -> dict[str, Any]:
+async def set_speed(live: Controlled, key: ClientKey, body: SpeedRequest) -> Response:
     """Epochs trained per frame while playing (1 is the original's pace); every watcher is told."""
     live.set_speed(body.epochs_per_frame)
-    return live.state()
+    return json_response(await live.read_state((), key))

@@ -2,32 +2,41 @@
 
 Every client message type has one entry in ``HANDLERS``: its model (in
 app/schemas.py), the role it needs, and the coroutine that carries it out.
+A step runs beside the reader, so a pause sent meanwhile is read and stops
+it at its next slice.  The writer alone sends, closing included.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import anyio
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+import orjson
+from anyio.abc import TaskGroup
+from fastapi import APIRouter, WebSocket
 from pydantic import BaseModel, ValidationError
+from starlette.websockets import WebSocketDisconnect, WebSocketDisconnected
 
 from app import schemas as m
+from app.clients import Client
 from app.closecodes import CloseCode
-from app.deps import AppSettings, Store, authorize
-from app.live import Client, LiveSession
+from app.deps import AppSettings, Limits, Store, authorize
+from app.limits import ClientLimits, check_work, client_key
+from app.live import Interrupted, LiveSession
 from app.roles import Role
 from app.settings import Settings
 from app.store import UnknownSession
 from core.errors import InvalidValue
 
 router = APIRouter()
+log = logging.getLogger("playground.ws")
 
-DISCONNECTED = (WebSocketDisconnect, RuntimeError, OSError)
+DISCONNECTED = (WebSocketDisconnect, WebSocketDisconnected)
+CLOSE_GRACE_SECONDS = 5.0  # how long the writer may take to send what is queued, then the close
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ class Handler:
     model: type[BaseModel]
     role: Role  # the least role that may send it
     run: Callable[[Any, Client, LiveSession], Awaitable[None]]
+    background: bool = False  # runs beside the reader (long work that a later message may stop)
 
 
 def _error(client: Client, code: str, message: str, field: str | None = None) -> None:
@@ -58,33 +68,35 @@ async def _pause(command: m.PauseMessage, client: Client, live: LiveSession) -> 
 
 
 async def _step(command: m.StepMessage, client: Client, live: LiveSession) -> None:
-    await live.step(command.epochs)
+    check_work(live.cost(command.epochs), live.settings.max_work, f"{command.epochs} epochs")
+    with contextlib.suppress(Interrupted):  # a pause or a change came first: every client was told
+        await live.step(command.epochs, client.key)
 
 
 async def _reset(command: m.ResetMessage, client: Client, live: LiveSession) -> None:
-    await live.change(lambda s: s.reset())
+    await live.change(lambda s: s.reset(), client.key)
 
 
 async def _regenerate(command: m.RegenerateMessage, client: Client, live: LiveSession) -> None:
-    await live.change(lambda s: s.regenerate())
+    await live.change(lambda s: s.regenerate(), client.key)
 
 
 async def _config(command: m.ConfigMessage, client: Client, live: LiveSession) -> None:
     fields = command.fields.given()
-    await live.change(lambda s: s.update(**fields))
+    await live.change(lambda s: s.update(**fields), client.key)
 
 
 async def _hash(command: m.HashMessage, client: Client, live: LiveSession) -> None:
-    await live.change(lambda s: s.apply_hash(command.hash))
+    await live.change(lambda s: s.apply_hash(command.hash), client.key)
 
 
 async def _weight(command: m.WeightMessage, client: Client, live: LiveSession) -> None:
     await live.change(lambda s: s.set_weight(command.layer, command.source, command.target, command.value),
-                      announce=False)  # fmt: skip
+                      client.key, announce=False)  # fmt: skip
 
 
 async def _bias(command: m.BiasMessage, client: Client, live: LiveSession) -> None:
-    await live.change(lambda s: s.set_bias(command.layer, command.node, command.value), announce=False)
+    await live.change(lambda s: s.set_bias(command.layer, command.node, command.value), client.key, announce=False)
 
 
 async def _speed(command: m.SpeedMessage, client: Client, live: LiveSession) -> None:
@@ -96,7 +108,7 @@ async def _focus(command: m.FocusMessage, client: Client, live: LiveSession) -> 
     n_nodes = live.latest.n_nodes if live.latest is not None else 0
     if node is not None and node >= n_nodes:
         raise InvalidValue("node", f"expected a node index from 0 to {n_nodes - 1}, or null")
-    live.refocus(client, node)
+    await live.refocus(client, node)
 
 
 async def _ping(command: m.PingMessage, client: Client, live: LiveSession) -> None:
@@ -104,14 +116,14 @@ async def _ping(command: m.PingMessage, client: Client, live: LiveSession) -> No
 
 
 async def _select(command: m.SelectMessage, client: Client, live: LiveSession) -> None:
-    await live.select(command.selection())
+    await live.select(command.selection(), client.key)
 
 
 HANDLERS: dict[str, Handler] = {
     "auth": Handler(m.AuthMessage, Role.WATCH, _auth),
     "play": Handler(m.PlayMessage, Role.CONTROL, _play),
     "pause": Handler(m.PauseMessage, Role.CONTROL, _pause),
-    "step": Handler(m.StepMessage, Role.CONTROL, _step),
+    "step": Handler(m.StepMessage, Role.CONTROL, _step, background=True),
     "reset": Handler(m.ResetMessage, Role.CONTROL, _reset),
     "regenerate": Handler(m.RegenerateMessage, Role.CONTROL, _regenerate),
     "config": Handler(m.ConfigMessage, Role.CONTROL, _config),
@@ -126,8 +138,13 @@ HANDLERS: dict[str, Handler] = {
 
 
 @router.websocket("/ws/sessions/{session_id}")
-async def session_socket(websocket: WebSocket, session_id: str, store: Store, settings: AppSettings) -> None:
+async def session_socket(websocket: WebSocket, session_id: str, store: Store, settings: AppSettings,
+                         limits: Limits) -> None:  # fmt: skip
     await websocket.accept()
+    key = client_key(websocket)
+    if not limits.may_connect(key):
+        await websocket.close(code=CloseCode.MESSAGE_FLOOD, reason="too many messages from this address; wait")
+        return
     try:
         live = store.get(session_id)
     except UnknownSession:
@@ -136,29 +153,48 @@ async def session_socket(websocket: WebSocket, session_id: str, store: Store, se
     if len(live.clients) >= settings.max_watchers:
         await websocket.close(code=CloseCode.TOO_MANY_WATCHERS, reason="too many watchers")
         return
-    client = Client(websocket)
-    await live.attach(client)
+    client = Client(websocket, key, settings.messages_per_second)
     try:
+        await live.attach(client)
         async with anyio.create_task_group() as tasks:
 
             async def write() -> None:
                 with contextlib.suppress(*DISCONNECTED):
-                    await client.pump()
-                tasks.cancel_scope.cancel()  # the writer stopped: stop reading too
+                    await client.pump(lambda: live.greeting(client))
+                tasks.cancel_scope.cancel()  # the writer stopped (closed or gone): stop reading too
 
             tasks.start_soon(write)
-            with contextlib.suppress(*DISCONNECTED):
-                await _read(websocket, client, live, settings)
+            try:
+                await _read(websocket, client, live, settings, limits, tasks)
+            except DISCONNECTED:
+                tasks.cancel_scope.cancel()
+                return
+            # The reader stopped on purpose (a flood): give the writer time to send the close.
+            with anyio.move_on_after(CLOSE_GRACE_SECONDS):
+                await anyio.sleep_forever()
             tasks.cancel_scope.cancel()
     finally:
         live.detach(client)
 
 
-async def _read(websocket: WebSocket, client: Client, live: LiveSession, settings: Settings) -> None:
+async def _read(websocket: WebSocket, client: Client, live: LiveSession, settings: Settings, limits: ClientLimits,
+                tasks: TaskGroup) -> None:  # fmt: skip
+    """Read until the client leaves (WebSocketDisconnect) or is closed for flooding (returns)."""
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
-            return
+            raise WebSocketDisconnect(message.get("code", 1000))
+        if not client.inbox.take():
+            client.refused += 1  # not even parsed: a flood costs us as little as possible
+            if client.refused == 1:
+                _error(client, "rate_limited",
+                       f"more than {settings.messages_per_second:g} messages per second; this one was ignored")
+            elif client.refused >= settings.flood_limit:
+                client.close(CloseCode.MESSAGE_FLOOD, "too many messages")
+                limits.strike(client.key)
+                return
+            continue
+        client.refused = 0
         text = message.get("text")
         if text is None:
             _error(client, "invalid", "binary messages are not accepted; send JSON text")
@@ -166,13 +202,13 @@ async def _read(websocket: WebSocket, client: Client, live: LiveSession, setting
         if len(text) > settings.max_message_bytes:
             _error(client, "too_big", f"messages are limited to {settings.max_message_bytes} bytes")
             continue
-        await _handle(text, client, live)
+        await _handle(text, client, live, tasks)
 
 
-async def _handle(text: str, client: Client, live: LiveSession) -> None:
+async def _handle(text: str, client: Client, live: LiveSession, tasks: TaskGroup) -> None:
     try:
-        data = json.loads(text)
-    except ValueError as exc:
+        data = orjson.loads(text)
+    except ValueError as exc:  # also JSON nested deeper than orjson's limit
         _error(client, "bad_json", f"not JSON: {exc}")
         return
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
@@ -193,7 +229,18 @@ async def _handle(text: str, client: Client, live: LiveSession) -> None:
         field = ".".join(str(part) for part in first["loc"]) or kind
         _error(client, "invalid", f"{field}: {first['msg']}", field)
         return
+    if handler.background:
+        tasks.start_soon(_run, handler, command, client, live)
+    else:
+        await _run(handler, command, client, live)
+
+
+async def _run(handler: Handler, command: Any, client: Client, live: LiveSession) -> None:
+    """Carry out one command; its failures become `error` messages, never a dropped connection."""
     try:
         await handler.run(command, client, live)
     except InvalidValue as exc:
         _error(client, "invalid", str(exc), exc.field)
+    except Exception:
+        log.exception("session %s: %r failed", live.id, command.type)
+        _error(client, "internal", f"the server failed to carry out '{command.type}'; it has been logged")
