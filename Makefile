@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint bench browser clean
+.PHONY: run test install lint bench browser services clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,11 +24,14 @@ run: $(STAMP)
 browser:
 	bash scripts/ensure-chromium.sh
 
+services:
+	bash scripts/ensure-services.sh
+
 lint: $(STAMP)
 	$(PY) -m ruff check core app playground tests benchmarks
 	$(PY) -m mypy core app playground
 
-test: $(STAMP) browser lint
+test: $(STAMP) browser services lint
 	$(PY) -m pytest
 
 bench: $(STAMP)

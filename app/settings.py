@@ -43,6 +43,16 @@ class Settings:
     busy_calls_per_client: int = 4  # training calls of one client in progress at once
     messages_per_second: float = 50.0  # websocket messages per connection (a burst of twice as many)
     flood_limit: int = 200  # messages refused in a row before the connection is closed
+    # -- where sessions outlive the process (app.persistence, docs/deploy.md) --
+    data_dir: str = "data"  # the SQLite store's folder, relative to the working directory; ":memory:" keeps nothing
+    redis_url: str = ""  # redis://host:port/db: use Redis instead of SQLite, shared by every process
+    redis_prefix: str = "playground:"  # prefix of every Redis key and channel (several playgrounds, one Redis)
+    keep_days: float = 30.0  # a stored session nobody opened for this long is deleted, shared or not
+    store_max_sessions: int = 100_000  # beyond it the oldest unshared sessions not opened in the last hour go
+    store_max_bytes: int = 4_000_000_000  # the same bound on the bytes stored
+    snapshot_seconds: float = 2.0  # a playing session is saved this often (kill -9 loses at most this much)
+    lease_seconds: float = 5.0  # a session's owner renews its Redis lease; a dead owner's lapses after this
+    prune_seconds: float = 600.0  # how often the retention policy runs
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
