@@ -173,6 +173,12 @@ class SessionCreate(_ConfigSource):
     scenario: ScenarioName | None = Field(default=None, description="a fixed set-up, e.g. the lecture's worked example")
     network: NetworkState | None = None
     epoch: Annotated[StrictInt, Field(ge=0, le=10**12)] | None = None
+    document: dict[str, Any] | None = Field(
+        default=None,
+        alias="import",
+        description='a session file from GET /api/sessions/{id}/export ("format": "playground-session"), sent '
+        "alone: the new session continues exactly where that one was",
+    )
 
 
 class StepRequest(_Strict):

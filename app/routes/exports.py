@@ -1,13 +1,24 @@
-"""REST: a session taken away — its network as a standalone Python file."""
+"""REST: a session taken away — the whole session as one file, its network as a standalone Python file."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
 from app.deps import NOT_FOUND, ClientKey, Readable
+from app.serialize import json_response
 from core.modelcode import model_source
+from core.snapshot import to_document
 
 router = APIRouter(prefix="/api/sessions/{session_id}", tags=["exports"])
+
+
+@router.get("/export", responses={**NOT_FOUND, 200: {"description": "A session file (JSON)"}})
+async def export_session(live: Readable, key: ClientKey) -> Response:
+    """The whole session as one versioned document (`"format": "playground-session", "version": 1`): config,
+    data, network with pending gradients, dead links and optimizer state, epoch, loss history and the random
+    stream's position.  `POST /api/sessions {"import": <document>}` continues it exactly."""
+    document = await live.read(to_document, key, estimate=1.0)
+    return json_response(document, headers={"Content-Disposition": 'attachment; filename="playground-session.json"'})
 
 
 @router.get(

@@ -65,6 +65,17 @@ def test_client_lecture_calls(pg: Playground) -> None:
         fork.state()
 
 
+def test_client_export_and_import_continue_exactly(pg: Playground) -> None:
+    s = pg.create(seed="0.5", batchSize=8, percTrainData=70)
+    s.step(3)
+    document = s.export()
+    assert (document["format"], document["version"]) == ("playground-session", 1)
+    twin = pg.import_session(document)
+    assert twin.id != s.id and twin.step(5)["weights"] == s.step(5)["weights"]
+    with pytest.raises(InvalidRequest, match="not a session file"):
+        pg.import_session({"format": "something else"})
+
+
 def test_client_errors_say_what_is_wrong(pg: Playground) -> None:
     with pytest.raises(InvalidRequest) as error:
         pg.create(batchSize=0)
