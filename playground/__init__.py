@@ -59,6 +59,7 @@ __all__ = [
     "NotFound",
     "Conflict",
     "ServerBusy",
+    "RateLimited",
     "ConnectionFailed",
 ]
 

@@ -27,6 +27,7 @@ __all__ = [
     "NotFound",
     "Conflict",
     "ServerBusy",
+    "RateLimited",
     "ConnectionFailed",
 ]
 
@@ -64,13 +65,20 @@ class ServerBusy(PlaygroundError):
     """503: the server holds its maximum of sessions, all in use; try again later."""
 
 
+class RateLimited(PlaygroundError):
+    """429: a per-client limit (sessions held, new sessions or reads per minute, ...); wait
+    ``retry_after`` seconds, or delete sessions you no longer need."""
+
+    retry_after: float | None = None
+
+
 class ConnectionFailed(PlaygroundError):
     """The server did not answer (wrong address, not running, network down)."""
 
 
 _ERRORS: dict[int, type[PlaygroundError]] = {
     401: Unauthorized, 403: Unauthorized, 404: NotFound, 409: Conflict, 413: InvalidRequest,
-    415: InvalidRequest, 422: InvalidRequest, 503: ServerBusy,
+    415: InvalidRequest, 422: InvalidRequest, 429: RateLimited, 503: ServerBusy,
 }  # fmt: skip
 
 
@@ -112,7 +120,10 @@ class Playground:
             except ValueError:
                 detail = response.text
             kind = _ERRORS.get(response.status_code, PlaygroundError)
-            raise kind(f"{response.status_code}: {_message(detail)}", response.status_code, detail)
+            error = kind(f"{response.status_code}: {_message(detail)}", response.status_code, detail)
+            if isinstance(error, RateLimited) and response.headers.get("retry-after", "").isdigit():
+                error.retry_after = float(response.headers["retry-after"])
+            raise error
         return response
 
     def health(self) -> dict[str, Any]:

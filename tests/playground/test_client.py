@@ -6,10 +6,11 @@ import subprocess
 import sys
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
-from playground import Conflict, InvalidRequest, NotFound, Playground, Unauthorized
-from tests.live_server import LiveServer
+from playground import Conflict, ConnectionFailed, InvalidRequest, NotFound, Playground, RateLimited, Unauthorized
+from tests.live_server import LiveServer, free_port
 
 
 @pytest.fixture
@@ -88,6 +89,19 @@ def test_client_errors_say_what_is_wrong(pg: Playground) -> None:
         s.put_data("x,y,label\n1,2,7\n")
     with pytest.raises(NotFound):
         pg.open("no-such-session")
+
+
+def test_client_maps_limits_and_unreachable_servers_to_its_errors() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        detail = {"detail": "this client already holds 30 sessions"}
+        return httpx.Response(429, json=detail, headers={"Retry-After": "7"})
+
+    limited = httpx.Client(transport=httpx.MockTransport(answer), base_url="http://playground.test")
+    with Playground("http://playground.test", http=limited) as pg, pytest.raises(RateLimited, match="30") as error:
+        pg.create()
+    assert error.value.retry_after == 7.0 and error.value.status == 429
+    with Playground(f"http://127.0.0.1:{free_port()}", timeout=2) as nobody, pytest.raises(ConnectionFailed):
+        nobody.health()
 
 
 def test_client_core_works_without_httpx() -> None:
