@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.limits import BodySizeLimit
-from app.routes import api, pages, ws
+from app.routes import api, pages, server_info, ws
 from app.schemas import Health
 from app.settings import Settings
 from app.store import SessionStore, StoreFull, UnknownSession
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(ws.router)
+    app.include_router(server_info.router)
 
     @app.get("/healthz", response_model=Health, tags=["health"])
     async def healthz(request: Request) -> dict[str, Any]:

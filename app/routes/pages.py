@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.i18n import LANGUAGES, catalogue, choose_language, translator
 from app.schemas import MAX_EPOCHS
 from app.store import UnknownSession
 from core.activations import ACTIVATIONS, REGULARIZERS
@@ -41,8 +42,11 @@ def _thumbnails() -> dict[str, list[list[float]]]:
     }
 
 
-def page_config(request: Request) -> dict[str, Any]:
+def page_config(request: Request, lang: str) -> dict[str, Any]:
     return {
+        "lang": lang,
+        "languages": list(LANGUAGES),
+        "messages": catalogue(lang),
         "api": "/api",
         "ws": "/ws/sessions/",
         "learningRates": list(LEARNING_RATES),
@@ -65,15 +69,21 @@ def page_config(request: Request) -> dict[str, Any]:
     }
 
 
+def _language(request: Request) -> str:
+    return choose_language(request.query_params.get("lang"), request.headers.get("accept-language"))
+
+
 @router.get("/s/{code}")
 async def class_link(code: str, request: Request) -> Response:
     """A class link: open the session view-only."""
     try:
         live = request.app.state.store.resolve_code(code)
     except UnknownSession:
+        lang = _language(request)
+        t = translator(lang)
         return HTMLResponse(
-            "<!doctype html><title>Link expired</title><p>This class link has expired: the session it "
-            'pointed to has ended. <a href="/">Open the playground</a>.</p>',
+            f'<!doctype html><html lang="{lang}"><title>{t("classlink.expired_title")}</title>'
+            f"<p>{t('classlink.expired_html')}</p></html>",
             status_code=404,
         )
     return RedirectResponse(f"/?session={live.id}", status_code=303)
@@ -82,5 +92,7 @@ async def class_link(code: str, request: Request) -> Response:
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request) -> HTMLResponse:
     templates = request.app.state.templates
-    response: HTMLResponse = templates.TemplateResponse(request, "index.html", {"page_config": page_config(request)})
+    lang = _language(request)
+    context = {"page_config": page_config(request, lang), "lang": lang, "languages": LANGUAGES, "t": translator(lang)}
+    response: HTMLResponse = templates.TemplateResponse(request, "index.html", context)
     return response

@@ -7,9 +7,12 @@ import { FrameGate } from "./frames.js";
 import { ClassLink } from "./classroom.js";
 import { ClassroomGrid, applyHidden, readHash, setWatchedSession, watchHash, writeHash } from "./hashstate.js";
 import { Heatmap } from "./heatmap.js";
+import { applyStatic, initLanguage, onLanguage, setLanguage, t, wantedLanguage } from "./i18n.js";
 import { Lecture } from "./lecture.js";
 import { LineChart, drawLegend } from "./linechart.js";
+import { MySessions, describe, forgetToken, tokenFor } from "./mysessions.js";
 import { NetworkView } from "./network.js";
+import { Presentation } from "./present.js";
 import { createPersistently, createSession, loadStored, recreationBody, store } from "./session.js";
 import { SessionSocket } from "./socket.js";
 import { FrameStats } from "./stats.js";
@@ -57,6 +60,7 @@ class Page {
         this.network.markSelected(selection);
         this.heatmap.setPicked(selection ? selection.point : null);
       },
+      sessionId: () => this.sessionId,
     });
     this.classLink = new ClassLink(config.api, {
       session: () => ({ id: this.sessionId, token: this.token, role: this.role }),
@@ -70,6 +74,7 @@ class Page {
       document.getElementById("classroom-grid"),
       document.getElementById("classroom-link"),
       config.hideable,
+      new Set(config.features.map((f) => f.name)),
       (hidden) => onConfig({ hidden }),
     );
     this.stats = new FrameStats(document.getElementById("rate-readout"));
@@ -77,11 +82,16 @@ class Page {
     this.status = new StatusBadge(
       document.getElementById("connection-status"),
       document.getElementById("server-message"),
+      document.getElementById("control-badge"),
     );
+    this.mySessions = new MySessions(document.getElementById("my-sessions-button"), document.getElementById("sessions-dialog"), () => this.sessionId);
+    this.presentation = new Presentation(document.getElementById("present-button"), () => this.layOut());
     this.socket = new SessionSocket(config.ws, {
       onOpen: () => this.onOpen(),
       onMessage: (message) => this.onMessage(message),
-      onFrame: (frame) => this.gate.acceptFrame(frame),
+      onFrame: (frame) => {
+        if (this.gate.acceptFrame(frame)) this.stats.receive();
+      },
       onNodeGrid: (grid) => this.gate.acceptGrid(grid, this.focus),
       onStatus: (status) => this.setStatus(status),
       onLost: (code) => this.onLost(code),
@@ -89,20 +99,52 @@ class Page {
     watchHash(
       () => (this.state ? this.state.config.hash : ""),
       (hash) => this.command({ type: "hash", hash }),
+      (on) => this.presentation.set(on),
     );
-    window.addEventListener("resize", () => {
-      if (!this.state) return;
-      this.network.setState(this.state, this.lastFrame);
-      if (this.lastFrame) this.network.update(this.lastFrame);
+    window.addEventListener("resize", () => this.layOut());
+    const languages = document.getElementById("lang-select");
+    languages.addEventListener("change", () => this.switchLanguage(languages.value));
+    onLanguage((lang) => {
+      languages.value = lang;
+      this.relabel();
     });
+  }
+
+  /** The diagram is laid out for the page's width (and presentation mode). */
+  layOut() {
+    if (!this.state) return;
+    this.network.setState(this.state, this.lastFrame);
+    if (this.lastFrame) this.network.update(this.lastFrame);
+  }
+
+  switchLanguage(lang, save = true) {
+    setLanguage(lang, { save }).catch((error) => this.showMessage(`${lang}: ${error.message}`));
+  }
+
+  /** Every component's text in the language just chosen; the session goes on. */
+  relabel() {
+    this.controls.relabel();
+    this.lecture.relabel();
+    this.classLink.relabel();
+    this.status.relabel();
+    this.stats.publish();
+    this.network.reset();
+    this.layOut();
+    if (this.state) this.classroom.update(this.state);
   }
 
   // -- session lifecycle ----------------------------------------------------
 
   async start() {
+    const wanted = wantedLanguage();
+    if (wanted !== this.config.lang) this.switchLanguage(wanted, false);
     const watchId = new URLSearchParams(window.location.search).get("session");
     if (watchId) {
-      this.watch(watchId);
+      // A session this browser created (a reopened link, the class link in
+      // the teacher's own browser): control it again.
+      const token = tokenFor(watchId);
+      if (token) this.adopt({ id: watchId, control_token: token });
+      else this.watch(watchId);
       return;
     }
     const stored = loadStored();
@@ -120,7 +162,7 @@ class Page {
   /** Create a session (retrying while the server cannot be reached) and use it. */
   async create(body) {
     const session = await createPersistently(this.config.api, body, {
-      onRefused: (detail) => this.showMessage(`Could not open that setup: ${detail}`),
+      onRefused: (detail) => this.showMessage(t("message.setup_refused", { detail })),
       onWaiting: () => this.setStatus("reconnecting"),
     });
     store(session);
@@ -195,7 +237,7 @@ class Page {
       const session = await createSession(this.config.api, { scenario: "worked-example" });
       this.switchTo(session, WORKED_EXAMPLE_SELECTION);
     } catch (error) {
-      this.showMessage(`Could not open the worked example: ${error.message}`);
+      this.showMessage(t("lecture.worked_example_failed", { error: error.message }));
     }
   }
   onOpen() {
@@ -281,6 +323,7 @@ class Page {
       case "error":
         this.gate.cancelExpectation(); // the change we waited for is not coming
         if (message.code === "forbidden" && this.token) {
+          forgetToken(this.sessionId);
           this.token = null; // the token is not valid for this session: watch it
           this.setWatching(true);
           this.setStatus("watching");
@@ -319,6 +362,7 @@ class Page {
     this.classLink.update(state);
     applyHidden(state.config, this.config.hideable);
     writeHash(state.config.hash);
+    if (this.token) describe(this.sessionId, state);
     if (this.selectOnState && state.config.scenario === "worked-example") {
       this.select(this.selectOnState);
       this.selectOnState = null;
@@ -401,6 +445,8 @@ class Page {
 }
 
 const pageConfig = JSON.parse(document.getElementById("page-config").textContent);
+initLanguage(pageConfig);
+applyStatic();
 const page = new Page(pageConfig);
 window.__playground = page; // for the console and the browser tests
-page.start().catch((error) => page.showMessage(`Could not start a session: ${error.message}`));
+page.start().catch((error) => page.showMessage(t("message.start_failed", { error: error.message })));

@@ -72,7 +72,7 @@ def test_page_reconnects_after_a_dropped_connection(page, own_server, console):
 def test_frame_draw_time_on_the_6x8_spiral_network(page, live_server, screenshots):
     open_page(page, live_server, SPIRAL_6X8)
     assert page.locator(".node.neuron").count() == 48
-    assert page.locator("#svg path.link").count() == 7 * 8 + 5 * 8 * 8 + 8
+    assert page.locator("#svg path.link-hover").count() == 7 * 8 + 5 * 8 * 8 + 8
     page.click("#play-pause-button")
     wait_until(lambda: page.evaluate("window.__playgroundStats.frames") >= 300, timeout=120)
     page.click("#play-pause-button")

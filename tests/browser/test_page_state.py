@@ -100,10 +100,10 @@ def test_classroom_checkboxes_build_the_link(page, live_server):
     assert rest_state(live_server, session_id(page))["config"]["hidden"] == ["noise"]
 
 
-def test_watcher_sees_frames_but_cannot_command(context, page, live_server, console):
+def test_watcher_sees_frames_but_cannot_command(browser, page, live_server, console):
     open_page(page, live_server)
     sid = session_id(page)
-    watcher = context.new_page()
+    watcher = browser.new_context().new_page()  # another browser: the teacher's tokens are not in it
     watch_console(watcher, console)
     open_page(watcher, live_server, hash="", query=f"?session={sid}", status="watching")
     assert watcher.is_disabled("#play-pause-button")
@@ -115,7 +115,7 @@ def test_watcher_sees_frames_but_cannot_command(context, page, live_server, cons
     watcher.keyboard.press("r")
     time.sleep(0.5)
     assert epoch(page) > 0, "a watcher's keys do nothing"
-    watcher.close()
+    watcher.context.close()
 
 
 def test_reload_keeps_the_tab_session(page, live_server):

@@ -28,9 +28,9 @@ def test_play_raises_epoch_and_lowers_loss_then_pause_stops(page, live_server):
     wait_until(lambda: epoch(page) >= 150, timeout=60)
     assert page.locator("#play-pause-button.playing").count() == 1
     assert loss(page) < first_loss - 0.1, "the training loss falls on circle"
-    # The dashes drift with the epoch (stroke-dashoffset = -epoch / 3).
+    # The dashes drift with the epoch (the canvas' lineDashOffset = -epoch / 3).
     offset, shown = page.evaluate(
-        "[parseFloat(getComputedStyle(document.querySelector('#svg path.link')).strokeDashoffset),"
+        "[document.getElementById('links-canvas').getContext('2d').lineDashOffset,"
         " Number(document.getElementById('iter-number').textContent.replace(/,/g, ''))]"
     )
     assert offset == pytest.approx(-shown / 3, abs=0.01)
@@ -100,12 +100,12 @@ def test_feature_click_toggles_an_input(page, live_server):
     open_page(page, live_server)
     node = page.locator(".node.feature[data-feature='xSquared']")
     assert "inactive" in (node.get_attribute("class") or "")
-    links_before = page.locator("#svg path.link").count()
+    links_before = page.locator("#svg path.link-hover").count()
     node.click()
     page.wait_for_selector(".node.feature.active[data-feature='xSquared']")
     state = rest_state(live_server, session_id(page))
     assert state["config"]["xSquared"] is True and state["shape"][0] == 3
-    assert page.locator("#svg path.link").count() == links_before + 4
+    assert page.locator("#svg path.link-hover").count() == links_before + 4
     page.locator(".node.feature[data-feature='x']").click()
     page.wait_for_selector(".node.feature.inactive[data-feature='x']")
     assert rest_state(live_server, session_id(page))["shape"][0] == 2
