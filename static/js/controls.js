@@ -271,7 +271,7 @@ export class Controls {
 
   disableForWatching() {
     if (!this.watching) return;
-    const inputs = "#top-controls button, #top-controls select, .column.data input, .column.data button, .column.output input, #speed button, .mini-button";
+    const inputs = "#top-controls button, #top-controls select, .column.data input, .column.data button, .column.output input, #speed button, #main-part .mini-button";
     for (const el of document.querySelectorAll(inputs)) el.disabled = true;
   }
 

@@ -90,7 +90,8 @@ export function factorGrid(ex, names, fromSlide = false) {
   if (ex.node.is_output && fromSlide && !twice) {
     // e₁ = t − o = −∂E/∂o with the half-square loss the example uses.
     first = cell(outputErrorTerm(twice, sym.to), toNumber(ex.dE_do), "explain.dE_do", [
-      ...fill("formula.slide_error", { error: num(-toNumber(ex.dE_do), "-explain.dE_do") }),
+      // As the slide writes it (0.8, not 0.8000); it moves as the network trains.
+      ...fill("formula.slide_error", { error: num(-toNumber(ex.dE_do), "-explain.dE_do", { format: (v) => String(Number(v.toPrecision(4))).replace("-", MINUS) }) }),
     ]);
   } else if (ex.node.is_output) {
     first = cell(outputErrorTerm(twice, sym.to), toNumber(ex.dE_do), "explain.dE_do", [

@@ -124,6 +124,7 @@ class Page {
   /** Every component's text in the language just chosen; the session goes on. */
   relabel() {
     this.controls.relabel();
+    if (this.lastFrame) this.controls.updateFrame(this.lastFrame); // the state's epoch is older than the frame's
     this.lecture.relabel();
     this.classLink.relabel();
     this.status.relabel();

@@ -4,13 +4,13 @@
 // the explainer at that link (onSelect), drawn with a halo; a tap on a
 // neuron shows it in the big heatmap, as hovering does.
 // setState() rebuilds the structure when it changes; update(frame) only
-// repaints: links and biases on one canvas (netcanvas.js), thumbnails with
-// putImageData, and no layout reads.
+// repaints: links, biases and thumbnails on one canvas (netcanvas.js), the
+// thumbnails' cells with one putImageData, and no layout reads.
 
 import { css, paintBytes } from "./colors.js";
 import { HoverCard } from "./hovercard.js";
 import { t } from "./i18n.js";
-import { LinkCanvas } from "./netcanvas.js";
+import { LinkCanvas, flatten } from "./netcanvas.js";
 import { addLayerControls, appendLabel, placeCallouts, svgEl } from "./netdecor.js";
 import { PAD, RECT, layoutNodes, linkPath, linkWidth, minimumWidth } from "./netlayout.js";
 
@@ -38,6 +38,12 @@ export class NetworkView {
     this.card = new HoverCard(root.querySelector("#hovercard"), (target, value) => this.applyEdit(target, value));
     this.calloutThumb = root.querySelector(".callout.thumbnail");
     this.calloutWeights = root.querySelector(".callout.weights");
+    // Every thumbnail's 10x10 cells, stacked: painted with one putImageData,
+    // then drawn into the diagram's canvas.
+    this.atlas = document.createElement("canvas");
+    this.atlasCtx = this.atlas.getContext("2d");
+    this.atlasImage = null;
+    this.atlasPixels = null;
     this.nodeLayer = document.createElement("div");
     this.nodeLayer.className = "nodes";
     this.stage.insertBefore(this.nodeLayer, this.calloutThumb);
@@ -139,6 +145,12 @@ export class NetworkView {
       this.paintThumbnails(frame.thumbnails, frame.thumbnailCount);
       this.lastFrame = frame;
     }
+    this.redraw();
+  }
+
+  /** Paint the canvas: links, biases, thumbnails (nodes not painted yet are left out). */
+  redraw() {
+    this.linkCanvas.draw(this.links, this.biasRects, this.epoch, this.thumbs);
   }
 
   build(inputs, hidden, box, enabledNames) {
@@ -165,6 +177,7 @@ export class NetworkView {
     this.layerControls.replaceChildren();
     this.nodes = [];
     this.tappedNode = null;
+    this.atlasImage = null;
 
     // Sources of weight layer 0 are the enabled features that are drawn.
     const inputPos = new Map(inputs.map((f, row) => [f.name, geometry.inputs[row]]));
@@ -186,10 +199,11 @@ export class NetworkView {
     for (let l = 0; l + 1 < layers.length; l += 1) {
       layers[l].forEach((source, i) => {
         layers[l + 1].forEach((target, j) => {
-          const link = { layer: l, source: i, target: j, value: 0, color: "", width: 1, d: null, shape: null };
+          const link = { layer: l, source: i, target: j, value: 0, color: "", width: 1, d: null, shape: null, line: null };
           if (source) {
             link.d = linkPath(source, target);
             link.shape = new Path2D(link.d);
+            link.line = flatten(source.x + RECT + 2, source.y + RECT / 2, target.x, target.y + RECT / 2);
             svgEl("path", { class: "link-hover", d: link.d, "data-kind": "weight", "data-index": this.links.length }, gHover);
           }
           this.links.push(link);
@@ -210,6 +224,11 @@ export class NetworkView {
     });
     placeCallouts(this.svg, this.calloutThumb, this.calloutWeights, { geometry, hidden, layers });
     this.markSelected(this.selection);
+    this.atlas.width = THUMB;
+    this.atlas.height = THUMB * Math.max(1, this.nodes.length);
+    this.atlasImage = this.atlasCtx.createImageData(THUMB, THUMB * Math.max(1, this.nodes.length));
+    this.atlasPixels = new Uint32Array(this.atlasImage.data.buffer);
+    this.thumbs = { atlas: this.atlas, nodes: this.nodes };
   }
 
   addInputNode(feature, pos, gMarks) {
@@ -244,14 +263,9 @@ export class NetworkView {
     el.style.left = `${pos.x}px`;
     el.style.top = `${pos.y}px`;
     el.dataset.thumb = String(thumb);
-    const canvas = document.createElement("canvas");
-    canvas.width = THUMB;
-    canvas.height = THUMB;
-    el.appendChild(canvas);
     this.nodeLayer.appendChild(el);
-    const ctx = canvas.getContext("2d");
-    const image = ctx.createImageData(THUMB, THUMB);
-    const node = { el, ctx, image, pixels: new Uint32Array(image.data.buffer), thumb };
+    // Its picture is drawn on the diagram's canvas, under this box.
+    const node = { el, thumb, slot: this.nodes.length, x: pos.x, y: pos.y, faded: className.includes("inactive"), painted: false };
     // A touch has no hover: taps are handled by the click listener.
     el.addEventListener("pointerenter", (event) => {
       if (event.pointerType === "mouse") this.setHovered(node);
@@ -296,8 +310,8 @@ export class NetworkView {
     if (link && link.d) svgEl("path", { class: "selected-link", d: link.d }, this.gSelection);
   }
 
-  /** Weights, biases and the dash drift, painted on the canvas. Arrays are
-   * flat, in the frame's order (layer by layer, row-major). */
+  /** Weights, biases and the dash drift (drawn by the next redraw()).
+   * Arrays are flat, in the frame's order (layer by layer, row-major). */
   setNumbers(weights, biases, dead, epoch) {
     const n = Math.min(weights.length, this.links.length);
     for (let k = 0; k < n; k += 1) {
@@ -314,7 +328,6 @@ export class NetworkView {
       bias.color = css(biases[k]);
     }
     this.epoch = epoch;
-    this.linkCanvas.draw(this.links, this.biasRects, epoch);
     if (this.card.visible && this.card.target && !this.card.editing) {
       const target = this.card.target;
       this.card.setValue(target.kind === "weight" ? this.links[target.index].value : this.biasRects[target.index].value);
@@ -327,20 +340,35 @@ export class NetworkView {
     this.setNumbers(frame.weights, frame.biases, frame.dead, frame.epoch);
     this.paintThumbnails(frame.thumbnails, frame.thumbnailCount);
     this.lastFrame = frame;
+    this.redraw();
     return true;
   }
 
+  /** The frame's thumbnails into the atlas, with one putImageData. */
   paintThumbnails(bytes, count) {
+    if (!this.atlasPixels) return;
+    const cells = THUMB * THUMB;
     for (const node of this.nodes) {
       if (node.thumb >= count) continue;
-      paintBytes(bytes, node.pixels, this.discretize, node.thumb * THUMB * THUMB);
-      node.ctx.putImageData(node.image, 0, 0);
+      paintBytes(bytes, this.atlasPixels.subarray(node.slot * cells, (node.slot + 1) * cells), this.discretize, node.thumb * cells);
+      node.painted = true;
     }
+    this.atlasCtx.putImageData(this.atlasImage, 0, 0);
   }
 
   setDiscretize(on) {
     this.discretize = on;
-    if (this.lastFrame) this.paintThumbnails(this.lastFrame.thumbnails, this.lastFrame.thumbnailCount);
+    if (this.lastFrame) {
+      this.paintThumbnails(this.lastFrame.thumbnails, this.lastFrame.thumbnailCount);
+      this.redraw();
+    }
+  }
+
+  /** The thumbnail of node `thumb` as drawn (RGBA of its 10x10 cells), for tests and the console. */
+  thumbnailPixels(thumb) {
+    const node = this.nodes.find((n) => n.thumb === thumb);
+    if (!node || !node.painted) return null;
+    return Array.from(this.atlasCtx.getImageData(0, node.slot * THUMB, THUMB, THUMB).data);
   }
 
   /** Forget the drawn structure so the next state rebuilds it (also after

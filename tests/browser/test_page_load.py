@@ -47,8 +47,8 @@ def test_page_draws_the_first_frame(page, live_server, screenshots):
     assert page.locator(".node.feature.active").count() == 2
     assert page.locator(".node.neuron").count() == 6
     thumb_alpha = page.evaluate(
-        "() => Array.from(document.querySelector('.node.neuron canvas').getContext('2d')"
-        ".getImageData(0, 0, 10, 10).data).filter((v, i) => i % 4 === 3)"
+        "() => window.__playground.network.thumbnailPixels(Number(document.querySelector('.node.neuron')"
+        ".dataset.thumb)).filter((v, i) => i % 4 === 3)"
     )
     assert set(thumb_alpha) == {160}
     # Links: one per weight, painted on the canvas, each with its hit path.

@@ -90,8 +90,8 @@ def test_layer_and_neuron_buttons_add_thumbnails(page, live_server):
     # Frames of the new shape are drawn: every thumbnail painted.
     wait_until(
         lambda: page.evaluate(
-            "[...document.querySelectorAll('#network .node canvas')].every(c =>"
-            " c.getContext('2d').getImageData(0, 0, 1, 1).data[3] === 160)"
+            "[...document.querySelectorAll('#network .node')].every(n =>"
+            " (window.__playground.network.thumbnailPixels(Number(n.dataset.thumb)) || [])[3] === 160)"
         )
     )
 
