@@ -173,3 +173,39 @@ def test_worked_example_while_students_watch_loads_into_the_shared_session(brows
     student.wait_for_selector("#hovercard:not([hidden])")
     assert "View only" in student.inner_text("#hovercard .hint")
     student.context.close()
+
+
+def test_teacher_reopening_the_session_or_its_class_link_controls_it_again(
+    context, browser, page, live_server, console
+):
+    open_page(page, live_server)
+    sid = session_id(page)
+    assert page.is_visible("#control-badge")
+    page.click("#share-button")
+    page.wait_for_selector("#share-dialog[open]")
+    href = page.get_attribute("#share-link", "href")
+    # The test server listens on 127.0.0.1 only: the dialog says so, and how to start it for a class.
+    assert page.is_visible("#share-reach")
+    assert "HOST=0.0.0.0" in page.inner_text("#share-reach .reach-command")
+    page.keyboard.press("Escape")
+    page.close()  # the tab is gone; its sessionStorage with it
+    for address in [f"{live_server.url}/?session={sid}", href]:
+        again = context.new_page()
+        watch_console(again, console)
+        again.goto(address)
+        wait_status(again, "connected")
+        assert session_id(again) == sid and again.is_visible("#control-badge")
+        again.click("#next-step-button")  # and it works: the server took the token
+        wait_until(lambda: rest_state(live_server, sid)["epoch"] >= 1)
+        again.close()
+    mine = context.new_page()
+    watch_console(mine, console)
+    open_page(mine, live_server)
+    mine.click("#my-sessions-button")
+    mine.wait_for_selector("#sessions-dialog[open]")
+    assert mine.locator(f"#sessions-list a[data-session='{sid}']").count() == 1
+    mine.close()
+    # Another browser has no token: it watches.
+    student = student_page(browser, console, live_server, sid)
+    assert not student.is_visible("#control-badge")
+    student.context.close()

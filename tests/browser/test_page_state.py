@@ -158,3 +158,10 @@ def test_regression_shows_two_data_sets_and_nan_is_drawn_grey(page, live_server)
     wait_until(lambda: page.inner_text("#loss-train") in ("NaN", "Infinity"), timeout=60)
     page.click("#play-pause-button")
     wait_until(lambda: heatmap_rgba(page, 0, 0)[:3] in ([0x99, 0x99, 0x99], [0x98, 0x98, 0x98], [0x9A, 0x9A, 0x9A]))
+
+
+def test_lecture_hide_hides_the_lecture_section_and_its_link(page, live_server):
+    open_page(page, live_server, with_fields(lecture_hide="true"))
+    assert not page.is_visible("#lecture") and not page.is_visible("#page-tools a[href='#lecture']")
+    assert page.is_visible("#heatmap")
+    assert page.locator("#hide-lecture").is_checked() is False, "the classroom grid has its checkbox"

@@ -28,12 +28,27 @@ def test_play_raises_epoch_and_lowers_loss_then_pause_stops(page, live_server):
     wait_until(lambda: epoch(page) >= 150, timeout=60)
     assert page.locator("#play-pause-button.playing").count() == 1
     assert loss(page) < first_loss - 0.1, "the training loss falls on circle"
-    # The dashes drift with the epoch (the canvas' lineDashOffset = -epoch / 3).
+    # The dashes drift with the epoch (the pattern's offset is -epoch / 3, as the original's).
     offset, shown = page.evaluate(
-        "[document.getElementById('links-canvas').getContext('2d').lineDashOffset,"
+        "[window.__playground.network.linkCanvas.dashOffset,"
         " Number(document.getElementById('iter-number').textContent.replace(/,/g, ''))]"
     )
     assert offset == pytest.approx(-shown / 3, abs=0.01)
+    # Where the pattern "9 on, 1 off" at that offset puts a gap, the link is
+    # cut; half a period away it is painted. Sampled along the widest link.
+    gap, dash = page.evaluate(
+        """() => { const net = window.__playground.network; const c = net.linkCanvas;
+            const link = net.links.filter((l) => l.line).sort((a, b) => b.width - a.width)[0];
+            const { xs, ys, at } = link.line; const o = c.dashOffset;
+            const alphaAt = (s) => { let k = 1; while (at[k] < s) k += 1;
+                const t = (s - at[k - 1]) / (at[k] - at[k - 1]);
+                const x = xs[k - 1] + (xs[k] - xs[k - 1]) * t, y = ys[k - 1] + (ys[k] - ys[k - 1]) * t;
+                const r = c.canvas.width / c.width;
+                return c.ctx.getImageData(Math.floor(x * r), Math.floor(y * r), 1, 1).data[3]; };
+            const first = (((9 - o) % 10) + 10) % 10 + 40.5;
+            return [alphaAt(first), alphaAt(first - 5)]; }"""
+    )
+    assert dash == 255 and gap < 160, (gap, dash)
     page.click("#play-pause-button")
     page.wait_for_selector("#play-pause-button:not(.playing)")
     time.sleep(0.3)  # a frame in flight may still land
