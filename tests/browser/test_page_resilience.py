@@ -85,3 +85,20 @@ def test_frame_draw_time_on_the_6x8_spiral_network(page, live_server, screenshot
     assert stats["drawMsMedian"] > 0, "the Performance API measured the draws"
     assert loss(page) < 0.45
     page.screenshot(path=str(screenshots / "trained_spiral_6x8.png"))
+
+
+def test_frame_stats_count_one_painted_frame_per_server_frame(page, live_server):
+    """The painted count (issue 13) is requestAnimationFrame callbacks that
+    drew a new frame: one per frame the server sends, when the page keeps up."""
+    open_page(page, live_server)
+    counts = "() => [window.__playground.stats.received, window.__playground.stats.frames]"
+    page.wait_for_function("() => window.__playground.stats.frames >= 1")
+    for step in range(1, 6):
+        received, painted = page.evaluate(counts)
+        page.click("#next-step-button")
+        wait_until(lambda s=step: epoch(page) == s)
+        page.wait_for_function(f"() => window.__playground.stats.frames > {painted}")
+        after_received, after_painted = page.evaluate(counts)
+        assert after_painted == painted + 1 and after_received == received + 1
+        shown = page.evaluate("Number(document.getElementById('iter-number').textContent.replace(/,/g, ''))")
+        assert shown == step, "the painted frame is the server's new one"
