@@ -9,9 +9,11 @@
 //
 // The original's links are dashed "9 1" with the dashes drifting by -epoch/3.
 // A dashed stroke of a thick curve is the most expensive thing a software
-// canvas draws (measured: 3x a solid one), so the links are stroked solid and
-// the 1 px gaps are cut out afterwards, all of them in one thin stroke, at
-// the places the dash pattern would leave them.
+// canvas draws (measured: 3 to 5 times a solid one), so the links are stroked
+// solid and the 1 px gaps painted over afterwards in the page's background
+// colour, all of them in one thin stroke, at the places the dash pattern
+// would leave them. (Cutting them out with destination-out looks the same
+// and measured a quarter slower.)
 
 const DASH = 9; // drawn length, then a 1 px gap
 const PERIOD = 10;
@@ -19,6 +21,7 @@ const BIAS = 5;
 const THUMB = 10; // cells of a thumbnail
 const NODE = 30; // its size in the diagram
 const STEPS = 24; // line segments per link, for placing the gaps
+const BACKGROUND = "#f7f7f7"; // the page's, under the diagram (playground.css)
 
 /** The S-curve of linkPath() (netlayout.js) as a polyline with cumulative
  * lengths: {xs, ys, at, length}. */
@@ -93,7 +96,7 @@ export class LinkCanvas {
   }
 
   /** The dash pattern's gaps: with offset o, arc length s is in a gap when
-   * (s + o) mod 10 >= 9. Each gap is a 1 px cut across the link's width. */
+   * (s + o) mod 10 >= 9. Each gap is a 1 px line across the link's width. */
   cutGaps(links) {
     const ctx = this.ctx;
     const first = (((DASH - this.dashOffset) % PERIOD) + PERIOD) % PERIOD + 0.5; // the gap's middle
@@ -116,9 +119,8 @@ export class LinkCanvas {
         ctx.lineTo(x + dy * half, y - dx * half);
       }
     }
-    ctx.globalCompositeOperation = "destination-out";
+    ctx.strokeStyle = BACKGROUND;
     ctx.lineWidth = 1;
     ctx.stroke();
-    ctx.globalCompositeOperation = "source-over";
   }
 }
