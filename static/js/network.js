@@ -79,10 +79,11 @@ export class NetworkView {
       const target = this.describe(el);
       if (!target) return;
       this.handlers.onSelect(target);
-      // A tap has no hover: the card opens, and stays, on the tap.
+      // A tap has no hover: the card opens, and stays, on the tap; a second
+      // tap on the card edits (a phone's keyboard should not jump up at once).
       this.card.show(target, ...this.pointer(event));
       this.card.pinned = true;
-      this.card.edit();
+      if (event.pointerType !== "touch") this.card.edit();
     });
   }
 

@@ -162,7 +162,8 @@ def test_speed_control_trains_more_epochs_per_frame(page, live_server):
     page.wait_for_selector("#speed button[data-speed='100'][aria-pressed='true']")
     page.click("#play-pause-button")
     wait_until(lambda: epoch(page) >= 1000, timeout=60)
+    # The readout is published twice a second: read it while frames still come.
+    stats = wait_until(lambda: (s := page.evaluate("window.__playgroundStats"))["fps"] > 0 and s, timeout=10)
     page.click("#play-pause-button")
     assert rest_state(live_server, session_id(page))["epochs_per_frame"] == 100
-    stats = page.evaluate("window.__playgroundStats")
     assert stats["frames"] > 1 and stats["epochsPerSec"] > stats["fps"]

@@ -56,6 +56,12 @@ def check_screen(page, lang: str, label: str) -> None:
     """The checks every screen passes, in the first screen as loaded."""
     assert page.evaluate("document.documentElement.lang") == lang, label
     assert no_sideways_scroll(page), f"{label}: scrolls sideways"
+    cut = page.evaluate(
+        "() => [...document.querySelectorAll('#page-tools > *, #top-controls *, #run-strip > *')]"
+        ".filter((el) => el.checkVisibility()).map((el) => [el.id || el.className, el.getBoundingClientRect()])"
+        ".filter(([, r]) => r.width > 0 && (r.left < -0.5 || r.right > innerWidth + 0.5)).map(([n]) => n)"
+    )
+    assert cut == [], f"{label}: cut off at the sides: {cut}"
     box = heatmap_box(page)
     least = min(250, min(box["vw"], box["vh"]) / 2)
     assert box["width"] >= least, f"{label}: heatmap {box['width']} px"
@@ -125,7 +131,10 @@ def test_phone_tap_selects_and_a_student_looks_closer_on_their_own(browser, live
     chosen = panel_selection(teacher)
     assert chosen is not None and chosen["source"] is not None, "a tap on a link selects a weight"
     wait_until(lambda: rest_state(live_server, sid)["selection"] == chosen)
-    teacher.keyboard.press("Escape")  # the tap also opened the value editor
+    assert teacher.is_visible("#hovercard") and not teacher.is_visible("#hovercard .edit"), "no keyboard yet"
+    teacher.locator("#hovercard").tap()  # a second tap, on the card, edits
+    teacher.wait_for_selector("#hovercard .edit:not([hidden])")
+    teacher.keyboard.press("Escape")
     # A tap on a neuron shows it in the big heatmap, as hovering does.
     teacher.locator(".node.neuron").first.tap()
     teacher.wait_for_function("() => window.__playground.focus !== null")
