@@ -16,7 +16,7 @@ ifeq ($(origin PORT),command line)
 RUN_ARGS += --port $(PORT)
 endif
 
-.PHONY: run test install lint bench browser clean
+.PHONY: run test install lint bench browser services clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,11 +32,14 @@ run: $(STAMP)
 browser:
 	bash scripts/ensure-chromium.sh
 
+services:
+	bash scripts/ensure-services.sh
+
 lint: $(STAMP)
 	$(PY) -m ruff check core app tests benchmarks
 	$(PY) -m mypy core app
 
-test: $(STAMP) browser lint
+test: $(STAMP) browser services lint
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -32,6 +32,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         reload=args.reload,
         ws_max_size=settings.max_message_bytes,
         ws_per_message_deflate=False,  # frames are shared by every watcher; per-client compression would cost CPU each
+        # Client addresses (for per-client limits and fair turns) come from X-Forwarded-For only when
+        # the connection comes from a proxy we were told to trust; by default nobody is trusted.
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
         log_level="info",
     )
 

@@ -1,70 +1,97 @@
-"""Request-body size limit (413), enforced before anything parses the body."""
+"""What one client may ask for: training work per call, calls in progress,
+creations, class-code lookups and reads, by client address.
+
+Limits answer 429 with ``Retry-After`` (``TooManyRequests``) or, for
+training work beyond one call's cap, 422 naming ``epochs``.  They are on by
+default, loopback included; ``PLAYGROUND_CLIENT_LIMITS=0`` turns the
+per-client ones off (benchmarks that play many clients from one address).
+"""
 
 from __future__ import annotations
 
-import json
+import contextlib
+from collections import Counter
+from collections.abc import Iterator
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from fastapi.requests import HTTPConnection
 
-__all__ = ["BodySizeLimit"]
+from app.ratelimit import KeyedLimiter
+from app.settings import Settings
+from core.errors import InvalidValue
+
+__all__ = ["ClientLimits", "TooManyRequests", "check_work", "client_key"]
 
 
-class BodyTooLarge(Exception):
-    pass
+class TooManyRequests(Exception):
+    """A per-client limit was reached: answered 429 with Retry-After."""
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
 
 
-class BodySizeLimit:
-    """Answer 413 to HTTP requests whose body is larger than ``max_bytes``,
-    whether they declare a Content-Length or stream chunks."""
+def client_key(connection: HTTPConnection) -> str:
+    """Who is asking, for limits and fair turns: the client's address.  Behind a
+    proxy listed in ``forwarded_allow_ips`` uvicorn puts the forwarded one here."""
+    client = connection.client
+    return client.host if client is not None else "unknown"
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        for name, value in scope.get("headers", []):
-            if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    declared = 0
-                if declared > self.max_bytes:
-                    await self._reject(send)
-                    return
-        received = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self._reject(send)
-
-    async def _reject(self, send: Send) -> None:
-        body = json.dumps({"detail": f"request body larger than {self.max_bytes} bytes"}).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-            }
+def check_work(cost: int, limit: int, what: str) -> None:
+    """Bound the CPU one call can ask for; ``cost`` in weight-passes (points x epochs x weights)."""
+    if cost > limit:
+        raise InvalidValue(
+            "epochs",
+            f"{what} costs {cost:,} weight-passes (points x epochs x weights), more than one call may ask "
+            f"({limit:,}); ask for fewer epochs per call",
         )
-        await send({"type": "http.response.body", "body": body})
+
+
+class ClientLimits:
+    def __init__(self, settings: Settings) -> None:
+        self.enabled = settings.client_limits
+        self.settings = settings
+        self.creations = KeyedLimiter(settings.creations_per_minute, burst=max(1.0, settings.creations_per_minute / 3))
+        self.lookups = KeyedLimiter(settings.code_lookups_per_minute, burst=10)
+        self.reads = KeyedLimiter(60 * settings.reads_per_second, burst=2 * settings.reads_per_second)
+        # A client closed for flooding may come back, but not flood again and again: after a
+        # second strike within a minute its new connections are refused until it calms down.
+        self.flood_strikes = KeyedLimiter(per_minute=1, burst=2)
+        self._busy: Counter[str] = Counter()
+
+    def _take(self, limiter: KeyedLimiter, key: str, what: str) -> None:
+        if self.enabled and not limiter.take(key):
+            wait = limiter.retry_after(key)
+            raise TooManyRequests(f"too many {what} from this client; try again in {wait} s", wait)
+
+    def creation(self, key: str) -> None:
+        self._take(self.creations, key, "new sessions")
+
+    def lookup(self, key: str) -> None:
+        self._take(self.lookups, key, "class-link lookups")
+
+    def read(self, key: str) -> None:
+        self._take(self.reads, key, "reads of sessions this client does not control")
+
+    def strike(self, key: str) -> None:
+        """``key`` was closed for flooding."""
+        if self.enabled:
+            self.flood_strikes.take(key)
+
+    def may_connect(self, key: str) -> bool:
+        """False while ``key`` has used up its flood strikes."""
+        return not self.enabled or self.flood_strikes.tokens(key) >= 1
+
+    @contextlib.contextmanager
+    def busy(self, key: str) -> Iterator[None]:
+        """A training call in progress; at most ``busy_calls_per_client`` at once."""
+        limit = self.settings.busy_calls_per_client
+        if self.enabled and self._busy[key] >= limit:
+            raise TooManyRequests(f"this client already has {limit} training calls in progress; wait for one", 1)
+        self._busy[key] += 1
+        try:
+            yield
+        finally:
+            self._busy[key] -= 1
+            if not self._busy[key]:
+                del self._busy[key]

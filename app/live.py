@@ -1,141 +1,140 @@
-"""A session as the server holds it: the core session, its lock, its
-clients, and the background loop that trains and streams while it plays.
+"""A session as the server holds it: the core session, its clients, and
+everything that changes it or reads it.
 
-Every change goes through ``LiveSession``, whether it came from REST or a
-websocket, so both paths share one lock and one way of telling clients.
-CPU work (training, rendering) runs in a worker thread while the lock is
-held; the event loop only packs bytes and hands them to the clients.
+All CPU work on a session runs as jobs in its exclusive lane of the
+scheduler (app/scheduler.py), one at a time and in order, so the core
+session is only ever touched by one thread, and no lock is held while a job
+waits for a worker.  Long steps are cut into slices of about
+``SLICE_SECONDS`` that yield to other sessions; a pause or any change stops
+a running step at its next slice.  Playing is driven by the app's
+``Player`` (app/player.py), which asks every playing session for a
+``tick``.
+
+Reads never wait behind a long step: while one runs, its slices leave a
+consistent copy of the session behind, and reads use it.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
 import time
-from collections import deque
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from starlette.websockets import WebSocket
+import orjson
 
+from app.cache import AnswerCache
+from app.clients import Client
+from app.closecodes import CloseCode
+from app.frames import Packet, render_packet
+from app.roles import PlayState
+from app.scheduler import SLICE_SECONDS, Scheduler
+from app.serialize import jsonable, session_state
 from app.settings import Settings
-from app.views import jsonable, pack_frame, pack_node_grid, session_state
-from app.workers import Workers
-from core.boundary import Frame
 from core.errors import InvalidValue
 from core.session import Session
 
-__all__ = ["Client", "LiveSession", "Packet"]
+if TYPE_CHECKING:
+    from app.player import Player
+
+__all__ = ["LiveSession", "Interrupted"]
 
 T = TypeVar("T")
+INLINE_SECONDS = 0.0005  # jobs predicted below this run on the event loop when the session is idle
+EXPLAIN_INTERVAL = 0.1  # seconds between explanations while playing: a readable pace, and cheaper
 
 
-class Packet:
-    """One rendered frame, shared by every client of a session."""
-
-    __slots__ = ("data", "epoch", "frame", "generation", "_grids")
-
-    def __init__(self, data: bytes, frame: Frame, generation: int, epoch: int) -> None:
-        self.data = data
-        self.frame = frame
-        self.generation = generation
-        self.epoch = epoch
-        self._grids: dict[int, bytes] = {}
-
-    @property
-    def n_nodes(self) -> int:
-        return int(self.frame.thumbnails.shape[0])
-
-    def node_grid(self, node: int) -> bytes | None:
-        """The node's full grid message, made once per frame however many ask."""
-        if not 0 <= node < self.n_nodes:
-            return None
-        if node not in self._grids:
-            self._grids[node] = pack_node_grid(self.frame, node, self.generation, self.epoch)
-        return self._grids[node]
-
-
-class Client:
-    """One websocket client: what it may do, and what it still has to receive.
-
-    Text messages queue (they are few and must not be lost); frames do not:
-    a client that reads slower than frames are made gets the newest one.
-    """
-
-    MAX_QUEUED_TEXTS = 256
-
-    def __init__(self, websocket: WebSocket) -> None:
-        self.websocket = websocket
-        self.role = "watch"
-        self.focus: int | None = None
-        self._texts: deque[str] = deque()
-        self._packet: Packet | None = None
-        self._wake = asyncio.Event()
-        self.overflowed = False
-
-    def send_text(self, text: str) -> None:
-        if len(self._texts) >= self.MAX_QUEUED_TEXTS:
-            self.overflowed = True  # the writer closes the connection
-        else:
-            self._texts.append(text)
-        self._wake.set()
-
-    def send_json(self, message: dict[str, Any]) -> None:
-        self.send_text(json.dumps(message, allow_nan=False))
-
-    def offer(self, packet: Packet) -> None:
-        self._packet = packet  # replaces an unsent older frame
-        self._wake.set()
-
-    async def pump(self) -> None:
-        """The connection's writer: texts in order, then the newest frame."""
-        ws = self.websocket
-        while True:
-            await self._wake.wait()
-            self._wake.clear()
-            if self.overflowed:
-                await ws.close(code=1008, reason="client too slow")
-                return
-            while self._texts:
-                await ws.send_text(self._texts.popleft())
-            packet, self._packet = self._packet, None
-            if packet is not None:
-                await ws.send_bytes(packet.data)
-                if self.focus is not None:
-                    grid = packet.node_grid(self.focus)
-                    if grid is not None:
-                        await ws.send_bytes(grid)
+class Interrupted(Exception):
+    """A sliced step stopped early: paused, changed or closed meanwhile."""
 
 
 class LiveSession:
-    def __init__(self, id: str, token: str, session: Session, settings: Settings, workers: Workers) -> None:
+    def __init__(
+        self,
+        id: str,
+        token_hash: str,
+        session: Session,
+        settings: Settings,
+        scheduler: Scheduler,
+        player: Player,
+        owner: str,
+    ) -> None:
         self.id = id
-        self.workers = workers
-        self.token = token
+        self.token_hash = token_hash  # the control token's digest (app.tokens)
         self.session = session
         self.settings = settings
-        self.lock = asyncio.Lock()
+        self.scheduler = scheduler
+        self.player = player
+        self.owner = owner  # the client key that created it: its fair turns and its per-client limits
         self.generation = 1
-        self.playing = False
+        self.play_state = PlayState.PAUSED
         self.epochs_per_frame = 1
         self.clients: set[Client] = set()
         self.latest: Packet | None = None
         self.closed = False
-        self.last_active = time.monotonic()
-        self._task: asyncio.Task[None] | None = None
-        # The teacher's pointer: a weight or bias whose explanation every client receives.
-        self.selection: dict[str, Any] | None = None
+        self.shared = False  # it has a class code
+        self.created = self.last_active = time.monotonic()
+        self.selection: dict[str, Any] | None = None  # the teacher's pointer: every client gets its explanation
+        self.version = 0  # bumped by every job that changed the session (caches key on it)
+        self.pictures = AnswerCache()
+        self.ticking = False  # a play tick is queued or running (app.player)
+        self.next_tick = 0.0
+        self._interrupts = 0  # bumped by pause and by changes: a running step stops at its next slice
+        self._stepping = False
+        self._reading_copy: Session | None = None  # left by a long step's slices for reads meanwhile
         self._explained_at = 0.0
+        self._epoch_seconds = 1e-6 * (1 + session.train.shape[0]) * (1 + session.network.n_weights) / 50
 
-    # -- reading ----------------------------------------------------------------
+    @property
+    def playing(self) -> bool:
+        return self.play_state is PlayState.PLAYING
 
     def touch(self) -> None:
         self.last_active = time.monotonic()
 
-    def state(self, include: tuple[str, ...] = ()) -> dict[str, Any]:
+    # -- running work -----------------------------------------------------------------
+
+    async def _job(self, fn: Callable[[], T], by: str, estimate: float = 1.0) -> T:
+        """Run ``fn`` in this session's lane, attributed to client ``by``."""
+        return await self.scheduler.run(fn, client=by, lane=self.id, inline_below=INLINE_SECONDS, estimate=estimate)
+
+    def cost(self, epochs: int) -> int:
+        """What ``epochs`` epochs cost, in weight-passes: points x epochs x weights."""
+        session = self.session
+        points = session.train.shape[0] + session.test.shape[0]
+        return int(points) * int(epochs) * max(1, session.network.n_weights)
+
+    def _timed_step(self, epochs: int) -> Any:
+        started = time.perf_counter()
+        result = self.session.step(epochs)
+        per_epoch = (time.perf_counter() - started) / epochs
+        self._epoch_seconds = 0.7 * self._epoch_seconds + 0.3 * per_epoch
+        return result
+
+    def slice_epochs(self, wanted: int) -> int:
+        """How many of ``wanted`` epochs fit in one slice (at least one)."""
+        return max(1, min(wanted, int(SLICE_SECONDS / max(self._epoch_seconds, 1e-9))))
+
+    # -- reading ------------------------------------------------------------------------
+
+    async def read(self, fn: Callable[[Session], T], by: str, estimate: float = 0.0) -> T:
+        """``fn(session)`` on a consistent session: the live one between jobs in its
+        lane (on the event loop if the lane is idle and ``estimate`` is tiny), or
+        the copy a running long step left: never waiting for the whole step."""
+        copy = self._reading_copy
+        if self._stepping and copy is not None:
+            if estimate < INLINE_SECONDS:
+                return fn(copy)
+            return await self.scheduler.run(lambda: fn(copy), client=by)
+        return await self._job(lambda: fn(self.session), by, estimate=estimate)
+
+    async def reading_copy(self, by: str) -> Session:
+        """An independent copy to compute on elsewhere (pictures, the explainer for a REST reader)."""
+        return await self.read(lambda s: s.copy(), by)
+
+    def state(self, include: tuple[str, ...] = (), session: Session | None = None) -> dict[str, Any]:
+        """The `state` message (docs/protocol.md) of ``session`` (default: the live one; call between jobs)."""
         state = session_state(
-            self.session,
+            session or self.session,
             id=self.id,
             generation=self.generation,
             playing=self.playing,
@@ -146,6 +145,9 @@ class LiveSession:
         state["selection"] = self.selection
         return state
 
+    async def read_state(self, include: tuple[str, ...], by: str) -> dict[str, Any]:
+        return await self.read(lambda s: self.state(include, s), by)
+
     def status(self) -> dict[str, Any]:
         return {
             "type": "status",
@@ -154,23 +156,43 @@ class LiveSession:
             "watchers": len(self.clients),
         }
 
-    # -- clients ------------------------------------------------------------------
+    # -- clients ------------------------------------------------------------------------
+
+    async def greeting(self, client: Client) -> list[str]:
+        """What ``client`` needs to draw at once: full state (counting it among the
+        watchers), the current explanation."""
+        by = client.key
+        joining = client not in self.clients
+
+        focus = self.focus()
+
+        def work() -> tuple[dict[str, Any], dict[str, Any] | None, Packet | None]:
+            latest = self.latest
+            stale = latest is None or (latest.generation, latest.version) != (self.generation, self.version)
+            packet = render_packet(self.session, self.generation, self.version, self.playing, focus) if stale else None
+            state = self.state(("data", "history"))
+            state["watchers"] += joining
+            return state, self._explanation(), packet
+
+        state, explanation, packet = await self._job(work, by)
+        if packet is not None:
+            self.latest = packet
+        texts = [_dumps({"type": "state", **state})]
+        if explanation is not None:  # a student joining mid-lecture sees the teacher's pointer at once
+            texts.append(_dumps(explanation))
+        return texts
 
     async def attach(self, client: Client) -> None:
         """Greet a new client with the full state and the current frame."""
-        async with self.lock:
-            self.touch()
-            if (
-                self.latest is None
-                or self.latest.generation != self.generation
-                or self.latest.epoch != self.session.epoch
-            ):
-                self.latest = self._pack(await self.workers.run(self.session.frame))
-            explanation = await self.workers.run(self._explanation) if self.selection is not None else None
-            self.clients.add(client)
-            client.send_json({"type": "state", **self.state(("data", "history"))})
-            if explanation is not None:  # a student joining mid-lecture sees the teacher's pointer at once
-                client.send_json(explanation)
+        self.touch()
+        texts = await self.greeting(client)
+        if self.closed:  # evicted or deleted while we greeted it
+            client.close(CloseCode.SESSION_CLOSED, "session closed")
+            return
+        self.clients.add(client)
+        for text in texts:
+            client.send_text(text)
+        if self.latest is not None:
             client.offer(self.latest)
         self._broadcast(self.status(), exclude=client)  # the others learn the new watcher count
 
@@ -178,132 +200,161 @@ class LiveSession:
         self.clients.discard(client)
         self.touch()
         if not self.clients:
-            self.playing = False  # nobody is watching: pause
+            self.pause()  # nobody is watching
         else:
             self._broadcast(self.status())
 
     def _broadcast(self, message: dict[str, Any], exclude: Client | None = None) -> None:
-        text = json.dumps(message, allow_nan=False)  # encoded once for every client
+        text = _dumps(message)  # encoded once for every client
         for client in self.clients:
             if client is not exclude:
                 client.send_text(text)
 
-    def _publish(self, packet: Packet) -> None:
+    def publish(self, packet: Packet) -> None:
+        """Offer ``packet`` to every client, unless a newer one went out already (jobs
+        finish in order, but the coroutines that publish their results may resume later)."""
+        if self.latest is not None and packet.version < self.latest.version:
+            return
         self.latest = packet
         for client in self.clients:
             client.offer(packet)
+        if packet.explanation is not None:
+            self._broadcast(packet.explanation)
 
-    def _pack(self, frame: Frame) -> Packet:
-        data = pack_frame(self.session, frame, self.generation, self.playing)
-        return Packet(data, frame, self.generation, self.session.epoch)
+    def focus(self) -> frozenset[int]:
+        """The nodes some client looks at (call on the event loop, which owns ``clients``)."""
+        return frozenset(client.focus for client in self.clients if client.focus is not None)
 
-    # -- changes ------------------------------------------------------------------
+    # -- changes ------------------------------------------------------------------------
 
-    async def change(self, fn: Callable[[Session], T], *, announce: bool = True) -> T:
-        """Run ``fn(session)`` under the lock in a worker thread, then tell every client.
+    async def change(self, fn: Callable[[Session], T], by: str, *, announce: bool = True) -> T:
+        """Run ``fn(session)`` in the session's lane, then tell every client.
 
-        A new network or new data starts a new generation (and a new network
-        pauses, as the original's reset does).  ``announce`` sends the new
-        state; a frame always follows.  Errors from ``fn`` propagate and
-        leave the session as it was (the core validates before changing).
+        Stops a running step at its next slice.  A new network or new data
+        starts a new generation (and a new network pauses, as the original's
+        reset does).  ``announce`` sends the new state; a frame always
+        follows.  Errors from ``fn`` propagate and leave the session as it
+        was (the core validates before changing).
         """
-        async with self.lock:
-            self.touch()
+        self.touch()
+        self._interrupts += 1
+        watched = bool(self.clients)
+        focus = self.focus()
+
+        def work() -> tuple[T, bool, bool, Packet | None]:
             network, data = self.session.network, self.session.train
-
-            watched = bool(self.clients)  # nobody can join meanwhile: attach takes the lock
-
-            def work() -> tuple[T, Frame | None, dict[str, Any] | None]:
-                result = fn(self.session)
-                if not watched:  # a REST caller alone needs no picture
-                    return result, None, None
-                return result, self.session.frame(), self._explanation()
-
-            result, frame, explanation = await self.workers.run(work)
+            result = fn(self.session)
+            self.version += 1
             new_network = self.session.network is not network
             new_data = self.session.train is not data
             if new_network or new_data:
                 self.generation += 1
-            if new_network and self.playing:
-                self.playing = False
-                self._broadcast(self.status())
-            if announce:
-                # Points travel only when they changed; the history only on connect.
-                self._broadcast({"type": "state", **self.state(("data",) if new_data else ())})
-            if frame is None:
-                self.latest = None  # stale: the next client to attach gets a fresh frame
-            else:
-                self._publish(self._pack(frame))
-            if explanation is not None:
-                self._broadcast(explanation)
-            return result
+            if not watched:  # a REST caller alone needs no picture
+                return result, new_network, new_data, None
+            playing = self.playing and not new_network
+            packet = render_packet(self.session, self.generation, self.version, playing, focus)
+            packet.explanation = self._explanation()
+            return result, new_network, new_data, packet
 
-    async def step(self, epochs: int) -> None:
-        """Pause, then train exactly ``epochs`` epochs (the original's step button)."""
+        result, new_network, new_data, packet = await self._job(work, by)
+        if new_network:
+            self.pause()
+        if announce:
+            # Points travel only when they changed; the history only on connect.
+            state = await self.read_state(("data",) if new_data else (), by)
+            self._broadcast({"type": "state", **state})
+        if packet is None:
+            self.latest = None  # stale: the next client to attach gets a fresh frame
+        else:
+            self.publish(packet)
+        return result
+
+    async def step(self, epochs: int, by: str) -> None:
+        """Pause, then train exactly ``epochs`` epochs (the original's step button), in slices.
+
+        Raises Interrupted if a pause or change came first (the epochs
+        trained so far are kept).
+        """
         self.pause()
-        await self.change(lambda s: s.step(epochs), announce=False)
+        self.touch()
+        self._interrupts += 1
+        ticket = self._interrupts
+        remaining = epochs
+        focus = self.focus()
+        watched = bool(self.clients)
+        self._stepping = True
+        try:
+            while remaining > 0:
+                if self.closed or ticket != self._interrupts:
+                    raise Interrupted(f"stopped after {epochs - remaining} of {epochs} epochs")
+                k = self.slice_epochs(remaining)
+                last = k == remaining
+
+                def work(k: int = k, last: bool = last) -> Packet | None:
+                    self._timed_step(k)
+                    self.version += 1
+                    self._reading_copy = None if last else self.session.copy()  # reads meanwhile use it
+                    if not watched:
+                        return None
+                    packet = render_packet(self.session, self.generation, self.version, False, focus)
+                    if last:
+                        packet.explanation = self._explanation()
+                    return packet  # watchers see a long step progress, slice by slice
+
+                packet = await self._job(work, by, estimate=k * self._epoch_seconds)
+                remaining -= k
+                if packet is not None:
+                    self.publish(packet)
+        finally:
+            self._stepping = False
+            self._reading_copy = None
+
+    def tick(self, focus: frozenset[int]) -> Packet:
+        """One frame of play (in the session's lane): train, then render what ``focus`` needs."""
+        self._timed_step(self.slice_epochs(self.epochs_per_frame))
+        self.version += 1
+        packet = render_packet(self.session, self.generation, self.version, True, focus)
+        now = time.monotonic()
+        if self.selection is not None and now - self._explained_at >= EXPLAIN_INTERVAL:
+            self._explained_at = now
+            packet.explanation = self._explanation()
+        return packet
 
     def pause(self) -> None:
+        self._interrupts += 1
         if self.playing:
-            self.playing = False
+            self.play_state = PlayState.PAUSED
             self._broadcast(self.status())
 
     def play(self) -> None:
         self.touch()
         if not self.playing:
-            self.playing = True
+            self.play_state = PlayState.PLAYING
+            self.next_tick = 0.0
             self._broadcast(self.status())
-        if self._task is None:
-            self._task = asyncio.create_task(self._play_loop(), name=f"play-{self.id[:6]}")
+        self.player.add(self)
 
     def set_speed(self, epochs_per_frame: int) -> None:
         self.epochs_per_frame = epochs_per_frame
         self._broadcast(self.status())
 
-    def refocus(self, client: Client, node: int | None) -> None:
+    async def refocus(self, client: Client, node: int | None) -> None:
         client.focus = node
-        if self.latest is not None:
-            client.offer(self.latest)  # show the new focus at once, even when paused
+        latest = self.latest
+        if latest is None or node is None:
+            return
+        if node not in latest.grids:  # nobody looked at it when this frame was made: render it now
+            focus = self.focus()
+            latest = await self._job(
+                lambda: render_packet(self.session, self.generation, self.version, self.playing, focus), client.key
+            )
+            self.latest = latest
+        client.offer(latest)  # show the new focus at once, even when paused
 
-    async def _play_loop(self) -> None:
-        loop = asyncio.get_running_loop()
-        interval = 1.0 / self.settings.max_fps
-        deadline = loop.time()
-        try:
-            while self.playing and self.clients and not self.closed:
-                async with self.lock:
-                    if not self.playing:
-                        break
-                    frame, explanation = await self.workers.run(self._advance, self.epochs_per_frame)
-                    self._publish(self._pack(frame))
-                    if explanation is not None:
-                        self._broadcast(explanation)
-                    self.touch()
-                deadline += interval
-                now = loop.time()
-                if deadline < now:
-                    deadline = now  # running behind: no bursts to catch up
-                await asyncio.sleep(deadline - now)
-        finally:
-            self._task = None
-            if self.playing and (self.closed or not self.clients):
-                self.playing = False
-
-    def _advance(self, epochs: int) -> tuple[Frame, dict[str, Any] | None]:
-        self.session.step(epochs)
-        frame = self.session.frame()
-        now = time.monotonic()
-        if now - self._explained_at < self.EXPLAIN_INTERVAL:
-            return frame, None  # the panel follows training at a readable pace
-        self._explained_at = now
-        return frame, self._explanation()
-
-    # -- the explainer ----------------------------------------------------------
-
-    EXPLAIN_INTERVAL = 0.1  # seconds between explanations while playing
+    # -- the explainer ----------------------------------------------------------------
 
     def _explain(self, selection: dict[str, Any]) -> dict[str, Any]:
-        """The `explain` message for a selection (worker thread, lock held); InvalidValue if it doesn't fit."""
+        """The `explain` message for a selection (in the lane); InvalidValue if it doesn't fit."""
         layer, source, target = selection["layer"], selection["source"], selection["target"]
         message: dict[str, Any] = jsonable(
             {
@@ -325,28 +376,26 @@ class LiveSession:
             self.selection = None
             return {"type": "explain", "selection": None}
 
-    async def select(self, selection: dict[str, Any] | None) -> None:
+    async def select(self, selection: dict[str, Any] | None, by: str) -> None:
         """Point every client's explainer at a weight or bias (None clears it)."""
-        async with self.lock:
-            self.touch()
-            if selection is None:
-                self.selection = None
-                self._broadcast({"type": "explain", "selection": None})
-                return
-            message = await self.workers.run(self._explain, selection)  # validates first
-            self.selection = selection
-            self._broadcast(message)
+        self.touch()
+        if selection is None:
+            self.selection = None
+            self._broadcast({"type": "explain", "selection": None})
+            return
+        message = await self._job(lambda: self._explain(selection), by)  # validates first
+        self.selection = selection
+        self._broadcast(message)
 
-    async def close(self) -> None:
+    def close(self, code: CloseCode = CloseCode.SESSION_CLOSED, reason: str = "session closed") -> None:
         """Stop playing and disconnect every client (the session is going away)."""
         self.closed = True
-        self.playing = False
-        task = self._task
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        self.pause()
         for client in list(self.clients):
-            with contextlib.suppress(RuntimeError, OSError):
-                await client.websocket.close(code=4410, reason="session closed")
+            client.close(code, reason)
         self.clients.clear()
+
+
+def _dumps(message: dict[str, Any]) -> str:
+    return orjson.dumps(message).decode()
+

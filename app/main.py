@@ -1,5 +1,6 @@
-"""``create_app``: wires settings, the session store, the routers and the
-error handlers.  No module-level app state: every call builds a fresh app."""
+"""``create_app``: wires settings, the scheduler, the player, the session
+store, the routers, the middleware and the error handlers.  No module-level
+app state: every call builds a fresh app."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
@@ -15,12 +15,15 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from app.limits import BodySizeLimit
-from app.routes import api, pages, server_info, ws
-from app.schemas import Health
+from app.bodylimit import BodyLimit
+from app.limits import ClientLimits, TooManyRequests
+from app.live import Interrupted
+from app.middleware import HeadAsGet, SameOriginWrites, SecurityHeaders, method_not_allowed
+from app.player import Player
+from app.routes import health, lecture, network, pages, pictures, server_info, sessions, stateless, training, ws
+from app.scheduler import Scheduler
 from app.settings import Settings
-from app.store import SessionStore, StoreFull, UnknownSession
-from app.workers import Workers
+from app.store import SessionStore, StoreFull, TooManySessions, UnknownSession
 from core.errors import InvalidValue
 
 __all__ = ["create_app"]
@@ -33,15 +36,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        sweeper = asyncio.create_task(app.state.store.run_sweeper(), name="session-sweeper")
+        tasks = [
+            asyncio.create_task(app.state.store.run_sweeper(), name="session-sweeper"),
+            asyncio.create_task(app.state.player.run(), name="player"),
+        ]
         try:
             yield
         finally:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await app.state.store.close()
-            app.state.workers.shutdown()
+            app.state.scheduler.shutdown()
 
     app = FastAPI(
         title="Playground",
@@ -50,19 +58,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.workers = Workers(settings.workers)
-    app.state.store = SessionStore(settings, app.state.workers)
+    app.state.scheduler = Scheduler(settings.workers)
+    app.state.player = Player(app.state.scheduler, settings.max_fps)
+    app.state.store = SessionStore(settings, app.state.scheduler, app.state.player)
+    app.state.limits = ClientLimits(settings)
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.include_router(pages.router)
-    app.include_router(api.router)
-    app.include_router(ws.router)
-    app.include_router(server_info.router)
+    # The last added runs first: headers on every answer, then cross-site writes, HEAD, bodies.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(SameOriginWrites)
+    app.add_middleware(SecurityHeaders)
+    for module in (pages, sessions, training, network, lecture, pictures, stateless, health, server_info, ws):
+        app.include_router(module.router)
+    _add_error_handlers(app)
+    return app
 
-    @app.get("/healthz", response_model=Health, tags=["health"])
-    async def healthz(request: Request) -> dict[str, Any]:
-        return {"status": "ok", "sessions": len(request.app.state.store)}
+
+def _add_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(status.HTTP_405_METHOD_NOT_ALLOWED, method_not_allowed)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -82,6 +96,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StoreFull)
     async def store_full(request: Request, exc: StoreFull) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
+        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+                            headers={"Retry-After": "60"})  # fmt: skip
 
-    return app
+    @app.exception_handler(TooManyRequests)
+    async def too_many_requests(request: Request, exc: TooManyRequests) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+                            headers={"Retry-After": str(exc.retry_after)})  # fmt: skip
+
+    @app.exception_handler(TooManySessions)
+    async def too_many_sessions(request: Request, exc: TooManySessions) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+                            headers={"Retry-After": "60"})  # fmt: skip
+
+    @app.exception_handler(Interrupted)
+    async def interrupted(request: Request, exc: Interrupted) -> JSONResponse:
+        return JSONResponse({"detail": f"the step was interrupted by a pause or a change: {exc}"},
+                            status_code=status.HTTP_409_CONFLICT)  # fmt: skip

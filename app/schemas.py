@@ -21,6 +21,7 @@ from core.config import (
     MAX_NEURONS,
     MAX_SEED_LENGTH,
     PROBLEMS,
+    PlaygroundConfig,
 )
 from core.datasets import CLASSIFICATION_DATASETS, REGRESSION_DATASETS
 from core.scenarios import SCENARIOS
@@ -59,9 +60,10 @@ Number = StrictInt | StrictFloat
 # Non-finite numbers travel as the strings the reference vectors use.
 JSONNumber = float | Literal["NaN", "Infinity", "-Infinity"]
 Neurons = Annotated[StrictInt, Field(ge=1, le=MAX_NEURONS)]
-Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
+# Numbers are strict: JSON true and false are not numbers (StrictFloat takes ints, not booleans).
+Coordinate = Annotated[StrictFloat, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
 Point = Annotated[list[Coordinate], Field(min_length=3, max_length=3, description="[x, y, label]")]
-Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e9, le=1e9)]
+Finite = Annotated[StrictFloat, Field(allow_inf_nan=False, ge=-1e9, le=1e9)]
 MAX_POINTS = 5000
 MAX_EPOCHS = 10000
 
@@ -130,6 +132,16 @@ class NetworkState(_Strict):
     dead: list[list[list[StrictBool]]] | None = None
     pending: Pending | None = None
 
+    def restore_args(self) -> dict[str, Any]:
+        """Keyword arguments for ``Session.restore``."""
+        pending = self.pending
+        return {
+            "weights": self.weights,
+            "biases": self.biases,
+            "dead": self.dead,
+            "pending": None if pending is None else (pending.count, pending.weights, pending.biases),
+        }
+
 
 class NetworkStateOut(BaseModel):
     weights: list[list[list[JSONNumber]]]
@@ -141,11 +153,23 @@ class NetworkStateOut(BaseModel):
 # -- REST bodies -----------------------------------------------------------------
 
 
-class SessionCreate(_Strict):
-    """A new session from config fields or a TF Playground hash (fields win), optionally restoring a network."""
+class _ConfigSource(_Strict):
+    """A body that describes a config by fields and/or a TF Playground hash (fields win)."""
 
     config: ConfigFields | None = None
     hash: Annotated[str, Field(max_length=4000)] | None = None
+
+    def build_config(self) -> PlaygroundConfig:
+        base = PlaygroundConfig.from_hash(self.hash) if self.hash is not None else None
+        given = self.config.given() if self.config is not None else {}
+        if base is None:
+            return PlaygroundConfig(**given)
+        return base.replace(**given) if given else base
+
+
+class SessionCreate(_ConfigSource):
+    """A new session from config fields or a TF Playground hash (fields win), optionally restoring a network."""
+
     scenario: ScenarioName | None = Field(default=None, description="a fixed set-up, e.g. the lecture's worked example")
     network: NetworkState | None = None
     epoch: Annotated[StrictInt, Field(ge=0, le=10**12)] | None = None
@@ -172,11 +196,9 @@ class BiasUpdate(_Strict):
     value: Finite
 
 
-class StatelessStep(_Strict):
+class StatelessStep(_ConfigSource):
     """One training call that keeps nothing on the server."""
 
-    config: ConfigFields | None = None
-    hash: Annotated[str, Field(max_length=4000)] | None = None
     network: NetworkState
     train: Annotated[list[Point], Field(max_length=MAX_POINTS)] | None = Field(
         default=None, description="[x, y, label] rows; default: the data the config's seed generates"
@@ -299,28 +321,3 @@ class SelectMessage(_Strict):
     source: Annotated[StrictInt, Field(ge=0)] | None = None
     target: Annotated[StrictInt, Field(ge=0)] = 0
     point: Annotated[StrictInt, Field(ge=0)] = 0
-
-
-ClientMessage = Annotated[
-    AuthMessage
-    | PlayMessage
-    | PauseMessage
-    | StepMessage
-    | ResetMessage
-    | RegenerateMessage
-    | ConfigMessage
-    | HashMessage
-    | WeightMessage
-    | BiasMessage
-    | SpeedMessage
-    | FocusMessage
-    | PingMessage
-    | SelectMessage,
-    Field(discriminator="type"),
-]
-CLIENT_MESSAGE_TYPES = (
-    "auth", "play", "pause", "step", "reset", "regenerate", "config",
-    "hash", "weight", "bias", "speed", "focus", "ping", "select",
-)  # fmt: skip
-# Messages only the token holder may send.
-CONTROL_MESSAGE_TYPES = frozenset(CLIENT_MESSAGE_TYPES) - {"auth", "focus", "ping"}

@@ -8,22 +8,51 @@ from dataclasses import dataclass, fields
 
 __all__ = ["Settings"]
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
 
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"  # bind address of the `playground` command
     port: int = 8000
-    max_sessions: int = 500  # beyond it: evict the longest-idle session without clients, else 503
+    max_sessions: int = 500  # beyond it: evict the longest-idle evictable session (see store.py), else 503
+    protect_seconds: float = 3600.0  # a session used within this long is never evicted to make room
     idle_seconds: float = 1800.0  # a session without clients or calls for this long is dropped
     max_watchers: int = 300  # websocket clients per session
     max_message_bytes: int = 65536  # largest websocket message a client may send
     max_body_bytes: int = 2_000_000  # largest REST request body
+    body_timeout_seconds: float = 10.0  # a request body not received by then is answered 408
     max_fps: float = 60.0  # frames per second while a session plays
-    max_epochs_per_frame: int = 10000  # the top of the speed control
+    max_epochs_per_frame: int = 10000  # the top of the speed control (a frame never takes more than one slice)
     sweep_seconds: float = 30.0  # how often idle sessions are looked for
-    max_work: int = 20_000_000  # epochs x training points one REST call may ask for
+    # What one call may ask for, in weight-passes (points x epochs x weights): about 10 s of one core
+    # on the largest network.  It runs in slices of ~20 ms that take turns with everyone else's.
+    max_work: int = 2_000_000_000
+    max_picture_cells: int = 1_000_000  # boundary pictures: cells per picture (1000 x 1000)
+    max_json_cells: int = 40_000  # boundary numbers: cells per answer (200 x 200)
     workers: int = max(2, os.cpu_count() or 2)  # threads for training and rendering
-    public_url: str = ""  # the address students use for class links (default: the one the teacher used)
+    public_url: str = ""  # the address students use for class links (default: the teacher's, if we listen there)
+    # Per-client limits, by client address (the forwarded one only from a trusted proxy).
+    client_limits: bool = True  # PLAYGROUND_CLIENT_LIMITS=0 turns them off (benchmarks that play many clients)
+    forwarded_allow_ips: str = ""  # proxies whose X-Forwarded-For is believed (uvicorn's option); none by default
+    creations_per_minute: float = 30.0  # new sessions (create, fork) per client
+    sessions_per_client: int = 30  # live sessions a client may hold
+    code_lookups_per_minute: float = 30.0  # class-link lookups per client
+    reads_per_second: float = 20.0  # reads of sessions one does not control (pictures, explain, state) per client
+    busy_calls_per_client: int = 4  # training calls of one client in progress at once
+    messages_per_second: float = 50.0  # websocket messages per connection (a burst of twice as many)
+    flood_limit: int = 200  # messages refused in a row before the connection is closed
+    # -- where sessions outlive the process (app.persistence, docs/deploy.md) --
+    data_dir: str = "data"  # the SQLite store's folder, relative to the working directory; ":memory:" keeps nothing
+    redis_url: str = ""  # redis://host:port/db: use Redis instead of SQLite, shared by every process
+    redis_prefix: str = "playground:"  # prefix of every Redis key and channel (several playgrounds, one Redis)
+    keep_days: float = 30.0  # a stored session nobody opened for this long is deleted, shared or not
+    store_max_sessions: int = 100_000  # beyond it the oldest unshared sessions not opened in the last hour go
+    store_max_bytes: int = 4_000_000_000  # the same bound on the bytes stored
+    snapshot_seconds: float = 2.0  # a playing session is saved this often (kill -9 loses at most this much)
+    lease_seconds: float = 5.0  # a session's owner renews its Redis lease; a dead owner's lapses after this
+    prune_seconds: float = 600.0  # how often the retention policy runs
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -31,12 +60,18 @@ class Settings:
         environ = os.environ if environ is None else environ
         values: dict[str, object] = {}
         for f in fields(cls):
-            raw = environ.get(f"PLAYGROUND_{f.name.upper()}")
+            name = f"PLAYGROUND_{f.name.upper()}"
+            raw = environ.get(name)
             if raw is None:
                 continue
             kind: type = type(f.default)
+            if kind is bool:
+                if raw.strip().lower() not in _TRUE | _FALSE:
+                    raise ValueError(f"{name}: expected 1/0, true/false, yes/no or on/off, got {raw!r}")
+                values[f.name] = raw.strip().lower() in _TRUE
+                continue
             try:
                 values[f.name] = kind(raw)
             except ValueError:
-                raise ValueError(f"PLAYGROUND_{f.name.upper()}: expected {kind.__name__}, got {raw!r}") from None
+                raise ValueError(f"{name}: expected {kind.__name__}, got {raw!r}") from None
         return cls(**values)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from benchmarks.common import LiveServer, Watcher, cpu_seconds, create_session
 
 
 async def main(n_watchers: int, seconds: float, hash_: str) -> None:
-    with LiveServer(env={"PLAYGROUND_MAX_WATCHERS": str(n_watchers + 10)}) as server:
+    with LiveServer(env={"PLAYGROUND_MAX_WATCHERS": str(n_watchers + 10), "PLAYGROUND_CLIENT_LIMITS": "0"}) as server:
         async with httpx.AsyncClient(base_url=server.url) as http:
             session_id, token = await create_session(http, hash=hash_)
         url = f"{server.ws_url}/ws/sessions/{session_id}"

@@ -89,7 +89,7 @@ async def many_sessions(server: LiveServer, n: int, seconds: float) -> tuple[flo
 
 
 async def main(quick: bool) -> None:
-    with LiveServer() as server:
+    with LiveServer(env={"PLAYGROUND_CLIENT_LIMITS": "0"}) as server:
         print("Server benchmark: a real `python -m app` process; clients in this process (2-core machine)\n")
         await rest_latency(server, 200 if quick else 1000)
         seconds = 2.0 if quick else 5.0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.errors import InvalidValue
+
 __all__ = ["LossHistory"]
 
 
@@ -50,6 +52,22 @@ class LossHistory:
             self._rows[self._n - 1] = (epoch, train, test)
         else:
             self.add(epoch, train, test)
+
+    def load(self, rows: np.ndarray, stride: int) -> None:
+        """Hold ``rows`` (n, 3) thinned with ``stride``, as saved from ``rows``
+        and ``stride``; raises InvalidValue for rows this history cannot hold."""
+        rows = np.asarray(rows, dtype=np.float64)
+        if isinstance(stride, bool) or not isinstance(stride, int) or stride < 1 or stride & (stride - 1):
+            raise InvalidValue("stride", f"expected a power of two, got {str(stride)[:20]}")
+        if rows.ndim != 2 or rows.shape[1] != 3 or rows.shape[0] > self.max_points:
+            raise InvalidValue("rows", f"expected up to {self.max_points} rows of epoch, train loss, test loss")
+        epochs = rows[:, 0]
+        if not (np.isfinite(epochs).all() and (epochs >= 0).all() and (epochs == np.floor(epochs)).all()):
+            raise InvalidValue("rows", "expected whole, non-negative epochs")
+        self.reset()
+        self._rows[: rows.shape[0]] = rows
+        self._n = rows.shape[0]
+        self.stride = stride
 
     @property
     def rows(self) -> np.ndarray:

@@ -9,7 +9,7 @@ the 6 x 8 limit belongs to the page's configuration, not to the network.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,9 @@ __all__ = ["Network", "INITS"]
 # Weight initialisation schemes.  Each draws one value per link, layer by
 # layer, then destination node, then source node, from the session's stream.
 INITS = ("uniform", "lecture", "normal")
+
+# The flat buffers that make up a network's trainable state (see state_dict).
+_STATE_BUFFERS = ("w", "b", "dead_flat", "acc_w", "acc_b", "counters")
 
 
 def _draw(rng: SeedRandom, scheme: str, fan_in: int) -> float:
@@ -107,6 +110,38 @@ class Network:
         for name in ("w", "b", "dead_flat", "acc_w", "acc_b", "counters"):
             getattr(other, name)[:] = getattr(self, name)
         return other
+
+    # -- state ----------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Copies of every flat buffer that training reads or writes, by name:
+        weights, biases, dead links, pending gradients and the counters."""
+        return {name: getattr(self, name).copy() for name in _STATE_BUFFERS}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Load buffers saved by ``state_dict`` into this network (same shape).
+
+        Every buffer must be present with this network's size; values are
+        cast to each buffer's type.  Raises InvalidValue naming the buffer at
+        fault, and changes nothing unless every buffer fits.
+        """
+        unknown = sorted(set(state) - set(_STATE_BUFFERS))
+        if unknown:
+            raise InvalidValue(unknown[0], f"unknown buffer; expected: {', '.join(_STATE_BUFFERS)}")
+        arrays = {}
+        for name in _STATE_BUFFERS:
+            if name not in state:
+                raise InvalidValue(name, "missing")
+            target = getattr(self, name)
+            try:
+                array = np.asarray(state[name], dtype=target.dtype)
+            except (TypeError, ValueError):
+                raise InvalidValue(name, f"expected {target.dtype} values") from None
+            if array.shape != target.shape:
+                raise InvalidValue(name, f"expected shape {list(target.shape)}, got {list(array.shape)}")
+            arrays[name] = array
+        for name, array in arrays.items():
+            getattr(self, name)[:] = array
 
     @property
     def n_layers(self) -> int:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import secrets
 
+from core.errors import InvalidValue
+
 __all__ = ["SeedRandom", "random_seed_string", "js_to_fixed5"]
 
 _WIDTH = 256
@@ -64,6 +66,31 @@ class SeedRandom:
         self._j = 0
         self.draws = 0  # how many doubles this stream has produced
         self._bytes(_WIDTH)  # RC4-drop-256
+
+    @classmethod
+    def from_state(cls, seed: str, state: bytes, i: int, j: int, draws: int) -> SeedRandom:
+        """The stream at a position saved by ``state()``: ARC4's permutation
+        ``state`` (256 bytes) and indices ``i``, ``j``.  Raises InvalidValue
+        for anything that cannot be an ARC4 state."""
+        if not isinstance(seed, str):
+            raise InvalidValue("seed", f"expected a string, got {type(seed).__name__}")
+        if not isinstance(state, (bytes, bytearray)) or sorted(state) != list(range(_WIDTH)):
+            raise InvalidValue("state", f"expected a permutation of the {_WIDTH} byte values")
+        for name, value, top in (("i", i, _MASK), ("j", j, _MASK), ("draws", draws, None)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0 or (top is not None and value > top):
+                limit = f"from 0 to {top}" if top is not None else "0 or more"
+                raise InvalidValue(name, f"expected an integer {limit}, got {str(value)[:20]}")
+        stream = cls.__new__(cls)
+        stream.seed = seed
+        stream._s = list(state)
+        stream._i = i
+        stream._j = j
+        stream.draws = draws
+        return stream
+
+    def state(self) -> tuple[bytes, int, int]:
+        """ARC4's position: the permutation (256 bytes) and the indices i, j."""
+        return bytes(self._s), self._i, self._j
 
     def _bytes(self, count: int) -> int:
         """The next ``count`` keystream bytes as one big-endian integer."""

@@ -56,19 +56,44 @@ class Session:
         session.load_points(train, test)
         return session
 
+    @classmethod
+    def from_parts(
+        cls,
+        config: PlaygroundConfig,
+        rng: SeedRandom,
+        train: np.ndarray,
+        test: np.ndarray,
+        network: Network,
+        epoch: int,
+        history: LossHistory,
+        losses: tuple[float, float],
+    ) -> Session:
+        """A session in exactly the state these parts describe (a fork, or a
+        snapshot read back); the caller has checked that they fit together."""
+        session = cls.__new__(cls)
+        session.config = config
+        session.rng = rng
+        session.history = history
+        session.train, session.test = train, test  # (n, 3) each: x, y, label
+        session._compute_inputs()
+        session.network = network
+        session.epoch = epoch
+        session._losses = losses
+        return session
+
     def copy(self) -> Session:
         """An independent session in the same state: data, network, pending
         gradients, epoch, history and the random stream's position (a fork)."""
-        other = Session.__new__(Session)
-        other.config = self.config
-        other.rng = copy.deepcopy(self.rng)
-        other.history = copy.deepcopy(self.history)
-        other.train, other.test = self.train.copy(), self.test.copy()
-        other._compute_inputs()
-        other.network = self.network.copy()
-        other.epoch = self.epoch
-        other._losses = self._losses
-        return other
+        return Session.from_parts(
+            self.config,
+            copy.deepcopy(self.rng),
+            self.train.copy(),
+            self.test.copy(),
+            self.network.copy(),
+            self.epoch,
+            copy.deepcopy(self.history),
+            self._losses,
+        )
 
     def _start(self) -> None:
         """Page-load order: seed, data, network; or the scenario's fixed set-up."""
@@ -272,9 +297,8 @@ class Session:
 
     def _new_network(self) -> None:
         cfg = self.config
-        sizes = [len(cfg.features), *cfg.networkShape, 1]
         self.network = Network.build(
-            sizes, cfg.activation, cfg.output_activation, self.rng, init=cfg.init, init_zero=cfg.initZero
+            network_sizes(cfg), cfg.activation, cfg.output_activation, self.rng, init=cfg.init, init_zero=cfg.initZero
         )
         self.epoch = 0
         self.history.reset()
@@ -286,6 +310,11 @@ class Session:
             mean_loss(self.network, self._X_test, self._Y_test, self.rule.loss),
         )
         self.history.replace_last(self.epoch, *self._losses)
+
+
+def network_sizes(config: PlaygroundConfig) -> list[int]:
+    """Units per layer of the network ``config`` describes: inputs, hidden layers, output."""
+    return [len(config.features), *config.networkShape, 1]
 
 
 def _check_index(name: str, value: Any, size: int) -> None:

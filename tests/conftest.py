@@ -9,6 +9,10 @@ from tests.live_server import LiveServer
 
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[LiveServer]:
-    """One real uvicorn server on a free loopback port for the whole run."""
-    with LiveServer() as server:
+    """One real uvicorn server on a free loopback port for the whole run.
+
+    Every test talks to it from 127.0.0.1, so the per-client limits (which
+    tests/app/test_abuse.py checks on a server of its own) are off here.
+    """
+    with LiveServer(env={"PLAYGROUND_CLIENT_LIMITS": "0"}) as server:
         yield server

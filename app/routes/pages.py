@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.closecodes import RETRYABLE, CloseCode
+from app.deps import ClientKey, Limits
 from app.i18n import LANGUAGES, catalogue, choose_language, translator
 from app.schemas import MAX_EPOCHS
 from app.store import UnknownSession
@@ -66,6 +68,8 @@ def page_config(request: Request, lang: str) -> dict[str, Any]:
         "lecturePreset": LECTURE_PRESET,
         "scenarios": {name: scenario.description for name, scenario in SCENARIOS.items()},
         "thumbnails": _thumbnails(),
+        "closeCodes": {code.name: int(code) for code in CloseCode},
+        "retryableCloseCodes": sorted(int(code) for code in RETRYABLE),
     }
 
 
@@ -74,8 +78,10 @@ def _language(request: Request) -> str:
 
 
 @router.get("/s/{code}")
-async def class_link(code: str, request: Request) -> Response:
-    """A class link: open the session view-only."""
+async def class_link(code: str, request: Request, key: ClientKey, limits: Limits) -> Response:
+    """A class link: open the session view-only.  Lookups are rate-limited per
+    client, so codes cannot be guessed by trying them all."""
+    limits.lookup(key)
     try:
         live = request.app.state.store.resolve_code(code)
     except UnknownSession:

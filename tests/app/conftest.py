@@ -12,7 +12,9 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from app.settings import Settings
 
-SETTINGS = Settings(max_fps=60.0, sweep_seconds=3600.0)
+# The TestClient is one client address for every test: per-client limits are
+# checked in tests/app/test_abuse.py against a real server.
+SETTINGS = Settings(max_fps=60.0, sweep_seconds=3600.0, client_limits=False)
 
 
 @pytest.fixture

@@ -260,7 +260,7 @@ def test_oversized_body_is_413() -> None:
 
 
 def test_store_full_evicts_idle_then_refuses() -> None:
-    with make_client(max_sessions=2) as full:
+    with make_client(max_sessions=2, protect_seconds=0.0) as full:
         first, _, _ = create(full)
         create(full)
         create(full)  # evicts the longest-idle session, which has no clients
@@ -269,6 +269,22 @@ def test_store_full_evicts_idle_then_refuses() -> None:
             ws_a.receive_json()
             # both sessions now held: one has a client; creating evicts the other
             assert full.post("/api/sessions", json={}).status_code == 201
+
+
+def test_store_full_never_evicts_a_recent_session() -> None:
+    with make_client(max_sessions=1) as full:
+        session_id, _, _ = create(full)  # used just now: protected for an hour
+        response = full.post("/api/sessions", json={})
+        assert response.status_code == 503
+        assert full.get(f"/api/sessions/{session_id}").status_code == 200
+
+
+def test_store_full_never_evicts_a_shared_session() -> None:
+    with make_client(max_sessions=1, protect_seconds=0.0) as full:
+        session_id, auth, _ = create(full)
+        assert full.post(f"/api/sessions/{session_id}/share", headers=auth).status_code == 200
+        assert full.post("/api/sessions", json={}).status_code == 503
+        assert full.get(f"/api/sessions/{session_id}").status_code == 200
 
 
 def test_store_full_with_every_session_watched_is_503() -> None:

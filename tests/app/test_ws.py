@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -115,7 +116,8 @@ def test_ws_step_moves_epoch_by_exactly_n(client: TestClient) -> None:
         ('{"type": "config", "fields": {"colour": 1}}', "invalid", "fields.colour"),
         ('{"type": "hash", "hash": "noise=80"}', "invalid", "noise"),
         ('{"type": "weight", "layer": 9, "source": 0, "target": 0, "value": 1}', "invalid", "layer"),
-        ('{"type": "weight", "layer": 0, "source": 0, "target": 0, "value": NaN}', "invalid", "value"),
+        ('{"type": "weight", "layer": 0, "source": 0, "target": 0, "value": NaN}', "bad_json", None),  # not JSON
+        ('{"type": "weight", "layer": 0, "source": 0, "target": 0, "value": true}', "invalid", "value"),
         ('{"type": "speed", "epochs_per_frame": 0}', "invalid", "epochs_per_frame"),
         ('{"type": "focus", "node": 99}', "invalid", "node"),
     ],
@@ -219,3 +221,23 @@ def test_ws_disconnect_pauses_and_keeps_session(client: TestClient) -> None:
         _play_as_controller(ws, token)
     state = client.get(f"/api/sessions/{session_id}").json()
     assert state["playing"] is False and state["watchers"] == 0 and state["epoch"] >= 1
+
+
+def test_ws_unexpected_handler_failure_is_logged_and_answered(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from app.routes import ws as ws_routes
+
+    async def fails(command: object, client: object, live: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setitem(ws_routes.HANDLERS, "ping", dataclasses.replace(ws_routes.HANDLERS["ping"], run=fails))
+    session_id, token = _authed(client)
+    with client.websocket_connect(f"/ws/sessions/{session_id}") as ws:
+        _open(ws)
+        ws.send_json({"type": "ping"})
+        error = _next_of(ws, "error")
+        assert error["code"] == "internal" and "'ping'" in error["message"]
+        ws.send_json({"type": "auth", "token": token})
+        assert _next_of(ws, "auth")["role"] == "control", "the connection stays usable"
+    assert any("RecursionError" in (record.exc_text or "") for record in caplog.records)

@@ -1,4 +1,4 @@
-"""Session state as JSON-ready values, and the binary frame layout.
+"""Serialisers: session state as JSON-ready values, and the binary frame layout.
 
 Both are described message by message in docs/protocol.md.
 """
@@ -11,12 +11,16 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+import orjson
+from starlette.responses import Response
 
 from core.boundary import Frame
 from core.network import Network
 from core.session import Session
 
-__all__ = ["jsonable", "layers", "network_state", "number", "pack_frame", "pack_node_grid", "session_state"]
+__all__ = [
+    "json_response", "jsonable", "layers", "network_state", "number", "pack_frame", "pack_node_grid", "session_state",
+]  # fmt: skip
 
 FRAME_KIND = 1
 NODE_GRID_KIND = 2
@@ -47,6 +51,13 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     return value
+
+
+def json_response(content: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """Trusted output as JSON, serialised once by orjson and not validated again on the
+    way out (the route's response_model still documents it).  Call ``jsonable`` first
+    for values that may hold non-finite floats: orjson would write them as null."""
+    return Response(orjson.dumps(content), status_code=status_code, headers=headers, media_type="application/json")
 
 
 def _jsonable(array: np.ndarray) -> Any:

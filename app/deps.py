@@ -1,0 +1,121 @@
+"""Dependencies shared by the REST routes and the websocket: the store, the
+session named in the path, and the one control-token check."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Path, status
+from fastapi.requests import HTTPConnection
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.limits import ClientLimits, client_key
+from app.live import LiveSession
+from app.roles import Role
+from app.scheduler import Scheduler
+from app.settings import Settings
+from app.store import SessionStore, UnknownSession
+from app.tokens import token_matches
+
+__all__ = [
+    "AppSettings",
+    "ClientKey",
+    "Controlled",
+    "Jobs",
+    "Limits",
+    "NEEDS_TOKEN",
+    "NOT_FOUND",
+    "Readable",
+    "SessionId",
+    "Store",
+    "Watched",
+    "authorize",
+]
+
+# The errors these dependencies answer, for the OpenAPI page.
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown session"}}
+NEEDS_TOKEN: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Missing control token"},
+    403: {"description": "Wrong control token"},
+    **NOT_FOUND,
+}
+
+bearer = HTTPBearer(auto_error=False, description="The control token returned when the session was created.")
+SessionId = Annotated[str, Path(min_length=1, max_length=64, description="A session id from POST /api/sessions")]
+
+
+def authorize(live: LiveSession, token: str | None) -> Role:
+    """The role a token gives on ``live``: control for its token, else watch.
+
+    REST and the websocket both call this (see app.tokens).
+    """
+    return Role.CONTROL if token_matches(token, live.token_hash) else Role.WATCH
+
+
+def get_store(connection: HTTPConnection) -> SessionStore:
+    store: SessionStore = connection.app.state.store
+    return store
+
+
+def get_settings(connection: HTTPConnection) -> Settings:
+    settings: Settings = connection.app.state.settings
+    return settings
+
+
+def get_scheduler(connection: HTTPConnection) -> Scheduler:
+    scheduler: Scheduler = connection.app.state.scheduler
+    return scheduler
+
+
+def get_limits(connection: HTTPConnection) -> ClientLimits:
+    limits: ClientLimits = connection.app.state.limits
+    return limits
+
+
+Store = Annotated[SessionStore, Depends(get_store)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+Jobs = Annotated[Scheduler, Depends(get_scheduler)]
+Limits = Annotated[ClientLimits, Depends(get_limits)]
+ClientKey = Annotated[str, Depends(client_key)]
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def watched(session_id: SessionId, store: Store) -> LiveSession:
+    """The session, for reading: anyone with the id may watch."""
+    try:
+        live = store.get(session_id)
+    except UnknownSession:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown session {session_id!r}") from None
+    live.touch()
+    return live
+
+
+def read(live: Annotated[LiveSession, Depends(watched)], credentials: Credentials, key: ClientKey,
+         limits: Limits) -> LiveSession:  # fmt: skip
+    """The session, for reading: anyone may; reads of a session one does not
+    control are rate-limited per client address (``reads_per_second``)."""
+    token = credentials.credentials if credentials is not None else None
+    if authorize(live, token) is not Role.CONTROL:
+        limits.read(key)
+    return live
+
+
+def controlled(
+    live: Annotated[LiveSession, Depends(watched)],
+    credentials: Credentials,
+) -> LiveSession:
+    """The session, for changing: only the holder of its control token."""
+    if credentials is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "this call changes the session: send its control token as 'Authorization: Bearer <token>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if authorize(live, credentials.credentials) is not Role.CONTROL:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "wrong control token for this session")
+    return live
+
+
+Watched = Annotated[LiveSession, Depends(watched)]
+Readable = Annotated[LiveSession, Depends(read)]
+Controlled = Annotated[LiveSession, Depends(controlled)]

@@ -1,0 +1,62 @@
+"""Where sessions outlive the process: one async interface (``Backend``) and
+three stores behind it, chosen by the settings:
+
+- Redis when PLAYGROUND_REDIS_URL is set (many processes share it; with
+  ``Leases`` for ownership and ``Bus`` for frames and commands between them);
+- memory when PLAYGROUND_DATA_DIR is ``:memory:`` (tests; nothing is kept);
+- otherwise SQLite in PLAYGROUND_DATA_DIR (the embedded default).
+
+The app turns a session into a ``SessionRecord`` with core.snapshot and its
+own section, and saves it; see docs/deploy.md for how the pieces fit.
+"""
+
+from __future__ import annotations
+
+from app.persistence.base import Backend, Retention, StoreUnavailable, WriteResult
+from app.persistence.bus import Bus, Message, Subscription
+from app.persistence.leases import Leases
+from app.persistence.memory import MemoryBackend
+from app.persistence.record import RecordDamaged, RecordInfo, SessionRecord
+from app.persistence.redis_store import RedisBackend
+from app.persistence.sqlite import SQLiteBackend
+from app.settings import Settings
+
+__all__ = [
+    "Backend",
+    "MemoryBackend",
+    "SQLiteBackend",
+    "RedisBackend",
+    "Leases",
+    "Bus",
+    "Subscription",
+    "Message",
+    "SessionRecord",
+    "RecordInfo",
+    "Retention",
+    "WriteResult",
+    "StoreUnavailable",
+    "RecordDamaged",
+    "open_backend",
+    "retention",
+    "MEMORY",
+]
+
+MEMORY = ":memory:"  # PLAYGROUND_DATA_DIR value for a store that keeps nothing
+
+
+async def open_backend(settings: Settings) -> Backend:
+    """The store the settings ask for, ready to use."""
+    if settings.redis_url:
+        return RedisBackend(settings.redis_url, settings.redis_prefix)
+    if settings.data_dir == MEMORY:
+        return MemoryBackend()
+    return await SQLiteBackend(settings.data_dir).open()
+
+
+def retention(settings: Settings) -> Retention:
+    """The retention policy the settings describe."""
+    return Retention(
+        keep_seconds=settings.keep_days * 86400.0,
+        max_sessions=settings.store_max_sessions,
+        max_bytes=settings.store_max_bytes,
+    )

@@ -1,0 +1,202 @@
+"""The one interface every store implements, and what they share: writing
+only the parts that changed, and the retention policy.
+
+A backend stores, per session: metadata (created, last active, token hash,
+a revision number, the bytes held), named parts (app.persistence.record),
+and at most one class code.  Subclasses implement the underscore methods;
+callers use the public ones.
+"""
+
+from __future__ import annotations
+
+import abc
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from app.persistence.record import RecordInfo, SessionRecord, decode_parts, pack, part_digest, split_parts
+
+__all__ = ["Backend", "StoreUnavailable", "Retention", "WriteResult", "Meta", "RECENT_SECONDS"]
+
+RECENT_SECONDS = 3600.0  # sessions opened this recently are never dropped to make room
+_DIGEST_CACHE = 10_000  # sessions whose written parts a process remembers (oldest forgotten first)
+
+
+class StoreUnavailable(RuntimeError):
+    """The store cannot be reached now (Redis is down, the disk is locked).
+
+    Catch it where a write or read is optional or can be retried: the
+    session stays in memory and the next snapshot tries again.
+    """
+
+
+@dataclass(frozen=True)
+class Meta:
+    """A record's metadata as the backends keep it."""
+
+    token_hash: str
+    created: float
+    last_active: float
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What one save wrote: for the write-cost figures and the logs."""
+
+    parts: int  # parts written
+    bytes: int  # bytes of parts written
+    full: bool  # every part (first write, or another writer came between)
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long records are kept and how many the store holds."""
+
+    keep_seconds: float  # a record not active for this long is deleted, shared or not
+    max_sessions: int  # beyond it, the oldest unshared records not opened recently go first
+    max_bytes: int  # the same, for the bytes held
+
+
+class Backend(abc.ABC):
+    """Session records, class codes and retention, behind one async interface."""
+
+    def __init__(self) -> None:
+        # session id -> (revision, {part: digest}) of this process's last write
+        self._written: OrderedDict[str, tuple[int, dict[str, bytes]]] = OrderedDict()
+
+    # -- records --------------------------------------------------------------
+
+    async def save(self, record: SessionRecord) -> WriteResult:
+        """Store ``record``, writing only the parts that changed since this
+        process last wrote it, unless someone else wrote in between."""
+        raw = split_parts(record)
+        digests = {name: part_digest(body) for name, body in raw.items()}
+        meta = Meta(record.token_hash, record.created, record.last_active)
+        known = self._written.get(record.id)
+        revision = None
+        full = False
+        if known is not None:
+            old_revision, old_digests = known
+            written = {name: pack(body) for name, body in raw.items() if old_digests.get(name) != digests[name]}
+            dropped = set(old_digests) - set(raw)
+            revision = await self._write(record.id, meta, written, dropped, old_revision)
+        if revision is None:  # first write here, or the stored revision moved: write everything
+            written = {name: pack(body) for name, body in raw.items()}
+            revision = await self._write(record.id, meta, written, None, None)
+            full = True
+            assert revision is not None  # a full write checks no revision
+        self._remember(record.id, revision, digests)
+        return WriteResult(len(written), sum(map(len, written.values())), full)
+
+    async def load(self, session_id: str) -> SessionRecord | None:
+        """The stored record, or None if there is none; RecordDamaged if it is unreadable."""
+        stored = await self._read(session_id)
+        if stored is None:
+            return None
+        meta, parts = stored
+        return decode_parts(session_id, parts, meta.token_hash, meta.created, meta.last_active)
+
+    async def exists(self, session_id: str) -> bool:
+        return await self._meta(session_id) is not None
+
+    async def touch(self, session_id: str, last_active: float | None = None) -> bool:
+        """Mark a record active (a client opened it); False if there is none."""
+        return await self._touch(session_id, time.time() if last_active is None else last_active)
+
+    async def delete(self, session_id: str) -> bool:
+        """Delete a record and its class code; False if there was none."""
+        self._written.pop(session_id, None)
+        return await self._delete(session_id)
+
+    # -- class codes ------------------------------------------------------------
+
+    async def claim_code(self, code: str, session_id: str) -> str | None:
+        """Give ``session_id`` the class code ``code`` unless it has one.
+
+        Returns the session's code (its existing one, or ``code``), or None
+        when another session holds ``code`` (draw another and retry).
+        """
+        return await self._claim_code(code, session_id)
+
+    async def resolve_code(self, code: str) -> str | None:
+        """The session id behind a class code, or None."""
+        return await self._resolve_code(code)
+
+    async def code_of(self, session_id: str) -> str | None:
+        """The session's class code, or None if it has not been shared."""
+        return await self._code_of(session_id)
+
+    # -- retention ------------------------------------------------------------------
+
+    async def prune(self, retention: Retention, now: float | None = None) -> list[str]:
+        """Apply the retention policy; returns the ids deleted.
+
+        First every record inactive for longer than ``keep_seconds``; then,
+        while the store holds more than its caps, the least recently active
+        records that are neither shared nor opened in the last hour.
+        """
+        now = time.time() if now is None else now
+        infos = sorted(await self.records(), key=lambda info: info.last_active)
+        doomed = [info for info in infos if now - info.last_active > retention.keep_seconds]
+        kept = [info for info in infos if now - info.last_active <= retention.keep_seconds]
+        count, size = len(kept), sum(info.size for info in kept)
+        for info in kept:
+            if count <= retention.max_sessions and size <= retention.max_bytes:
+                break
+            if info.shared or now - info.last_active < RECENT_SECONDS:
+                continue
+            doomed.append(info)
+            count, size = count - 1, size - info.size
+        deleted = []
+        for info in doomed:
+            if await self.delete(info.id):
+                deleted.append(info.id)
+        return deleted
+
+    @abc.abstractmethod
+    async def records(self) -> list[RecordInfo]:
+        """Every stored record's metadata (for retention and the figures)."""
+
+    @abc.abstractmethod
+    async def close(self) -> None:
+        """Release connections and threads."""
+
+    # -- what a backend implements ------------------------------------------------------
+
+    @abc.abstractmethod
+    async def _write(
+        self, session_id: str, meta: Meta, parts: dict[str, bytes], dropped: set[str] | None, revision: int | None
+    ) -> int | None:
+        """Store ``meta`` and ``parts`` atomically and return the new revision.
+
+        With ``revision`` None: replace every part (a full write).  Otherwise
+        only if the stored revision is still ``revision`` (else return None
+        and write nothing): set ``parts`` and remove the ``dropped`` ones.
+        """
+
+    @abc.abstractmethod
+    async def _read(self, session_id: str) -> tuple[Meta, dict[str, bytes]] | None: ...
+
+    @abc.abstractmethod
+    async def _meta(self, session_id: str) -> Meta | None: ...
+
+    @abc.abstractmethod
+    async def _touch(self, session_id: str, last_active: float) -> bool: ...
+
+    @abc.abstractmethod
+    async def _delete(self, session_id: str) -> bool: ...
+
+    @abc.abstractmethod
+    async def _claim_code(self, code: str, session_id: str) -> str | None: ...
+
+    @abc.abstractmethod
+    async def _resolve_code(self, code: str) -> str | None: ...
+
+    @abc.abstractmethod
+    async def _code_of(self, session_id: str) -> str | None: ...
+
+    def _remember(self, session_id: str, revision: int, digests: dict[str, bytes]) -> None:
+        self._written[session_id] = (revision, digests)
+        self._written.move_to_end(session_id)
+        while len(self._written) > _DIGEST_CACHE:
+            self._written.popitem(last=False)

@@ -1,0 +1,70 @@
+"""REST: the lecture — explain one weight's gradient, the loss along it,
+fork a session, share it with a class."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any
+
+import segno
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Limits, Readable, Store
+from app.schemas import SessionCreated, ShareLink
+from app.serialize import json_response, jsonable
+
+router = APIRouter(prefix="/api/sessions/{session_id}", tags=["lecture"])
+
+Index = Annotated[int, Query(ge=0, le=10_000)]
+Source = Annotated[int | None, Query(ge=0, le=10_000, description="omit for the target's bias")]
+
+
+@router.get("/explain", responses=NOT_FOUND)
+async def explain(live: Readable, key: ClientKey, layer: Index, target: Index, source: Source = None,
+                  point: Index = 0) -> Response:  # fmt: skip
+    """The lecture's decomposition of ∂E/∂w for one weight (or bias) at one training point.
+
+    `layer` 0 holds the links from the inputs; `source` and `target` are node
+    indices in the two layers; `point` a training-point index.  The answer
+    has `gradient` (∂E/∂w for that point), `new_weight` (w − α·gradient),
+    every term of the formula, and `batch`: the same averaged over the
+    mini-batch that the next update really uses.
+    """
+    result = await live.read(lambda s: s.explain(layer, source, target, point), key, estimate=1.0)
+    return json_response(jsonable(result))
+
+
+@router.get("/slice", responses=NOT_FOUND)
+async def loss_slice(
+    live: Readable,
+    key: ClientKey,
+    layer: Index,
+    target: Index,
+    source: Source = None,
+    samples: Annotated[int, Query(ge=3, le=401)] = 61,
+) -> Response:
+    """The training loss as a function of one weight, everything else fixed: the values, the slope
+    there (the tangent) and where the next update lands."""
+    result = await live.read(lambda s: s.loss_slice(layer, source, target, samples), key, estimate=1.0)
+    return json_response(jsonable(result))
+
+
+@router.post("/fork", status_code=status.HTTP_201_CREATED, response_model=SessionCreated, responses=NOT_FOUND)
+async def fork_session(live: Readable, store: Store, key: ClientKey, limits: Limits) -> Response:
+    """A new session of your own, starting from this one's current data, weights and settings.
+    Anyone watching may fork; the answer carries the new session's control token."""
+    limits.creation(key)
+    forked, token = await store.fork(live, key)
+    state = await forked.read_state(("data",), key)
+    return json_response({"id": forked.id, "control_token": token, "state": state}, status.HTTP_201_CREATED)
+
+
+@router.post("/share", response_model=ShareLink, responses=NEEDS_TOKEN)
+async def share_session(live: Controlled, store: Store, request: Request) -> dict[str, Any]:
+    """A short view-only link to this session for a class, and its QR code (SVG, drawn on the server)."""
+    code = store.share_code(live)
+    base = request.app.state.settings.public_url or str(request.base_url)
+    url = f"{base.rstrip('/')}/s/{code}"
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=False, dark="#183d4e")
+    return {"code": code, "url": url, "qr_svg": buffer.getvalue().decode()}

@@ -1,0 +1,85 @@
+"""REST: sessions — create, read, delete, change their config."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from app.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Limits, Readable, Store
+from app.schemas import ConfigFields, HashRequest, SessionCreate, SessionCreated, SessionState
+from app.serialize import json_response
+from core.errors import InvalidValue
+from core.session import Session
+
+router = APIRouter(prefix="/api/sessions", tags=["sessions"])
+
+Include = Annotated[
+    str | None,
+    Query(max_length=100, description="Comma-separated extras: data (train and test points), history, pending"),
+]
+INCLUDES = ("data", "history", "pending")
+
+
+def _includes(include: str | None) -> tuple[str, ...]:
+    names = tuple(part.strip() for part in (include or "").split(",") if part.strip())
+    for name in names:
+        if name not in INCLUDES:
+            raise InvalidValue("include", f"{name!r} is not allowed; allowed: {', '.join(INCLUDES)}")
+    return names
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionCreated)
+async def create_session(store: Store, key: ClientKey, limits: Limits, body: SessionCreate | None = None
+                         ) -> Response:  # fmt: skip
+    """Create a session from config fields and/or a TF Playground hash.
+
+    The answer holds the session id (anyone may watch with it) and the
+    control token (keep it: every change needs it).  `network` and `epoch`
+    restore a trained network of the same shape.
+    """
+    limits.creation(key)
+    body = body or SessionCreate()
+
+    def build() -> Session:
+        config = body.build_config()
+        if body.scenario is not None:
+            config = config.replace(scenario=body.scenario)
+        session = Session(config)
+        if body.network is not None or body.epoch is not None:
+            if body.network is None:
+                raise InvalidValue("epoch", "only meaningful together with network")
+            session.restore(**body.network.restore_args(), epoch=body.epoch)
+        return session
+
+    live, token = await store.create(build, key)
+    state = await live.read_state(("data",), key)
+    return json_response({"id": live.id, "control_token": token, "state": state}, status.HTTP_201_CREATED)
+
+
+@router.get("/{session_id}", response_model=SessionState, responses=NOT_FOUND)
+async def read_session(live: Readable, key: ClientKey, include: Include = None) -> Response:
+    """The session's state; `include=data,history,pending` adds points, the loss history, pending gradients."""
+    return json_response(await live.read_state(_includes(include), key))
+
+
+@router.delete("/{session_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NEEDS_TOKEN)
+async def delete_session(live: Controlled, store: Store) -> Response:
+    await store.delete(live.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.patch("/{session_id}/config", response_model=SessionState, responses=NEEDS_TOKEN)
+async def patch_config(live: Controlled, key: ClientKey, body: ConfigFields) -> Response:
+    """Change any fields, with the original's semantics: the learning rate applies live; the network's
+    settings build a new network; the data's settings draw a new seed and new data.  The header
+    `X-Playground-Effect` says which happened (none, live, reset, data, seed)."""
+    effect = await live.change(lambda s: s.update(**body.given()), key)
+    return json_response(await live.read_state((), key), headers={"X-Playground-Effect": effect})
+
+
+@router.post("/{session_id}/hash", response_model=SessionState, responses=NEEDS_TOKEN)
+async def apply_hash(live: Controlled, key: ClientKey, body: HashRequest) -> Response:
+    """Apply a TF Playground URL hash to the session as one change (a hash without `seed` keeps the seed)."""
+    effect = await live.change(lambda s: s.apply_hash(body.hash), key)
+    return json_response(await live.read_state((), key), headers={"X-Playground-Effect": effect})

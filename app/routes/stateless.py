@@ -1,0 +1,89 @@
+"""REST: the stateless step — train a network the caller holds."""
+
+from __future__ import annotations
+
+import functools
+import time
+from typing import Any
+
+import numpy as np
+from fastapi import APIRouter
+
+from app.deps import AppSettings, ClientKey, Jobs, Limits
+from app.limits import check_work
+from app.scheduler import SLICE_SECONDS, Scheduler
+from app.schemas import StatelessStep, StatelessStepResult
+from app.serialize import network_state, number
+from core.datasets import generate
+from core.errors import InvalidValue
+from core.rng import SeedRandom
+from core.session import Session
+
+router = APIRouter(prefix="/api", tags=["training"])
+
+
+@router.post("/step", response_model=StatelessStepResult)
+async def stateless_step(body: StatelessStep, settings: AppSettings, jobs: Jobs, key: ClientKey, limits: Limits
+                         ) -> dict[str, Any]:  # fmt: skip
+    """Train a network that the caller holds: nothing is kept on the server.
+
+    Send the config (or a hash), the network's weights, biases and dead
+    masks (and pending gradients, if a batch remainder is carried), and
+    optionally the points; without points, the data the config's seed
+    generates is used, exactly as a session would.  The answer is the
+    network after `epochs` epochs and the losses after each.
+    """
+    config = body.build_config()
+    if config.scenario is not None:
+        raise InvalidValue("scenario", "the stateless step takes points, not a scenario")
+
+    def build() -> Session:
+        if body.train is None:
+            train_points, test_points = generate(SeedRandom(config.seed), config.data_name, config.noise,
+                                                 config.percTrainData)  # fmt: skip
+            if body.test is not None:
+                test_points = np.asarray(body.test, dtype=np.float64).reshape(-1, 3)
+        else:
+            train_points = np.asarray(body.train, dtype=np.float64).reshape(-1, 3)
+            test_points = np.asarray(body.test or [], dtype=np.float64).reshape(-1, 3)
+        if train_points.shape[0] == 0:
+            raise InvalidValue("train", "expected at least one training point")
+        # The session's own code path, on the given points and network: the same numbers by construction.
+        session = Session.from_points(config, train_points, test_points)
+        session.restore(**body.network.restore_args())
+        return session
+
+    with limits.busy(key):
+        session = await jobs.run(build, client=key)
+        points = session.train.shape[0] + session.test.shape[0]
+        check_work(points * body.epochs * max(1, session.network.n_weights), settings.max_work,
+                   f"{body.epochs} epochs")  # fmt: skip
+        losses = await _train_in_slices(jobs, key, session, body.epochs)
+    has_test = session.test.shape[0] > 0
+    result = network_state(session.network)
+    result.update(
+        epochs=body.epochs,
+        loss_train=number(session.loss_train),
+        loss_test=number(session.loss_test) if has_test else None,
+        losses=[[number(a), number(b) if has_test else None] for a, b in losses.tolist()],
+    )
+    return result
+
+
+async def _train_in_slices(jobs: Scheduler, key: str, session: Session, epochs: int) -> np.ndarray:
+    """``epochs`` epochs in jobs of about one slice each, taking turns with everyone else."""
+    parts: list[np.ndarray] = []
+    done = 0
+    per_epoch = 0.0  # unknown until the first slice: it trains one epoch
+
+    def timed(k: int) -> tuple[np.ndarray, float]:
+        started = time.perf_counter()
+        losses = session.step(k)
+        return losses, (time.perf_counter() - started) / k
+
+    while done < epochs:
+        k = 1 if per_epoch == 0 else max(1, min(epochs - done, int(SLICE_SECONDS / per_epoch)))
+        losses, per_epoch = await jobs.run(functools.partial(timed, k), client=key)
+        parts.append(losses)
+        done += k
+    return np.concatenate(parts)

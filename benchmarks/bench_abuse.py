@@ -1,0 +1,244 @@
+"""Attacks against a real server while a victim session plays at speed 1.
+
+For each attack: the victim's frames per second and longest gap between
+frames (measured in a separate process, so the attack's own client load
+does not distort it), `/healthz` latency and a plain create's latency,
+both from a third client address.  Targets on this 2-core machine:
+longest gap <= 250 ms, >= 40 fps, /healthz <= 100 ms, create <= 1 s.
+
+The server trusts X-Forwarded-For from 127.0.0.1 so that the attacker, the
+victim and the bystander are three client addresses.
+
+    .venv/bin/python benchmarks/bench_abuse.py [--seconds 3] [--only NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import socket
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import connect
+
+from benchmarks.common import LiveServer, create_session
+
+SPIRAL_6X8 = "dataset=spiral&seed=0.12345&networkShape=8,8,8,8,8,8&percTrainData=90" + "".join(
+    f"&{name}=true" for name in ("x", "y", "xSquared", "ySquared", "xTimesY", "sinX", "sinY")
+)
+ATTACKER, VICTIM, BYSTANDER = ({"X-Forwarded-For": f"10.9.9.{n}"} for n in (1, 2, 3))
+
+
+def victim(url: str, ws_url: str, seconds: float, results: Any) -> None:
+    """In its own process: play a default session at speed 1 and time its frames."""
+
+    async def run() -> None:
+        async with httpx.AsyncClient(base_url=url, timeout=60, headers=VICTIM) as http:
+            session, token = await create_session(http)
+        async with connect(f"{ws_url}/ws/sessions/{session}", max_size=None, ping_interval=None) as ws:
+            await ws.send(json.dumps({"type": "auth", "token": token}))
+            await ws.send(json.dumps({"type": "play"}))
+            results.put("ready")
+            arrivals: list[float] = []
+            end = time.monotonic() + seconds + 1.0
+            while time.monotonic() < end:
+                try:
+                    message = await asyncio.wait_for(ws.recv(), timeout=max(0.01, end - time.monotonic()))
+                except TimeoutError:
+                    break
+                if isinstance(message, bytes) and message[0] == 1:
+                    arrivals.append(time.monotonic())
+            results.put(arrivals)
+
+    asyncio.run(run())
+
+
+async def probe(url: str, start: float, end: float) -> tuple[float, float]:
+    """Worst /healthz latency over the window, and one create's latency in the middle of it."""
+    worst = 0.0
+    created = 0.0
+    async with httpx.AsyncClient(base_url=url, timeout=60, headers=BYSTANDER) as http:
+        await asyncio.sleep(max(0.0, start - time.monotonic()))
+        while time.monotonic() < end:
+            t = time.perf_counter()
+            await http.get("/healthz")
+            worst = max(worst, time.perf_counter() - t)
+            if not created and time.monotonic() > (start + end) / 2:
+                t = time.perf_counter()
+                response = await http.post("/api/sessions", json={})
+                created = time.perf_counter() - t
+                await http.delete(f"/api/sessions/{response.json()['id']}",
+                                  headers={"Authorization": f"Bearer {response.json()['control_token']}"})  # fmt: skip
+            await asyncio.sleep(0.05)
+    return worst, created
+
+
+# -- the attacks (each runs until ``end``, bounded) ------------------------------------------
+
+
+async def _attacker_session(http: httpx.AsyncClient, hash_: str = SPIRAL_6X8) -> tuple[str, dict[str, str]]:
+    session, token = await create_session(http, hash=hash_)
+    return session, {"Authorization": f"Bearer {token}"}
+
+
+async def rest_step(server: LiveServer, http: httpx.AsyncClient, end: float) -> None:
+    session, auth = await _attacker_session(http)
+    while time.monotonic() < end:
+        await http.post(f"/api/sessions/{session}/step", json={"epochs": 10000}, headers=auth,
+                        timeout=end - time.monotonic() + 30)  # fmt: skip
+
+
+async def stateless_step(server: LiveServer, http: httpx.AsyncClient, end: float) -> None:
+    session, _ = await _attacker_session(http)
+    state = (await http.get(f"/api/sessions/{session}")).json()
+    body = {"hash": SPIRAL_6X8, "epochs": 10000, "network": {"weights": state["weights"], "biases": state["biases"]}}
+    while time.monotonic() < end:
+        await http.post("/api/step", json=body, timeout=120)
+
+
+async def ws_step(server: LiveServer, http: httpx.AsyncClient, end: float) -> None:
+    session, auth = await _attacker_session(http)
+    async with connect(f"{server.ws_url}/ws/sessions/{session}", max_size=None,
+                       additional_headers=ATTACKER) as ws:  # fmt: skip
+        await ws.send(json.dumps({"type": "auth", "token": auth["Authorization"][7:]}))
+        await ws.send(json.dumps({"type": "step", "epochs": 10000}))
+        while time.monotonic() < end:
+            with _ignore_timeout():
+                await asyncio.wait_for(ws.recv(), timeout=0.1)
+
+
+async def ws_play_top_speed(server: LiveServer, http: httpx.AsyncClient, end: float) -> None:
+    session, auth = await _attacker_session(http)
+    async with connect(f"{server.ws_url}/ws/sessions/{session}", max_size=None,
+                       additional_headers=ATTACKER) as ws:  # fmt: skip
+        await ws.send(json.dumps({"type": "auth", "token": auth["Authorization"][7:]}))
+        await ws.send(json.dumps({"type": "speed", "epochs_per_frame": 10000}))
+        await ws.send(json.dumps({"type": "play"}))
+        while time.monotonic() < end:
+            with _ignore_timeout():
+                await asyncio.wait_for(ws.recv(), timeout=0.1)
+
+
+async def pictures(server: LiveServer, http: httpx.AsyncClient, end: float) -> None:
+    session, _ = await _attacker_session(http)
+    size = 1000
+    while time.monotonic() < end:
+        # A different picture each time (no cache help): sizes 1000, 999, ...
+        await http.get(f"/api/sessions/{session}/boundary", params={"size": size, "format": "png"}, timeout=60)
+        size -= 1
+
+
+async def creations(server: LiveServer, http: httpx.AsyncClient, end: float) -> None:
+    for _ in range(600):
+        if time.monotonic() >= end:
+            break
+        await http.post("/api/sessions", json={})
+
+
+async def code_guesses(server: LiveServer, http: httpx.AsyncClient, end: float) -> None:
+    for n in range(300):
+        if time.monotonic() >= end:
+            break
+        await http.get(f"/s/ZZZ{n:03d}".replace("0", "A").replace("1", "B"), follow_redirects=False)
+
+
+async def deep_nesting(server: LiveServer, http: httpx.AsyncClient, end: float) -> None:
+    session, _ = await _attacker_session(http, "seed=1")
+    async with connect(f"{server.ws_url}/ws/sessions/{session}", additional_headers=ATTACKER) as ws:
+        for _ in range(100):
+            await ws.send('{"a":' * 1000 + "1" + "}" * 1000)
+            await asyncio.sleep(0.01)
+
+
+async def message_flood(server: LiveServer, http: httpx.AsyncClient, end: float) -> None:
+    session, _ = await _attacker_session(http, "seed=1")
+    ping = json.dumps({"type": "ping"})
+    while time.monotonic() < end:
+        try:
+            async with connect(f"{server.ws_url}/ws/sessions/{session}", additional_headers=ATTACKER) as ws:
+                while time.monotonic() < end:
+                    await ws.send(ping)
+        except Exception:  # closed for flooding: come back and flood again
+            await asyncio.sleep(0.05)
+
+
+async def unsent_bodies(server: LiveServer, http: httpx.AsyncClient, end: float) -> None:
+    sockets = []
+    for _ in range(50):
+        sock = socket.create_connection(("127.0.0.1", server.port))
+        sock.sendall(b"POST /api/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 1000\r\nX-Forwarded-For: 10.9.9.1\r\n\r\n")  # fmt: skip
+        sockets.append(sock)
+    await asyncio.sleep(max(0.0, end - time.monotonic()))
+    for sock in sockets:
+        sock.close()
+
+
+class _ignore_timeout:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, *rest: object) -> bool:
+        return kind is TimeoutError
+
+
+ATTACKS: dict[str, Callable[[LiveServer, httpx.AsyncClient, float], Awaitable[None]]] = {
+    "none (baseline)": lambda server, http, end: asyncio.sleep(max(0.0, end - time.monotonic())),
+    "REST step, 6x8, 10000 epochs": rest_step,
+    "stateless step, 6x8, 10000 epochs": stateless_step,
+    "websocket step, 6x8, 10000 epochs": ws_step,
+    "websocket play, 6x8, 10000/frame": ws_play_top_speed,
+    "boundary PNG 1000x1000, looped": pictures,
+    "600 creations": creations,
+    "300 class-code guesses": code_guesses,
+    "deep JSON nesting x100": deep_nesting,
+    "websocket message flood": message_flood,
+    "50 bodies declared, never sent": unsent_bodies,
+}
+
+
+async def one(server: LiveServer, name: str, seconds: float) -> None:
+    results: Any = multiprocessing.get_context("spawn").Queue()
+    process = multiprocessing.get_context("spawn").Process(
+        target=victim, args=(server.url, server.ws_url, seconds, results)
+    )
+    process.start()
+    await asyncio.get_running_loop().run_in_executor(None, results.get)  # the victim plays
+    start = time.monotonic() + 0.3
+    end = start + seconds
+    async with httpx.AsyncClient(base_url=server.url, timeout=60, headers=ATTACKER) as http:
+        attack = asyncio.ensure_future(ATTACKS[name](server, http, end))
+        (healthz, create), _ = await asyncio.gather(probe(server.url, start, end), asyncio.sleep(0))
+        arrivals: list[float] = await asyncio.get_running_loop().run_in_executor(None, results.get)
+        attack.cancel()
+        await asyncio.gather(attack, return_exceptions=True)
+    process.join(10)
+    window = [t for t in arrivals if start <= t <= end]
+    fps = len(window) / seconds
+    gaps = [b - a for a, b in zip([start, *window], [*window, end], strict=True)]
+    ok = fps >= 40 and max(gaps) <= 0.25 and healthz <= 0.1 and create <= 1.0
+    print(f"{name:36} {fps:6.1f} fps  gap {max(gaps) * 1e3:6.0f} ms  /healthz {healthz * 1e3:6.1f} ms  "
+          f"create {create * 1e3:6.1f} ms  {'ok' if ok else 'MISSED'}")  # fmt: skip
+
+
+async def main(seconds: float, only: str | None) -> None:
+    env = {"PLAYGROUND_FORWARDED_ALLOW_IPS": "127.0.0.1"}
+    with LiveServer(env=env) as server:
+        print("Victim plays the default network at speed 1 (its own process) while each attack runs;\n"
+              "targets: >= 40 fps, longest gap <= 250 ms, /healthz <= 100 ms, create <= 1 s.\n")
+        for name in ATTACKS:
+            if only is None or only.lower() in name.lower():
+                await one(server, name, seconds)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--only", default=None, help="run the attacks whose name contains this")
+    args = parser.parse_args()
+    asyncio.run(main(args.seconds, args.only))

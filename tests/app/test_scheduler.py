@@ -1,0 +1,155 @@
+"""The fair scheduler, the writer's overflow rule and the rate limiters, in isolation."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from app.clients import Client
+from app.closecodes import CloseCode
+from app.ratelimit import KeyedLimiter, TokenBucket
+from app.scheduler import Scheduler
+
+
+def test_scheduler_one_client_with_many_jobs_gets_one_turn_per_round() -> None:
+    async def scenario() -> list[str]:
+        scheduler = Scheduler(threads=1)
+        order: list[str] = []
+        gate = threading.Event()
+
+        def job(name: str) -> None:
+            if name == "a0":
+                gate.wait(5)
+            order.append(name)
+
+        heavy = [asyncio.ensure_future(scheduler.run(lambda n=n: job(f"a{n}"), client="a")) for n in range(20)]
+        await asyncio.sleep(0.05)  # a0 is running, a1..a19 wait
+        light = asyncio.ensure_future(scheduler.run(lambda: job("b"), client="b"))
+        await asyncio.sleep(0.05)
+        gate.set()
+        await asyncio.gather(*heavy, light)
+        scheduler.shutdown()
+        return order
+
+    order = asyncio.run(scenario())
+    assert order.index("b") <= 2, order  # behind the running job and at most one more of a's
+
+
+def test_scheduler_runs_one_job_per_session_at_a_time_in_order() -> None:
+    async def scenario() -> list[int]:
+        scheduler = Scheduler(threads=2)
+        seen: list[int] = []
+        running = 0
+        overlaps = 0
+
+        def job(n: int) -> None:
+            nonlocal running, overlaps
+            running += 1
+            overlaps += running > 1
+            time.sleep(0.002)
+            seen.append(n)
+            running -= 1
+
+        await asyncio.gather(*(scheduler.run(lambda n=n: job(n), client=f"c{n % 3}", lane="s") for n in range(30)))
+        scheduler.shutdown()
+        assert overlaps == 0
+        return seen
+
+    seen = asyncio.run(scenario())
+    assert sorted(seen) == list(range(30))
+
+
+def test_scheduler_tiny_job_runs_inline_only_when_its_session_is_idle() -> None:
+    async def scenario() -> tuple[str, str]:
+        scheduler = Scheduler(threads=1)
+        here = threading.current_thread().name
+        idle = await scheduler.run(lambda: threading.current_thread().name, client="c", lane="s",
+                                   inline_below=0.001, estimate=0.0)  # fmt: skip
+        gate = threading.Event()
+        busy = asyncio.ensure_future(scheduler.run(lambda: gate.wait(5), client="c", lane="s"))
+        await asyncio.sleep(0.05)
+        queued = asyncio.ensure_future(scheduler.run(lambda: threading.current_thread().name, client="c", lane="s",
+                                                     inline_below=0.001, estimate=0.0))  # fmt: skip
+        await asyncio.sleep(0.01)
+        gate.set()
+        await busy
+        behind = await queued
+        scheduler.shutdown()
+        assert idle == here
+        return idle, behind
+
+    idle, behind = asyncio.run(scenario())
+    assert behind != idle, "a busy session's tiny job waits its turn on a worker"
+
+
+def test_scheduler_errors_reach_the_caller() -> None:
+    async def scenario() -> None:
+        scheduler = Scheduler(threads=1)
+        with pytest.raises(ZeroDivisionError):
+            await scheduler.run(lambda: 1 / 0, client="c", lane="s")
+        assert await scheduler.run(lambda: 2, client="c", lane="s") == 2  # the lane is free again
+        scheduler.shutdown()
+
+    asyncio.run(scenario())
+
+
+class _StuckSocket:
+    """A websocket whose sends wait until released (a client that stopped reading)."""
+
+    def __init__(self) -> None:
+        self.sent: list[Any] = []
+        self.closed: tuple[int, str] | None = None
+        self.release = asyncio.Event()
+
+    async def send_text(self, text: str) -> None:
+        await self.release.wait()
+        self.sent.append(text)
+
+    async def send_bytes(self, data: bytes) -> None:
+        self.sent.append(data)
+
+    async def close(self, code: int, reason: str) -> None:
+        self.closed = (code, reason)
+
+
+def test_client_overflow_resyncs_instead_of_closing() -> None:
+    async def scenario() -> None:
+        socket = _StuckSocket()
+        client = Client(socket, "k", messages_per_second=10)  # type: ignore[arg-type]
+
+        async def greeting() -> list[str]:
+            return ['{"type":"state","fresh":true}']
+
+        writer = asyncio.ensure_future(client.pump(greeting))
+        client.send_text('{"type":"status","n":0}')
+        await asyncio.sleep(0.01)  # the writer is stuck sending the first message
+        for n in range(1, Client.MAX_QUEUED_TEXTS + 50):
+            client.send_text(f'{{"type":"status","n":{n}}}')
+        socket.release.set()
+        await asyncio.sleep(0.05)
+        assert socket.closed is None, "a slow reader is not disconnected"
+        assert '{"type":"state","fresh":true}' in socket.sent, "it gets a fresh full state instead"
+        assert len(socket.sent) < 100
+        client.close(CloseCode.SESSION_CLOSED, "done")
+        await asyncio.wait_for(writer, 1)
+        assert socket.closed == (CloseCode.SESSION_CLOSED, "done")
+
+    asyncio.run(scenario())
+
+
+def test_token_bucket_refills_at_its_rate() -> None:
+    bucket = TokenBucket(rate=2.0, burst=3.0, now=0.0)
+    assert [bucket.take(0.0) for _ in range(4)] == [True, True, True, False]
+    assert bucket.retry_after(0.0) == 1
+    assert bucket.take(0.5) and not bucket.take(0.5)
+
+
+def test_keyed_limiter_keeps_bounded_memory() -> None:
+    limiter = KeyedLimiter(per_minute=60, burst=1, max_keys=100)
+    for n in range(1000):
+        limiter.take(f"10.0.{n // 256}.{n % 256}", now=float(n))
+    assert len(limiter._buckets) <= 100
