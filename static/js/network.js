@@ -17,8 +17,8 @@ import { PAD, RECT, layoutNodes, linkPath, linkWidth, minimumWidth } from "./net
 const THUMB = 10;
 const WIDEST = 660; // the diagram is laid out at most this wide on narrow screens, then scaled
 // Below this width the columns stack and the diagram takes the page's width
-// (the CSS switches at the same width).
-export const NARROW = "(max-width: 959px)";
+// (responsive.css switches at the same width).
+export const NARROW = "(max-width: 999px)";
 
 export class NetworkView {
   /**

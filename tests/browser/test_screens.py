@@ -11,6 +11,7 @@ import pytest
 
 from tests.browser.conftest import watch_console
 from tests.browser.pageutil import (
+    SPIRAL_6X8,
     epoch,
     open_page,
     panel_selection,
@@ -216,4 +217,24 @@ def test_language_switch_is_live_and_remembered(browser, live_server, console):
     page.goto(page.url.split("#")[0].split("?")[0] + "?lang=en")  # and ?lang= over the saved choice
     wait_status(page, "connected")
     assert page.evaluate("document.documentElement.lang") == "en"
+    page.context.close()
+
+
+# Every layout's edges, and browser zoom (125 % of 1280 is 1024 CSS px).
+WIDTHS = [320, 360, 414, 600, 601, 768, 999, 1000, 1024, 1179, 1180, 1399, 1400, 1920, 2560]
+
+
+def test_no_width_from_320_to_2560_scrolls_sideways(browser, live_server, console):
+    page = new_page(browser, console, 320, 800, "ko")
+    open_page(page, live_server, hash=SPIRAL_6X8)  # the widest network: 7 inputs, 6 layers of 8
+    wide = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        page.wait_for_function(
+            "w => window.innerWidth === w && document.getElementById('network').offsetWidth > 0", arg=width
+        )
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        if not no_sideways_scroll(page):
+            wide.append((width, page.evaluate("document.documentElement.scrollWidth")))
+    assert wide == []
     page.context.close()
