@@ -101,6 +101,10 @@ def test_screens_teacher_and_class_link_while_playing(
     try:
         for page, lang, role in [(teacher, teacher_lang, "teacher"), (student, student_lang, "student")]:
             check_screen(page, lang, f"{name} {role} {lang}")
+            if name == "laptop":  # the original's measurements at 1280x800 (shared/reference/original-page)
+                box = heatmap_box(page)
+                header = page.evaluate("document.querySelector('header').getBoundingClientRect().height")
+                assert (round(box["left"]), round(box["top"]), round(header)) == (915, 482, 220), (box, header)
             page.screenshot(path=str(SCREENS / f"{name}-{width}x{height}-{role}-{lang}.png"))
         if phone:
             assert small_touch_targets(teacher) == []
