@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
 
 import uvicorn
@@ -17,6 +18,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=settings.port, help=f"port (default {settings.port})")
     parser.add_argument("--reload", action="store_true", help="restart when the code changes (development)")
     args = parser.parse_args(argv)
+    # The app (built by uvicorn's factory call, possibly in a reloader child)
+    # reads its settings from the environment: it must know where it listens
+    # to tell a teacher whether students can reach it.
+    os.environ["PLAYGROUND_HOST"] = args.host
+    os.environ["PLAYGROUND_PORT"] = str(args.port)
     print(f"Playground on http://{args.host}:{args.port}")
     uvicorn.run(
         "app.main:create_app",

@@ -20,7 +20,21 @@ from app.limits import ClientLimits, TooManyRequests
 from app.live import Interrupted
 from app.middleware import HeadAsGet, SameOriginWrites, SecurityHeaders, method_not_allowed
 from app.player import Player
-from app.routes import health, lecture, network, pages, pictures, sessions, stateless, training, ws
+from app.routes import (
+    apidocs,
+    data,
+    exports,
+    health,
+    lecture,
+    network,
+    pages,
+    pictures,
+    server_info,
+    sessions,
+    stateless,
+    training,
+    ws,
+)
 from app.scheduler import Scheduler
 from app.settings import Settings
 from app.store import SessionStore, StoreFull, TooManySessions, UnknownSession
@@ -56,6 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         summary="TensorFlow Playground's network, trained on the server: sessions, single steps, live frames.",
         lifespan=lifespan,
+        docs_url=None,  # app/routes/apidocs.py serves both pages from our own files
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.scheduler = Scheduler(settings.workers)
@@ -69,7 +85,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)
     app.add_middleware(SameOriginWrites)
     app.add_middleware(SecurityHeaders)
-    for module in (pages, sessions, training, network, lecture, pictures, stateless, health, ws):
+    routers = (
+        pages, apidocs, sessions, training, data, network, lecture, pictures, exports, stateless, server_info,
+        health, ws,
+    )  # fmt: skip
+    for module in routers:
         app.include_router(module.router)
     _add_error_handlers(app)
     return app

@@ -224,6 +224,7 @@ BUTTONS = (
     Control("stepButton", "Step button"),
     Control("resetButton", "Reset button"),
     Control("numHiddenLayers", "# of hidden layers"),
+    Control("lecture", "Lecture section"),  # ours: the explainer and the lecture's options
 )
 
 # The table, in the order the original writes its hash; new fields follow.

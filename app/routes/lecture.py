@@ -1,5 +1,5 @@
 """REST: the lecture — explain one weight's gradient, the loss along it,
-fork a session, share it with a class."""
+point every watcher's explainer at a weight, fork a session, share it with a class."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from typing import Annotated, Any
 import segno
 from fastapi import APIRouter, Query, Request, Response, status
 
+from app.addresses import share_base
 from app.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Limits, Readable, Store
-from app.schemas import SessionCreated, ShareLink
+from app.schemas import SelectRequest, SessionCreated, SessionState, ShareLink
 from app.serialize import json_response, jsonable
 
 router = APIRouter(prefix="/api/sessions/{session_id}", tags=["lecture"])
@@ -49,6 +50,15 @@ async def loss_slice(
     return json_response(jsonable(result))
 
 
+@router.post("/select", response_model=SessionState, responses=NEEDS_TOKEN)
+async def select_weight(live: Controlled, key: ClientKey, body: SelectRequest) -> Response:
+    """Point every watcher's explainer at a weight (`layer`, `source`, `target`) or, without `source`, a
+    bias; `point` is the training point explained.  `{"layer": null}` clears it.  As the websocket's
+    `select`: every client receives the `explain` message, and the state's `selection` shows it."""
+    await live.select(body.selection(), key)
+    return json_response(await live.read_state((), key))
+
+
 @router.post("/fork", status_code=status.HTTP_201_CREATED, response_model=SessionCreated, responses=NOT_FOUND)
 async def fork_session(live: Readable, store: Store, key: ClientKey, limits: Limits) -> Response:
     """A new session of your own, starting from this one's current data, weights and settings.
@@ -63,8 +73,10 @@ async def fork_session(live: Readable, store: Store, key: ClientKey, limits: Lim
 async def share_session(live: Controlled, store: Store, request: Request) -> dict[str, Any]:
     """A short view-only link to this session for a class, and its QR code (SVG, drawn on the server)."""
     code = store.share_code(live)
-    base = request.app.state.settings.public_url or str(request.base_url)
-    url = f"{base.rstrip('/')}/s/{code}"
+    settings = request.app.state.settings
+    base = share_base(request.url.hostname, str(request.base_url), settings.host, settings.port, request.url.scheme,
+                      settings.public_url)  # fmt: skip
+    url = f"{base}/s/{code}"
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=False, dark="#183d4e")
     return {"code": code, "url": url, "qr_svg": buffer.getvalue().decode()}

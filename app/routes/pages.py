@@ -9,8 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.closecodes import RETRYABLE, CloseCode
+from app.closecodes import FINAL, CloseCode
 from app.deps import ClientKey, Limits
+from app.i18n import LANGUAGES, catalogue, choose_language, translator
 from app.schemas import MAX_EPOCHS
 from app.store import UnknownSession
 from core.config import LECTURE_OPTIONS, LECTURE_PRESET
@@ -62,8 +63,11 @@ def _choices(name: str) -> list[Any]:
     return list(next(field for field in TABLE if field.name == name).values)
 
 
-def page_config(request: Request) -> dict[str, Any]:
+def page_config(request: Request, lang: str) -> dict[str, Any]:
     return {
+        "lang": lang,
+        "languages": list(LANGUAGES),
+        "messages": catalogue(lang),
         "api": "/api",
         "ws": "/ws/sessions/",
         "fields": field_menus(),
@@ -86,8 +90,12 @@ def page_config(request: Request) -> dict[str, Any]:
         "scenarios": {name: scenario.description for name, scenario in SCENARIOS.items()},
         "thumbnails": _thumbnails(),
         "closeCodes": {code.name: int(code) for code in CloseCode},
-        "retryableCloseCodes": sorted(int(code) for code in RETRYABLE),
+        "finalCloseCodes": sorted(int(code) for code in FINAL),
     }
+
+
+def _language(request: Request) -> str:
+    return choose_language(request.query_params.get("lang"), request.headers.get("accept-language"))
 
 
 @router.get("/s/{code}")
@@ -98,9 +106,11 @@ async def class_link(code: str, request: Request, key: ClientKey, limits: Limits
     try:
         live = request.app.state.store.resolve_code(code)
     except UnknownSession:
+        lang = _language(request)
+        t = translator(lang)
         return HTMLResponse(
-            "<!doctype html><title>Link expired</title><p>This class link has expired: the session it "
-            'pointed to has ended. <a href="/">Open the playground</a>.</p>',
+            f'<!doctype html><html lang="{lang}"><title>{t("classlink.expired_title")}</title>'
+            f"<p>{t('classlink.expired_html')}</p></html>",
             status_code=404,
         )
     return RedirectResponse(f"/?session={live.id}", status_code=303)
@@ -109,5 +119,7 @@ async def class_link(code: str, request: Request, key: ClientKey, limits: Limits
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request) -> HTMLResponse:
     templates = request.app.state.templates
-    response: HTMLResponse = templates.TemplateResponse(request, "index.html", {"page_config": page_config(request)})
+    lang = _language(request)
+    context = {"page_config": page_config(request, lang), "lang": lang, "languages": LANGUAGES, "t": translator(lang)}
+    response: HTMLResponse = templates.TemplateResponse(request, "index.html", context)
     return response
