@@ -114,3 +114,18 @@ def test_ws_bad_new_field_gets_an_error_naming_it(client: TestClient) -> None:
         ws.send_json({"type": "config", "fields": {"classes": 3, "dataset": "xor"}})
         error = _next_of(ws, "error")
         assert error["field"] == "classes"
+
+
+def test_rest_pictures_of_three_classes_are_a_422_naming_classes(client: TestClient) -> None:
+    sid, _, _ = create(client, config={"classes": 3, "dataset": "gauss", "seed": "0.2"})
+    response = client.get(f"/api/sessions/{sid}/boundary?format=json&size=10")
+    assert response.status_code == 422 and "classes" in response.text
+
+
+def test_rest_points_with_three_classes_take_labels_0_to_2(client: TestClient) -> None:
+    sid, auth, _ = create(client, config={"classes": 3, "dataset": "gauss", "seed": "0.2"})
+    good = {"train": [[0.5, 1.0, 0], [1.0, -2.0, 2], [-1.0, 0.0, 1]], "test": [[0.0, 0.0, 1]]}
+    assert client.put(f"/api/sessions/{sid}/data", json=good, headers=auth).status_code == 200
+    bad = {"train": [[0.5, 1.0, -1]], "test": []}
+    response = client.put(f"/api/sessions/{sid}/data", json=bad, headers=auth)
+    assert response.status_code == 422 and "0, 1, 2" in response.text

@@ -198,3 +198,14 @@ def test_metrics_counted_in_the_kernels_loss_pass_equal_numpys(fields) -> None:
     np.testing.assert_array_equal(counted.confusion_test, expected.confusion_test)
     assert (counted.accuracy_train, counted.accuracy_test) == (expected.accuracy_train, expected.accuracy_test)
     assert 0 < counted.accuracy_train < 1  # noisy data: both kinds of cell are exercised
+
+
+def test_session_output_is_on_the_label_scale_for_cross_entropy_and_refuses_softmax() -> None:
+    session = Session(PlaygroundConfig(seed="0.2", loss="cross-entropy"))
+    session.step(5)
+    points = np.array([[1.0, 2.0], [-3.0, 0.5]])
+    probability = session.predict(points)  # the sigmoid's p
+    np.testing.assert_allclose(session.output(points), 2 * probability - 1, rtol=1e-15)
+    with pytest.raises(InvalidValue) as info:
+        Session(PlaygroundConfig(seed="0.2", classes=3, dataset="gauss")).output(points)
+    assert info.value.field == "classes"
