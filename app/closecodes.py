@@ -18,6 +18,7 @@ class CloseCode(IntEnum):
 
     SERVER_RESTART = 1012  # the process is shutting down; reconnect (the session is kept)
     INTERNAL_ERROR = 1011  # a handler failed unexpectedly; logged on the server; reconnect
+    TRY_AGAIN = 1013  # the session is moving (unloaded, or between processes); reconnect in a moment
     UNKNOWN_SESSION = 4404  # no session has this id (never created, or deleted)
     SESSION_CLOSED = 4410  # the session was deleted or evicted while connected
     TOO_MANY_WATCHERS = 4429  # the session has its maximum of clients
@@ -25,4 +26,4 @@ class CloseCode(IntEnum):
 
 
 # Codes after which reconnecting to the same session can succeed.
-RETRYABLE = frozenset({CloseCode.SERVER_RESTART, CloseCode.INTERNAL_ERROR})
+RETRYABLE = frozenset({CloseCode.SERVER_RESTART, CloseCode.INTERNAL_ERROR, CloseCode.TRY_AGAIN})

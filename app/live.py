@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import orjson
 
 from app.cache import AnswerCache
-from app.clients import Client
+from app.clients import Client, Peer
 from app.closecodes import CloseCode
 from app.frames import Packet, render_packet
 from app.roles import PlayState
@@ -36,7 +36,7 @@ from core.session import Session
 if TYPE_CHECKING:
     from app.player import Player
 
-__all__ = ["LiveSession", "Interrupted"]
+__all__ = ["LiveSession", "Interrupted", "Relay"]
 
 T = TypeVar("T")
 INLINE_SECONDS = 0.0005  # jobs predicted below this run on the event loop when the session is idle
@@ -45,6 +45,15 @@ EXPLAIN_INTERVAL = 0.1  # seconds between explanations while playing: a readable
 
 class Interrupted(Exception):
     """A sliced step stopped early: paused, changed or closed meanwhile."""
+
+
+class Relay(Protocol):
+    """Carries what a session sends to all its clients to the clients that other
+    processes hold for it (app.cluster): once per message, however many."""
+
+    def text(self, live: LiveSession, text: str) -> None: ...
+
+    def packet(self, live: LiveSession, packet: Packet) -> None: ...
 
 
 class LiveSession:
@@ -69,10 +78,22 @@ class LiveSession:
         self.play_state = PlayState.PAUSED
         self.epochs_per_frame = 1
         self.clients: set[Client] = set()
+        self.remote_clients: set[Peer] = set()  # clients held by other processes (app.cluster)
+        self.relay: Relay | None = None  # reaches them, once per message
         self.latest: Packet | None = None
         self.closed = False
-        self.shared = False  # it has a class code
+        self.closed_with = (CloseCode.SESSION_CLOSED, "session closed")
+        self.code: str | None = None  # its class code, once shared
         self.created = self.last_active = time.monotonic()
+        self.created_at = time.time()  # wall clock, for the store
+        # Durability (app.saver): every change calls on_change, which saves soon; `saved` marks what was.
+        self.on_change: Callable[[LiveSession], None] | None = None
+        self.saved: Any = None
+        self.restored = False  # loaded paused after the server stopped while it was playing (the page offers Resume)
+        self.halted = False  # paused by a server shutdown while playing: saved as playing
+        self.jobs = 0  # jobs in flight in its lane: not unloaded meanwhile
+        self.discarded = False  # deleted: never saved again
+        self.stored_active = self.last_active  # the last activity the store knows of
         self.selection: dict[str, Any] | None = None  # the teacher's pointer: every client gets its explanation
         self.version = 0  # bumped by every job that changed the session (caches key on it)
         self.pictures = AnswerCache()
@@ -88,14 +109,33 @@ class LiveSession:
     def playing(self) -> bool:
         return self.play_state is PlayState.PLAYING
 
+    @property
+    def shared(self) -> bool:
+        return self.code is not None
+
+    @property
+    def watchers(self) -> int:
+        """Clients here and in other processes."""
+        return len(self.clients) + len(self.remote_clients)
+
     def touch(self) -> None:
         self.last_active = time.monotonic()
+
+    def _changed(self) -> None:
+        """Something worth saving changed (not a play tick: those are saved every few seconds)."""
+        if self.on_change is not None and not self.closed:
+            self.on_change(self)
 
     # -- running work -----------------------------------------------------------------
 
     async def _job(self, fn: Callable[[], T], by: str, estimate: float = 1.0) -> T:
         """Run ``fn`` in this session's lane, attributed to client ``by``."""
-        return await self.scheduler.run(fn, client=by, lane=self.id, inline_below=INLINE_SECONDS, estimate=estimate)
+        self.jobs += 1
+        try:
+            return await self.scheduler.run(fn, client=by, lane=self.id, inline_below=INLINE_SECONDS,
+                                            estimate=estimate)  # fmt: skip
+        finally:
+            self.jobs -= 1
 
     def cost(self, epochs: int) -> int:
         """What ``epochs`` epochs cost, in weight-passes: points x epochs x weights."""
@@ -139,10 +179,11 @@ class LiveSession:
             generation=self.generation,
             playing=self.playing,
             epochs_per_frame=self.epochs_per_frame,
-            watchers=len(self.clients),
+            watchers=self.watchers,
             include=include,
         )
         state["selection"] = self.selection
+        state["restored"] = self.restored
         return state
 
     async def read_state(self, include: tuple[str, ...], by: str) -> dict[str, Any]:
@@ -153,16 +194,17 @@ class LiveSession:
             "type": "status",
             "playing": self.playing,
             "epochs_per_frame": self.epochs_per_frame,
-            "watchers": len(self.clients),
+            "watchers": self.watchers,
+            "restored": self.restored,
         }
 
     # -- clients ------------------------------------------------------------------------
 
-    async def greeting(self, client: Client) -> list[str]:
+    async def greeting(self, client: Peer) -> list[str]:
         """What ``client`` needs to draw at once: full state (counting it among the
         watchers), the current explanation."""
         by = client.key
-        joining = client not in self.clients
+        joining = client not in self.clients and client not in self.remote_clients
 
         focus = self.focus()
 
@@ -182,33 +224,40 @@ class LiveSession:
             texts.append(_dumps(explanation))
         return texts
 
-    async def attach(self, client: Client) -> None:
-        """Greet a new client with the full state and the current frame."""
+    async def attach(self, client: Peer, *, remote: bool = False) -> None:
+        """Greet a new client with the full state and the current frame; ``remote``:
+        another process holds its connection (app.cluster)."""
         self.touch()
         texts = await self.greeting(client)
-        if self.closed:  # evicted or deleted while we greeted it
-            client.close(CloseCode.SESSION_CLOSED, "session closed")
+        if self.closed:  # unloaded or deleted while we greeted it
+            client.close(*self.closed_with)
             return
-        self.clients.add(client)
+        if remote:
+            self.remote_clients.add(client)
+        else:
+            self.clients.add(client)  # type: ignore[arg-type]
         for text in texts:
             client.send_text(text)
         if self.latest is not None:
             client.offer(self.latest)
         self._broadcast(self.status(), exclude=client)  # the others learn the new watcher count
 
-    def detach(self, client: Client) -> None:
-        self.clients.discard(client)
+    def detach(self, client: Peer) -> None:
+        self.clients.discard(client)  # type: ignore[arg-type]
+        self.remote_clients.discard(client)
         self.touch()
-        if not self.clients:
+        if not self.watchers:
             self.pause()  # nobody is watching
         else:
             self._broadcast(self.status())
 
-    def _broadcast(self, message: dict[str, Any], exclude: Client | None = None) -> None:
+    def _broadcast(self, message: dict[str, Any], exclude: Peer | None = None) -> None:
         text = _dumps(message)  # encoded once for every client
         for client in self.clients:
             if client is not exclude:
                 client.send_text(text)
+        if self.remote_clients and self.relay is not None:
+            self.relay.text(self, text)  # the other processes pass it to theirs (``exclude`` included: rare)
 
     def publish(self, packet: Packet) -> None:
         """Offer ``packet`` to every client, unless a newer one went out already (jobs
@@ -218,12 +267,16 @@ class LiveSession:
         self.latest = packet
         for client in self.clients:
             client.offer(packet)
+        if self.remote_clients and self.relay is not None:
+            self.relay.packet(self, packet)
         if packet.explanation is not None:
             self._broadcast(packet.explanation)
 
     def focus(self) -> frozenset[int]:
         """The nodes some client looks at (call on the event loop, which owns ``clients``)."""
-        return frozenset(client.focus for client in self.clients if client.focus is not None)
+        nodes = {client.focus for client in self.clients if client.focus is not None}
+        nodes.update(client.focus for client in self.remote_clients if client.focus is not None)
+        return frozenset(nodes)
 
     # -- changes ------------------------------------------------------------------------
 
@@ -267,6 +320,7 @@ class LiveSession:
             self.latest = None  # stale: the next client to attach gets a fresh frame
         else:
             self.publish(packet)
+        self._changed()
         return result
 
     async def step(self, epochs: int, by: str) -> None:
@@ -277,6 +331,7 @@ class LiveSession:
         """
         self.pause()
         self.touch()
+        self.restored = False
         self._interrupts += 1
         ticket = self._interrupts
         remaining = epochs
@@ -308,6 +363,7 @@ class LiveSession:
         finally:
             self._stepping = False
             self._reading_copy = None
+            self._changed()
 
     def tick(self, focus: frozenset[int]) -> Packet:
         """One frame of play (in the session's lane): train, then render what ``focus`` needs."""
@@ -320,31 +376,38 @@ class LiveSession:
             packet.explanation = self._explanation()
         return packet
 
-    def pause(self) -> None:
+    def pause(self, *, by_client: bool = False) -> None:
+        """Stop playing (and any running step, at its next slice).  ``by_client``:
+        the controller asked, which also dismisses the offer to resume."""
         self._interrupts += 1
-        if self.playing:
+        if self.playing or (by_client and self.restored):
             self.play_state = PlayState.PAUSED
+            self.restored = self.restored and not by_client
             self._broadcast(self.status())
+            self._changed()
 
     def play(self) -> None:
         self.touch()
         if not self.playing:
             self.play_state = PlayState.PLAYING
+            self.restored = False
             self.next_tick = 0.0
             self._broadcast(self.status())
+            self._changed()
         self.player.add(self)
 
     def set_speed(self, epochs_per_frame: int) -> None:
         self.epochs_per_frame = epochs_per_frame
         self._broadcast(self.status())
+        self._changed()
 
-    async def refocus(self, client: Client, node: int | None) -> None:
+    async def refocus(self, client: Peer, node: int | None) -> None:
         client.focus = node
         latest = self.latest
         if latest is None or node is None:
             return
         if node not in latest.grids:  # nobody looked at it when this frame was made: render it now
-            focus = self.focus()
+            focus = self.focus() | {node}  # a client of another process is not among ours
             latest = await self._job(
                 lambda: render_packet(self.session, self.generation, self.version, self.playing, focus), client.key
             )
@@ -382,18 +445,22 @@ class LiveSession:
         if selection is None:
             self.selection = None
             self._broadcast({"type": "explain", "selection": None})
+            self._changed()
             return
         message = await self._job(lambda: self._explain(selection), by)  # validates first
         self.selection = selection
         self._broadcast(message)
+        self._changed()
 
     def close(self, code: CloseCode = CloseCode.SESSION_CLOSED, reason: str = "session closed") -> None:
         """Stop playing and disconnect every client (the session is going away)."""
         self.closed = True
+        self.closed_with = (code, reason)
         self.pause()
-        for client in list(self.clients):
+        for client in [*self.clients, *self.remote_clients]:
             client.close(code, reason)
         self.clients.clear()
+        self.remote_clients.clear()
 
 
 def _dumps(message: dict[str, Any]) -> str:

@@ -19,11 +19,12 @@ from app.bodylimit import BodyLimit
 from app.limits import ClientLimits, TooManyRequests
 from app.live import Interrupted
 from app.middleware import HeadAsGet, SameOriginWrites, SecurityHeaders, method_not_allowed
+from app.persistence import StoreUnavailable, open_backend
 from app.player import Player
 from app.routes import health, lecture, network, pages, pictures, sessions, stateless, training, ws
 from app.scheduler import Scheduler
 from app.settings import Settings
-from app.store import SessionStore, StoreFull, TooManySessions, UnknownSession
+from app.store import OwnedElsewhere, SessionStore, ShuttingDown, StoreFull, TooManySessions, UnknownSession
 from core.errors import InvalidValue
 
 __all__ = ["create_app"]
@@ -36,8 +37,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        backend = await open_backend(settings)
+        store = app.state.store = SessionStore(settings, app.state.scheduler, app.state.player, backend)
         tasks = [
-            asyncio.create_task(app.state.store.run_sweeper(), name="session-sweeper"),
+            asyncio.create_task(store.run_sweeper(), name="session-sweeper"),
+            asyncio.create_task(store.run_pruner(), name="retention"),
+            asyncio.create_task(store.saver.run(store.local), name="snapshots"),
             asyncio.create_task(app.state.player.run(), name="player"),
         ]
         try:
@@ -48,7 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            await app.state.store.close()
+            await store.close()  # saves every session (the workers are still running)
+            await backend.close()
             app.state.scheduler.shutdown()
 
     app = FastAPI(
@@ -60,7 +66,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.scheduler = Scheduler(settings.workers)
     app.state.player = Player(app.state.scheduler, settings.max_fps)
-    app.state.store = SessionStore(settings, app.state.scheduler, app.state.player)
     app.state.limits = ClientLimits(settings)
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
@@ -98,6 +103,18 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def store_full(request: Request, exc: StoreFull) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
                             headers={"Retry-After": "60"})  # fmt: skip
+
+    @app.exception_handler(ShuttingDown)
+    @app.exception_handler(OwnedElsewhere)
+    async def moving(request: Request, exc: Exception) -> JSONResponse:
+        # Between processes (the one that ran it is stopping, or just let it go): it is back in a moment.
+        return JSONResponse({"detail": f"the session is moving between server processes: {exc}; try again"},
+                            status_code=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "1"})  # fmt: skip
+
+    @app.exception_handler(StoreUnavailable)
+    async def store_unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
+        return JSONResponse({"detail": f"the session store is unavailable; try again: {exc}"},
+                            status_code=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "2"})  # fmt: skip
 
     @app.exception_handler(TooManyRequests)
     async def too_many_requests(request: Request, exc: TooManyRequests) -> JSONResponse:

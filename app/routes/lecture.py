@@ -62,7 +62,7 @@ async def fork_session(live: Readable, store: Store, key: ClientKey, limits: Lim
 @router.post("/share", response_model=ShareLink, responses=NEEDS_TOKEN)
 async def share_session(live: Controlled, store: Store, request: Request) -> dict[str, Any]:
     """A short view-only link to this session for a class, and its QR code (SVG, drawn on the server)."""
-    code = store.share_code(live)
+    code = await store.share_code(live)
     base = request.app.state.settings.public_url or str(request.base_url)
     url = f"{base.rstrip('/')}/s/{code}"
     buffer = io.BytesIO()

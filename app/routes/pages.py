@@ -75,14 +75,14 @@ async def class_link(code: str, request: Request, key: ClientKey, limits: Limits
     client, so codes cannot be guessed by trying them all."""
     limits.lookup(key)
     try:
-        live = request.app.state.store.resolve_code(code)
+        session_id = await request.app.state.store.resolve_code(code)
     except UnknownSession:
         return HTMLResponse(
             "<!doctype html><title>Link expired</title><p>This class link has expired: the session it "
             'pointed to has ended. <a href="/">Open the playground</a>.</p>',
             status_code=404,
         )
-    return RedirectResponse(f"/?session={live.id}", status_code=303)
+    return RedirectResponse(f"/?session={session_id}", status_code=303)
 
 
 @router.get("/", response_class=HTMLResponse)

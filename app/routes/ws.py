@@ -27,9 +27,10 @@ from app.closecodes import CloseCode
 from app.deps import AppSettings, Limits, Store, authorize
 from app.limits import ClientLimits, check_work, client_key
 from app.live import Interrupted, LiveSession
+from app.persistence import StoreUnavailable
 from app.roles import Role
 from app.settings import Settings
-from app.store import UnknownSession
+from app.store import OwnedElsewhere, ShuttingDown, StoreFull, UnknownSession
 from core.errors import InvalidValue
 
 router = APIRouter()
@@ -64,7 +65,7 @@ async def _play(command: m.PlayMessage, client: Client, live: LiveSession) -> No
 
 
 async def _pause(command: m.PauseMessage, client: Client, live: LiveSession) -> None:
-    live.pause()
+    live.pause(by_client=True)
 
 
 async def _step(command: m.StepMessage, client: Client, live: LiveSession) -> None:
@@ -141,6 +142,11 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+def _reason(error: Exception) -> str:
+    """A close reason: at most 123 bytes (RFC 6455)."""
+    return str(error).encode()[:120].decode(errors="ignore")
+
+
 @router.websocket("/ws/sessions/{session_id}")
 async def session_socket(websocket: WebSocket, session_id: str, store: Store, settings: AppSettings,
                          limits: Limits) -> None:  # fmt: skip
@@ -150,11 +156,14 @@ async def session_socket(websocket: WebSocket, session_id: str, store: Store, se
         await websocket.close(code=CloseCode.MESSAGE_FLOOD, reason="too many messages from this address; wait")
         return
     try:
-        live = store.get(session_id)
+        live = await store.open(session_id)
     except UnknownSession:
         await websocket.close(code=CloseCode.UNKNOWN_SESSION, reason="unknown session")
         return
-    if len(live.clients) >= settings.max_watchers:
+    except (StoreFull, ShuttingDown, OwnedElsewhere, StoreUnavailable) as error:
+        await websocket.close(code=CloseCode.TRY_AGAIN, reason=_reason(error))
+        return
+    if live.watchers >= settings.max_watchers:
         await websocket.close(code=CloseCode.TOO_MANY_WATCHERS, reason="too many watchers")
         return
     client = Client(websocket, key, settings.messages_per_second)
