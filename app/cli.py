@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import socket
 from collections.abc import Sequence
 from typing import Any
 
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 
 from app.main import create_app
 from app.settings import Settings
@@ -33,6 +35,13 @@ class PlaygroundServer(uvicorn.Server):
         await super().shutdown(sockets)
 
 
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, with the app's own loggers (playground.*) beside its own."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["playground"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     settings = Settings.from_env()
     parser = argparse.ArgumentParser(prog="playground", description="Serve the neural-network playground.")
@@ -51,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         proxy_headers=bool(settings.forwarded_allow_ips),
         forwarded_allow_ips=settings.forwarded_allow_ips or None,
         log_level="info",
+        log_config=log_config(),
     )
     if args.reload:  # development: uvicorn re-imports the factory in a fresh process on every change
         uvicorn.run("app.main:create_app", factory=True, reload=True, **options)

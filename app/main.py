@@ -16,10 +16,11 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.bodylimit import BodyLimit
+from app.cluster import Cluster, OwnerRouting
 from app.limits import ClientLimits, TooManyRequests
 from app.live import Interrupted
 from app.middleware import HeadAsGet, SameOriginWrites, SecurityHeaders, method_not_allowed
-from app.persistence import StoreUnavailable, open_backend
+from app.persistence import RedisBackend, StoreUnavailable, open_backend
 from app.player import Player
 from app.routes import health, lecture, network, pages, pictures, sessions, stateless, training, ws
 from app.scheduler import Scheduler
@@ -30,6 +31,7 @@ from core.errors import InvalidValue
 __all__ = ["create_app"]
 
 ROOT = Path(__file__).resolve().parent.parent
+CLOSE_SECONDS = 2.0  # at shutdown, how long the closes of relayed clients may take to reach their processes
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -38,22 +40,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         backend = await open_backend(settings)
-        store = app.state.store = SessionStore(settings, app.state.scheduler, app.state.player, backend)
+        cluster = Cluster(settings, backend.redis, app) if isinstance(backend, RedisBackend) else None
+        app.state.cluster = cluster
+        store = app.state.store = SessionStore(settings, app.state.scheduler, app.state.player, backend, cluster)
         tasks = [
             asyncio.create_task(store.run_sweeper(), name="session-sweeper"),
             asyncio.create_task(store.run_pruner(), name="retention"),
             asyncio.create_task(store.saver.run(store.local), name="snapshots"),
             asyncio.create_task(app.state.player.run(), name="player"),
         ]
+        if cluster is not None:
+            cluster.store = store
+            running = asyncio.create_task(cluster.run(), name="cluster")
         try:
             yield
         finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await _stop(tasks)
             await store.close()  # saves every session (the workers are still running)
+            if cluster is not None:
+                await cluster.outbox.drained(CLOSE_SECONDS)  # other processes' clients learn of the restart
+                await _stop([running])
+                await cluster.close()
             await backend.close()
             app.state.scheduler.shutdown()
 
@@ -66,10 +73,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.scheduler = Scheduler(settings.workers)
     app.state.player = Player(app.state.scheduler, settings.max_fps)
+    app.state.cluster = None  # with Redis: set at startup (app.cluster)
     app.state.limits = ClientLimits(settings)
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-    # The last added runs first: headers on every answer, then cross-site writes, HEAD, bodies.
+    # The last added runs first: headers on every answer, then cross-site writes, HEAD, bodies,
+    # and last the way to the process that runs the session.
+    app.add_middleware(OwnerRouting, state=app.state)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SameOriginWrites)
@@ -78,6 +88,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     _add_error_handlers(app)
     return app
+
+
+async def _stop(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -86,6 +86,18 @@ class SessionStore:
             raise UnknownSession(session_id)
         return live
 
+    def held(self, session_id: str) -> LiveSession | None:
+        """The session if it is in memory here, else None (no loading)."""
+        return self._sessions.get(session_id)
+
+    def forget(self, session_id: str) -> None:
+        """Drop a session without saving it: another process owns it now (its
+        lease lapsed here), and its clients reconnect to find it there."""
+        live = self._sessions.pop(session_id, None)
+        if live is not None:
+            live.discarded = True
+            live.close(CloseCode.TRY_AGAIN, "the session moved to another server process")
+
     def owned_by(self, owner: str) -> int:
         return sum(1 for live in self._sessions.values() if live.owner == owner)
 
@@ -229,6 +241,9 @@ class SessionStore:
     async def unload(self, live: LiveSession, reason: str = "session unloaded") -> bool:
         """Save ``live`` and drop it from memory (it stays in the store); False if
         it has clients or work, or could not be saved."""
+        if live.watchers or live.closed or live.id in self._leaving:
+            return False
+        await self.saver.settle(live)  # a snapshot being taken is a job in its lane too
         if live.watchers or live.jobs or live.closed or live.id in self._leaving:
             return False
         leaving: asyncio.Future[None] = asyncio.get_running_loop().create_future()
