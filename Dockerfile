@@ -11,6 +11,7 @@ WORKDIR /srv/playground
 COPY pyproject.toml README.md ./
 COPY core core
 COPY app app
+COPY playground playground
 COPY templates templates
 COPY static static
 RUN python -m pip install -e . && chown -R playground /srv/playground

@@ -28,8 +28,8 @@ services:
 	bash scripts/ensure-services.sh
 
 lint: $(STAMP)
-	$(PY) -m ruff check core app tests benchmarks
-	$(PY) -m mypy core app
+	$(PY) -m ruff check core app playground tests benchmarks
+	$(PY) -m mypy core app playground
 
 test: $(STAMP) browser services lint
 	$(PY) -m pytest

@@ -22,7 +22,20 @@ from app.live import Interrupted
 from app.middleware import HeadAsGet, SameOriginWrites, SecurityHeaders, method_not_allowed
 from app.persistence import RedisBackend, StoreUnavailable, open_backend
 from app.player import Player
-from app.routes import health, lecture, network, pages, pictures, sessions, stateless, training, ws
+from app.routes import (
+    apidocs,
+    data,
+    exports,
+    health,
+    lecture,
+    network,
+    pages,
+    pictures,
+    sessions,
+    stateless,
+    training,
+    ws,
+)
 from app.scheduler import Scheduler
 from app.settings import Settings
 from app.store import OwnedElsewhere, SessionStore, ShuttingDown, StoreFull, TooManySessions, UnknownSession
@@ -69,6 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         summary="TensorFlow Playground's network, trained on the server: sessions, single steps, live frames.",
         lifespan=lifespan,
+        docs_url=None,  # app/routes/apidocs.py serves both pages from our own files
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.scheduler = Scheduler(settings.workers)
@@ -84,7 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)
     app.add_middleware(SameOriginWrites)
     app.add_middleware(SecurityHeaders)
-    for module in (pages, sessions, training, network, lecture, pictures, stateless, health, ws):
+    routers = (pages, apidocs, sessions, training, data, network, lecture, pictures, exports, stateless, health, ws)
+    for module in routers:
         app.include_router(module.router)
     _add_error_handlers(app)
     return app

@@ -24,6 +24,7 @@ from core.config import (
     PlaygroundConfig,
 )
 from core.datasets import CLASSIFICATION_DATASETS, REGRESSION_DATASETS
+from core.points import MAX_POINTS
 from core.scenarios import SCENARIOS
 
 # -- value types ---------------------------------------------------------------
@@ -64,7 +65,6 @@ Neurons = Annotated[StrictInt, Field(ge=1, le=MAX_NEURONS)]
 Coordinate = Annotated[StrictFloat, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
 Point = Annotated[list[Coordinate], Field(min_length=3, max_length=3, description="[x, y, label]")]
 Finite = Annotated[StrictFloat, Field(allow_inf_nan=False, ge=-1e9, le=1e9)]
-MAX_POINTS = 5000
 MAX_EPOCHS = 10000
 
 
@@ -173,10 +173,43 @@ class SessionCreate(_ConfigSource):
     scenario: ScenarioName | None = Field(default=None, description="a fixed set-up, e.g. the lecture's worked example")
     network: NetworkState | None = None
     epoch: Annotated[StrictInt, Field(ge=0, le=10**12)] | None = None
+    document: dict[str, Any] | None = Field(
+        default=None,
+        alias="import",
+        description='a session file from GET /api/sessions/{id}/export ("format": "playground-session"), sent '
+        "alone: the new session continues exactly where that one was",
+    )
 
 
 class StepRequest(_Strict):
     epochs: Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS)] = 1
+
+
+EpochsPerFrame = Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS, description="epochs trained per frame while playing")]
+
+
+class SpeedRequest(_Strict):
+    epochs_per_frame: EpochsPerFrame
+
+
+class PlayRequest(_Strict):
+    epochs_per_frame: EpochsPerFrame | None = None
+
+
+class SelectRequest(_Strict):
+    """The teacher points at a weight (or, without ``source``, a bias); every watcher sees its explanation.
+    ``layer`` null clears the selection."""
+
+    layer: Annotated[StrictInt, Field(ge=0)] | None
+    source: Annotated[StrictInt, Field(ge=0)] | None = None
+    target: Annotated[StrictInt, Field(ge=0)] = 0
+    point: Annotated[StrictInt, Field(ge=0)] = 0
+
+    def selection(self) -> dict[str, Any] | None:
+        """What ``LiveSession.select`` takes: the pointer, or None to clear it."""
+        if self.layer is None:
+            return None
+        return {"layer": self.layer, "source": self.source, "target": self.target, "point": self.point}
 
 
 class HashRequest(_Strict):
@@ -205,6 +238,20 @@ class StatelessStep(_ConfigSource):
     )
     test: Annotated[list[Point], Field(max_length=MAX_POINTS)] | None = None
     epochs: Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS)] = 1
+
+
+UserNumber = Annotated[StrictFloat, Field(allow_inf_nan=False)]  # core.points checks the ranges
+UserPoint = Annotated[list[UserNumber], Field(min_length=3, max_length=3, description="[x, y, label]")]
+UserRows = Annotated[list[UserPoint], Field(max_length=MAX_POINTS)]
+
+
+class DataPoints(_Strict):
+    """Your own points as JSON: `points` (split by `percTrainData`), or `train` and `test`.  Limits and
+    labels (±1 for classification, [−1, 1] for regression) are checked by core.points."""
+
+    points: UserRows | None = None
+    train: UserRows | None = None
+    test: UserRows | None = None
 
 
 class StatelessStepResult(NetworkStateOut):
@@ -299,9 +346,8 @@ class BiasMessage(BiasUpdate):
     type: Literal["bias"]
 
 
-class SpeedMessage(_Strict):
+class SpeedMessage(SpeedRequest):
     type: Literal["speed"]
-    epochs_per_frame: Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS)]
 
 
 class FocusMessage(_Strict):
@@ -313,11 +359,5 @@ class PingMessage(_Strict):
     type: Literal["ping"]
 
 
-class SelectMessage(_Strict):
-    """The teacher points at a weight (or, without ``source``, a bias); every watcher sees its explanation."""
-
+class SelectMessage(SelectRequest):
     type: Literal["select"]
-    layer: Annotated[StrictInt, Field(ge=0)] | None
-    source: Annotated[StrictInt, Field(ge=0)] | None = None
-    target: Annotated[StrictInt, Field(ge=0)] = 0
-    point: Annotated[StrictInt, Field(ge=0)] = 0

@@ -12,7 +12,7 @@ import numpy as np
 
 from core import boundary
 from core.config import FIELD_EFFECTS, PlaygroundConfig
-from core.datasets import CLASSIFICATION_DATASETS, REGRESSION_DATASETS, generate
+from core.datasets import CLASSIFICATION_DATASETS, REGRESSION_DATASETS, generate, shuffle, split
 from core.errors import InvalidValue
 from core.explain import Link, explain, loss_slice
 from core.features import feature_matrix
@@ -129,6 +129,12 @@ class Session:
     def predict(self, points: np.ndarray) -> np.ndarray:
         """The network's output at raw (x, y) points: (n, 2) -> (n,)."""
         return self.network.predict(self.inputs(points))
+
+    def output(self, points: np.ndarray) -> np.ndarray:
+        """What the heatmap shows at raw (x, y) points: the output on the label scale (−1 .. +1),
+        decoded from the config's targets: (n, 2) -> (n,)."""
+        decoded: np.ndarray = TARGETS[self.config.targets].decode(self.predict(points))
+        return decoded
 
     def frame(self) -> boundary.Frame:
         """All heatmaps, quantised (see core.boundary).  With the lecture's
@@ -279,6 +285,23 @@ class Session:
         self.test = np.array(test, dtype=np.float64).reshape(-1, 3)
         self._compute_inputs()
         self._refresh_losses()
+
+    def use_points(self, points: np.ndarray, in_train: np.ndarray | None = None) -> None:
+        """Your own (x, y, label) points (checked by core.points) instead of generated data; the network
+        is kept.  ``in_train`` says which points train; without it they are shuffled from the session's
+        stream and split by ``percTrainData``, as the original treats generated data."""
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 3)  # (n, 3)
+        cut = math.floor(len(points) * self.config.percTrainData / 100)  # as core.datasets.split cuts
+        n_train = cut if in_train is None else int(in_train.sum())
+        if n_train == 0:  # checked before the stream moves: a refused upload changes nothing
+            raise InvalidValue("set", f"no training point among {len(points)}: at least one must be in the train set")
+        if in_train is None:
+            rows = [(x, y, label) for x, y, label in points.tolist()]
+            shuffle(self.rng, rows)
+            train, test = split(rows, self.config.percTrainData)
+        else:
+            train, test = points[in_train], points[~in_train]
+        self.load_points(train, test)
 
     def _compute_inputs(self) -> None:
         cfg = self.config

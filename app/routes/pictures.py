@@ -1,52 +1,70 @@
-"""REST: pictures of a session — the output heatmap as a PNG or as numbers.
+"""REST: pictures of a session — the output heatmap as a PNG or SVG for slides, or as numbers.
 
 Pictures are computed off the event loop, on a copy of the session, in
 chunks that take turns with everyone else's work; their size is capped, and
-the last few are cached per session until the session changes.
+the last few are cached per session until the session changes.  The figure
+(axes, ticks, points, legend) is drawn by app/figure.py.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import orjson
 from fastapi import APIRouter, Query, Response
 
-from app import render
+from app import figure, render
 from app.deps import NOT_FOUND, AppSettings, ClientKey, Jobs, Readable
 from app.serialize import number
 from core.boundary import grid_axes
 from core.errors import InvalidValue
 from core.session import Session
 
-router = APIRouter(prefix="/api/sessions/{session_id}", tags=["network"])
+router = APIRouter(prefix="/api/sessions/{session_id}", tags=["pictures"])
 
+PICTURES: dict[int | str, dict[str, Any]] = {
+    **NOT_FOUND,
+    200: {"content": {"image/png": {}, "image/svg+xml": {}, "application/json": {}}, "description": "The picture"},
+}
+MEDIA = {"png": "image/png", "svg": "image/svg+xml", "json": "application/json"}
 CHUNK_POINTS = 20_000  # grid points per job: a few milliseconds on the largest network
+SVG_CELLS = 200  # the SVG embeds its heatmap at most this many cells a side; viewers scale it smoothly
+NO_POINTS = np.zeros((0, 3))
 
 
-@router.get("/boundary", responses={**NOT_FOUND, 200: {"content": {"image/png": {}, "application/json": {}}}})
+@router.get("/boundary", responses=PICTURES)
 async def boundary(
     live: Readable,
     key: ClientKey,
     jobs: Jobs,
     settings: AppSettings,
-    format: Literal["png", "json"] = "png",
-    size: Annotated[int | None, Query(ge=2, le=1000, description="png: pixels a side (400); json: cells (100)")] = None,
+    format: Literal["png", "svg", "json"] = "png",
+    size: Annotated[int | None, Query(ge=2, le=1000, description="png, svg: pixels a side (400); json: cells (100)")]
+    = None,
     points: Literal["train", "test", "both", "none"] = "train",
     discretize: bool | None = None,
+    axes: Annotated[bool, Query(description="png: add axes, tick labels, a legend and a caption, as svg has")] = False,
+    lang: Annotated[Literal[figure.LANGUAGES], Query(description="the legend's words; ko needs format=svg")] = "en",  # type: ignore[valid-type]
 ) -> Response:
-    """The output heatmap over [-6, 6]²: a PNG for slides (with the points), or the numbers."""
-    density = size or (400 if format == "png" else 100)
+    """The output heatmap over [-6, 6]² on the label scale (−1 orange … +1 blue, the page's colours).
+
+    `png`: the plot alone, one cell per pixel, or with `axes=true` a figure for slides; `svg`: the figure
+    (axes, tick labels, points, legend, caption) with the heatmap embedded; `json`: the numbers,
+    `values[row][column]` at `(x[column], y[row])`, as the model's `predict(x, y)` gives them.
+    """
+    if lang != "en" and format != "svg":
+        raise InvalidValue("lang", f"{lang} needs format=svg: the PNG's font has no Hangul")
+    side = size or (100 if format == "json" else 400)
+    density = min(side, SVG_CELLS) if format == "svg" else side
     limit = settings.max_json_cells if format == "json" else settings.max_picture_cells
     if density * density > limit:
         raise InvalidValue("size", f"at most {int(limit**0.5)} for format={format}, got {density}")
-    media = "application/json" if format == "json" else "image/png"
-    cache_key = (format, density, points, discretize, live.generation, live.version)
+    cache_key = (format, side, points, discretize, axes, lang, live.generation, live.version)
     cached = live.pictures.get(cache_key)
     if cached is not None:
-        return Response(cached, media_type=media)
+        return Response(cached, media_type=MEDIA[format])
     copy = await live.reading_copy(key)
     xs, ys = grid_axes(density)
     gx, gy = np.meshgrid(xs, ys)
@@ -54,15 +72,16 @@ async def boundary(
     values = np.empty(cells.shape[0])
     for start in range(0, cells.shape[0], CHUNK_POINTS):
         chunk = slice(start, start + CHUNK_POINTS)
-        values[chunk] = await jobs.run(functools.partial(copy.predict, cells[chunk]), client=key)
+        values[chunk] = await jobs.run(functools.partial(copy.output, cells[chunk]), client=key)
     grid = values.reshape(density, density)
     if format == "json":
         body = await jobs.run(lambda: _numbers(copy, xs, ys, grid), client=key)
     else:
-        show_discrete = copy.config.discretize if discretize is None else discretize
-        body = await jobs.run(lambda: _png(copy, grid, density, points, show_discrete), client=key)
+        shown = _figure(copy, grid, side, points, discretize, lang)
+        draw = {"svg": _svg, "png": figure.png if axes else _plain}[format]
+        body = await jobs.run(functools.partial(draw, shown), client=key)
     live.pictures.put(cache_key, body)
-    return Response(body, media_type=media)
+    return Response(body, media_type=MEDIA[format])
 
 
 def _numbers(session: Session, xs: np.ndarray, ys: np.ndarray, grid: np.ndarray) -> bytes:
@@ -71,11 +90,28 @@ def _numbers(session: Session, xs: np.ndarray, ys: np.ndarray, grid: np.ndarray)
                          "values": values})  # fmt: skip
 
 
-def _png(session: Session, grid: np.ndarray, density: int, points: str, discretize: bool) -> bytes:
-    image = render.colorize(grid, discretize)
-    radius = max(1.5, 3 * density / 260)
-    if points in ("train", "both"):
-        render.draw_points(image, session.train, (255, 255, 255), radius)
-    if points in ("test", "both"):
-        render.draw_points(image, session.test, (0, 0, 0), radius)
+def _figure(session: Session, grid: np.ndarray, side: int, points: str, discretize: bool | None,
+            lang: str) -> figure.Figure:  # fmt: skip
+    return figure.Figure(
+        grid=grid,
+        train=session.train if points in ("train", "both") else NO_POINTS,
+        test=session.test if points in ("test", "both") else NO_POINTS,
+        discretize=session.config.discretize if discretize is None else discretize,
+        epoch=session.epoch,
+        loss_train=session.loss_train,
+        loss_test=session.loss_test,
+        size=side,
+        lang=lang,
+    )
+
+
+def _svg(shown: figure.Figure) -> bytes:
+    return figure.svg(shown).encode()
+
+
+def _plain(shown: figure.Figure) -> bytes:
+    """The plot alone, one cell per pixel, with the points."""
+    image = render.colorize(shown.grid, shown.discretize)
+    render.draw_points(image, shown.train, (255, 255, 255), shown.radius)
+    render.draw_points(image, shown.test, (0, 0, 0), shown.radius)
     return render.encode_png(image)

@@ -11,6 +11,7 @@ from app.schemas import ConfigFields, HashRequest, SessionCreate, SessionCreated
 from app.serialize import json_response
 from core.errors import InvalidValue
 from core.session import Session
+from core.snapshot import from_document
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
 
@@ -32,16 +33,21 @@ def _includes(include: str | None) -> tuple[str, ...]:
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionCreated)
 async def create_session(store: Store, key: ClientKey, limits: Limits, body: SessionCreate | None = None
                          ) -> Response:  # fmt: skip
-    """Create a session from config fields and/or a TF Playground hash.
+    """Create a session from config fields and/or a TF Playground hash, or from a session file.
 
     The answer holds the session id (anyone may watch with it) and the
     control token (keep it: every change needs it).  `network` and `epoch`
-    restore a trained network of the same shape.
+    restore a trained network of the same shape.  `{"import": <document>}`
+    (from `GET .../export`, or the page's Save) continues that session
+    exactly: the same numbers step for step; a broken or foreign document
+    is a 422 naming the part at fault.
     """
     limits.creation(key)
     body = body or SessionCreate()
 
     def build() -> Session:
+        if body.document is not None:
+            return _imported(body)
         config = body.build_config()
         if body.scenario is not None:
             config = config.replace(scenario=body.scenario)
@@ -55,6 +61,17 @@ async def create_session(store: Store, key: ClientKey, limits: Limits, body: Ses
     live, token = await store.create(build, key)
     state = await live.read_state(("data",), key)
     return json_response({"id": live.id, "control_token": token, "state": state}, status.HTTP_201_CREATED)
+
+
+def _imported(body: SessionCreate) -> Session:
+    others = sorted(body.model_fields_set - {"document"})
+    if others:
+        raise InvalidValue("import", f"send the document alone, without {', '.join(others)}")
+    assert body.document is not None
+    try:
+        return from_document(body.document)
+    except InvalidValue as exc:
+        raise InvalidValue(f"import.{exc.field}", exc.message) from None
 
 
 @router.get("/{session_id}", response_model=SessionState, responses=NOT_FOUND)

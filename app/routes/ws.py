@@ -120,11 +120,7 @@ async def _ping(command: m.PingMessage, client: Peer, live: LiveSession) -> None
 
 
 async def _select(command: m.SelectMessage, client: Peer, live: LiveSession) -> None:
-    selection = None
-    if command.layer is not None:
-        selection = {"layer": command.layer, "source": command.source, "target": command.target,
-                     "point": command.point}  # fmt: skip
-    await live.select(selection, client.key)
+    await live.select(command.selection(), client.key)
 
 
 HANDLERS: dict[str, Handler] = {

@@ -122,6 +122,15 @@ def test_apply_hash_keeps_seed(client: TestClient) -> None:
     assert state["shape"] == [2, 3, 1] and state["config"]["seed"] == "0.42"
 
 
+def test_apply_hash_loads_the_link_missing_keys_take_defaults(client: TestClient) -> None:
+    # docs/protocol.md, docs/api.md: a hash is a whole link, as the original loads it
+    session_id, auth, _ = create(client, hash="seed=0.42&dataset=xor&activation=relu&learningRate=0.1")
+    response = client.post(f"/api/sessions/{session_id}/hash", json={"hash": "networkShape=3"}, headers=auth)
+    config = response.json()["config"]
+    assert (config["dataset"], config["activation"], config["learningRate"]) == ("circle", "tanh", 0.03)
+    assert response.headers["X-Playground-Effect"] == "data"  # back to the circle: new seed drawn, new data
+
+
 def test_reset_and_regenerate(client: TestClient) -> None:
     session_id, auth, first = create(client, hash="seed=0.42")
     client.post(f"/api/sessions/{session_id}/step", json={"epochs": 2}, headers=auth)
