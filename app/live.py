@@ -1,33 +1,30 @@
 """A session as the server holds it: the core session, its clients, and
 everything that changes it or reads it.
 
-All CPU work on a session runs as jobs in its exclusive lane of the
-scheduler (app/scheduler.py), one at a time and in order, so the core
-session is only ever touched by one thread, and no lock is held while a job
-waits for a worker.  Long steps are cut into slices of about
-``SLICE_SECONDS`` that yield to other sessions; a pause or any change stops
-a running step at its next slice.  Playing is driven by the app's
-``Player`` (app/player.py), which asks every playing session for a
-``tick``.
-
-Reads never wait behind a long step: while one runs, its slices leave a
-consistent copy of the session behind, and reads use it.
+Its work runs in its lane of the scheduler (app/lane.py).  Long steps are
+cut into slices of about ``SLICE_SECONDS`` that yield to other sessions; a
+pause or any change stops a running step at its next slice.  Playing is
+driven by the app's ``Player`` (app/player.py), which asks every playing
+session for a ``tick``.  Every change asks for the session to be saved
+(``on_change``, app/saver.py).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
+from app.audience import Audience
 from app.cache import AnswerCache
 from app.clients import Client, Peer
 from app.closecodes import CloseCode
 from app.frames import Packet, render_packet
+from app.lane import SessionLane
 from app.roles import PlayState
-from app.scheduler import SLICE_SECONDS, Scheduler
+from app.scheduler import Scheduler
 from app.serialize import jsonable, session_state
 from app.settings import Settings
 from core.errors import InvalidValue
@@ -36,10 +33,9 @@ from core.session import Session
 if TYPE_CHECKING:
     from app.player import Player
 
-__all__ = ["LiveSession", "Interrupted", "Relay"]
+__all__ = ["LiveSession", "Interrupted"]
 
 T = TypeVar("T")
-INLINE_SECONDS = 0.0005  # jobs predicted below this run on the event loop when the session is idle
 EXPLAIN_INTERVAL = 0.1  # seconds between explanations while playing: a readable pace, and cheaper
 
 
@@ -47,16 +43,7 @@ class Interrupted(Exception):
     """A sliced step stopped early: paused, changed or closed meanwhile."""
 
 
-class Relay(Protocol):
-    """Carries what a session sends to all its clients to the clients that other
-    processes hold for it (app.cluster): once per message, however many."""
-
-    def text(self, live: LiveSession, text: str) -> None: ...
-
-    def packet(self, live: LiveSession, packet: Packet) -> None: ...
-
-
-class LiveSession:
+class LiveSession(SessionLane):
     def __init__(
         self,
         id: str,
@@ -67,19 +54,15 @@ class LiveSession:
         player: Player,
         owner: str,
     ) -> None:
-        self.id = id
+        super().__init__(id, session, scheduler)
         self.token_hash = token_hash  # the control token's digest (app.tokens)
-        self.session = session
         self.settings = settings
-        self.scheduler = scheduler
         self.player = player
         self.owner = owner  # the client key that created it: its fair turns and its per-client limits
         self.generation = 1
         self.play_state = PlayState.PAUSED
         self.epochs_per_frame = 1
-        self.clients: set[Client] = set()
-        self.remote_clients: set[Peer] = set()  # clients held by other processes (app.cluster)
-        self.relay: Relay | None = None  # reaches them, once per message
+        self.audience = Audience(id)  # its clients, here and in other processes (app.cluster)
         self.latest: Packet | None = None
         self.closed = False
         self.closed_with = (CloseCode.SESSION_CLOSED, "session closed")
@@ -91,7 +74,6 @@ class LiveSession:
         self.saved: Any = None
         self.restored = False  # loaded paused after the server stopped while it was playing (the page offers Resume)
         self.halted = False  # paused by a server shutdown while playing: saved as playing
-        self.jobs = 0  # jobs in flight in its lane: not unloaded meanwhile
         self.discarded = False  # deleted: never saved again
         self.stored_active = self.last_active  # the last activity the store knows of
         self.selection: dict[str, Any] | None = None  # the teacher's pointer: every client gets its explanation
@@ -100,10 +82,7 @@ class LiveSession:
         self.ticking = False  # a play tick is queued or running (app.player)
         self.next_tick = 0.0
         self._interrupts = 0  # bumped by pause and by changes: a running step stops at its next slice
-        self._stepping = False
-        self._reading_copy: Session | None = None  # left by a long step's slices for reads meanwhile
         self._explained_at = 0.0
-        self._epoch_seconds = 1e-6 * (1 + session.train.shape[0]) * (1 + session.network.n_weights) / 50
 
     @property
     def playing(self) -> bool:
@@ -114,9 +93,14 @@ class LiveSession:
         return self.code is not None
 
     @property
+    def clients(self) -> set[Client]:
+        """The clients this process holds."""
+        return self.audience.clients
+
+    @property
     def watchers(self) -> int:
         """Clients here and in other processes."""
-        return len(self.clients) + len(self.remote_clients)
+        return len(self.audience)
 
     def touch(self) -> None:
         self.last_active = time.monotonic()
@@ -125,51 +109,6 @@ class LiveSession:
         """Something worth saving changed (not a play tick: those are saved every few seconds)."""
         if self.on_change is not None and not self.closed:
             self.on_change(self)
-
-    # -- running work -----------------------------------------------------------------
-
-    async def _job(self, fn: Callable[[], T], by: str, estimate: float = 1.0) -> T:
-        """Run ``fn`` in this session's lane, attributed to client ``by``."""
-        self.jobs += 1
-        try:
-            return await self.scheduler.run(fn, client=by, lane=self.id, inline_below=INLINE_SECONDS,
-                                            estimate=estimate)  # fmt: skip
-        finally:
-            self.jobs -= 1
-
-    def cost(self, epochs: int) -> int:
-        """What ``epochs`` epochs cost, in weight-passes: points x epochs x weights."""
-        session = self.session
-        points = session.train.shape[0] + session.test.shape[0]
-        return int(points) * int(epochs) * max(1, session.network.n_weights)
-
-    def _timed_step(self, epochs: int) -> Any:
-        started = time.perf_counter()
-        result = self.session.step(epochs)
-        per_epoch = (time.perf_counter() - started) / epochs
-        self._epoch_seconds = 0.7 * self._epoch_seconds + 0.3 * per_epoch
-        return result
-
-    def slice_epochs(self, wanted: int) -> int:
-        """How many of ``wanted`` epochs fit in one slice (at least one)."""
-        return max(1, min(wanted, int(SLICE_SECONDS / max(self._epoch_seconds, 1e-9))))
-
-    # -- reading ------------------------------------------------------------------------
-
-    async def read(self, fn: Callable[[Session], T], by: str, estimate: float = 0.0) -> T:
-        """``fn(session)`` on a consistent session: the live one between jobs in its
-        lane (on the event loop if the lane is idle and ``estimate`` is tiny), or
-        the copy a running long step left: never waiting for the whole step."""
-        copy = self._reading_copy
-        if self._stepping and copy is not None:
-            if estimate < INLINE_SECONDS:
-                return fn(copy)
-            return await self.scheduler.run(lambda: fn(copy), client=by)
-        return await self._job(lambda: fn(self.session), by, estimate=estimate)
-
-    async def reading_copy(self, by: str) -> Session:
-        """An independent copy to compute on elsewhere (pictures, the explainer for a REST reader)."""
-        return await self.read(lambda s: s.copy(), by)
 
     def state(self, include: tuple[str, ...] = (), session: Session | None = None) -> dict[str, Any]:
         """The `state` message (docs/protocol.md) of ``session`` (default: the live one; call between jobs)."""
@@ -204,7 +143,7 @@ class LiveSession:
         """What ``client`` needs to draw at once: full state (counting it among the
         watchers), the current explanation."""
         by = client.key
-        joining = client not in self.clients and client not in self.remote_clients
+        joining = client not in self.audience
 
         focus = self.focus()
 
@@ -232,10 +171,7 @@ class LiveSession:
         if self.closed:  # unloaded or deleted while we greeted it
             client.close(*self.closed_with)
             return
-        if remote:
-            self.remote_clients.add(client)
-        else:
-            self.clients.add(client)  # type: ignore[arg-type]
+        self.audience.add(client, remote=remote)
         for text in texts:
             client.send_text(text)
         if self.latest is not None:
@@ -243,8 +179,7 @@ class LiveSession:
         self._broadcast(self.status(), exclude=client)  # the others learn the new watcher count
 
     def detach(self, client: Peer) -> None:
-        self.clients.discard(client)  # type: ignore[arg-type]
-        self.remote_clients.discard(client)
+        self.audience.discard(client)
         self.touch()
         if not self.watchers:
             self.pause()  # nobody is watching
@@ -252,12 +187,7 @@ class LiveSession:
             self._broadcast(self.status())
 
     def _broadcast(self, message: dict[str, Any], exclude: Peer | None = None) -> None:
-        text = _dumps(message)  # encoded once for every client
-        for client in self.clients:
-            if client is not exclude:
-                client.send_text(text)
-        if self.remote_clients and self.relay is not None:
-            self.relay.text(self, text)  # the other processes pass it to theirs (``exclude`` included: rare)
+        self.audience.send_text(_dumps(message), exclude)  # encoded once for every client
 
     def publish(self, packet: Packet) -> None:
         """Offer ``packet`` to every client, unless a newer one went out already (jobs
@@ -265,18 +195,13 @@ class LiveSession:
         if self.latest is not None and packet.version < self.latest.version:
             return
         self.latest = packet
-        for client in self.clients:
-            client.offer(packet)
-        if self.remote_clients and self.relay is not None:
-            self.relay.packet(self, packet)
+        self.audience.offer(packet)
         if packet.explanation is not None:
             self._broadcast(packet.explanation)
 
     def focus(self) -> frozenset[int]:
-        """The nodes some client looks at (call on the event loop, which owns ``clients``)."""
-        nodes = {client.focus for client in self.clients if client.focus is not None}
-        nodes.update(client.focus for client in self.remote_clients if client.focus is not None)
-        return frozenset(nodes)
+        """The nodes some client looks at (call on the event loop, which owns the clients)."""
+        return self.audience.focus()
 
     # -- changes ------------------------------------------------------------------------
 
@@ -457,10 +382,7 @@ class LiveSession:
         self.closed = True
         self.closed_with = (code, reason)
         self.pause()
-        for client in [*self.clients, *self.remote_clients]:
-            client.close(code, reason)
-        self.clients.clear()
-        self.remote_clients.clear()
+        self.audience.close(code, reason)
 
 
 def _dumps(message: dict[str, Any]) -> str:

@@ -38,6 +38,7 @@ log = logging.getLogger("playground.cluster")
 SESSION_PATH = re.compile(r"^/api/sessions/([A-Za-z0-9_-]{1,64})(?:/|$)")
 ANSWER_SECONDS = 120.0  # the longest a forwarded call may take (nginx's read timeout)
 RETRY_SECONDS = 0.2  # between attempts while a session changes hands
+MAX_ATTEMPTS = 200  # bounds the loop of _route (its deadline comes first)
 
 
 class OwnerRouting:
@@ -65,7 +66,7 @@ async def _route(cluster: Cluster, app: ASGIApp, session_id: str, scope: Scope, 
     store = cluster.store_()
     body: bytes | None = None
     deadline = time.monotonic() + cluster.settings.lease_seconds + 2.0
-    while True:
+    for attempt in range(MAX_ATTEMPTS):
         try:
             await store.open(session_id)
             owner: str | None = None  # held here (now)
@@ -91,8 +92,9 @@ async def _route(cluster: Cluster, app: ASGIApp, session_id: str, scope: Scope, 
         if time.monotonic() > deadline:
             await _unavailable(send, "the session is moving between server processes; try again")
             return
-        if outcome != MOVED:
-            await asyncio.sleep(RETRY_SECONDS)  # nobody listens: its owner died, its lease lapses soon
+        # Nobody listens (its owner died: its lease lapses soon), or it moved and we came round again.
+        await asyncio.sleep(RETRY_SECONDS if outcome != MOVED else 0.05 * min(attempt, 4))
+    await _unavailable(send, "the session is moving between server processes; try again")
 
 
 async def _forward(cluster: Cluster, session_id: str, owner: str, scope: Scope, body: bytes) -> Answer | str:

@@ -118,7 +118,7 @@ class Cluster:
         return await self.leases.owner(session_id)
 
     async def adopt(self, live: LiveSession) -> None:
-        live.relay = self
+        live.audience.relay = self
         await self.subscription.add(COMMANDS, live.id)
 
     async def release(self, session_id: str) -> None:
@@ -132,13 +132,13 @@ class Cluster:
     async def exclusive(self, name: str, seconds: float) -> bool:
         return await self.leases.acquire(f"~{name}", self.node, int(seconds * 1000))  # '~' is in no session id
 
-    # -- what a session sends to its clients in other processes (app.live.Relay) ----------
+    # -- what a session sends to its clients in other processes (app.audience.Relay) ----------
 
-    def text(self, live: LiveSession, text: str) -> None:
-        self.outbox.to_watchers(live.id, wire.text_message(text))
+    def text(self, session_id: str, text: str) -> None:
+        self.outbox.to_watchers(session_id, wire.text_message(text))
 
-    def packet(self, live: LiveSession, packet: Packet) -> None:
-        self.outbox.to_watchers(live.id, lambda: wire.frame_message(packet), frame=True)
+    def packet(self, session_id: str, packet: Packet) -> None:
+        self.outbox.to_watchers(session_id, lambda: wire.frame_message(packet), frame=True)
 
     def to_node(self, node: str, header: dict[str, Any], body: bytes = b"", *, frame: bool = False) -> None:
         self.outbox.to_node(node, wire.pack(header, body), frame=frame)

@@ -50,6 +50,7 @@ log = logging.getLogger("playground.cluster")
 
 WELCOME_SECONDS = 10.0  # how long the owner may take to greet a relayed client
 RELAY_QUEUE = 1024  # messages of one relayed client waiting at the owner (its process rate-limits them)
+MAX_ATTEMPTS = 200  # bounds the loop of relay_socket (its deadline comes first)
 GREET = "\0greet"  # queued by a client that must start afresh (no JSON text starts with NUL)
 
 
@@ -161,7 +162,9 @@ async def relay_socket(cluster: Cluster, websocket: WebSocket, session_id: str, 
     here once it moved (or its owner died and its lease lapsed)."""
     settings = cluster.settings
     deadline = time.monotonic() + settings.lease_seconds + WELCOME_SECONDS
-    while time.monotonic() < deadline:
+    for attempt in range(MAX_ATTEMPTS):
+        if time.monotonic() > deadline:
+            break
         answer: dict[str, Any] = {"kind": "gone"}
         if owner is not None:
             remote = await cluster.remote(session_id, owner)
@@ -175,8 +178,9 @@ async def relay_socket(cluster: Cluster, websocket: WebSocket, session_id: str, 
             if answer["kind"] == "close":
                 await websocket.close(code=answer["code"], reason=answer["reason"])
                 return
-        if answer["kind"] == "gone":
-            await asyncio.sleep(0.25)  # the owner died or is letting go: its lease lapses soon
+        if answer["kind"] == "gone" or attempt:
+            # The owner died (its lease lapses soon), or it is letting go and we came round again.
+            await asyncio.sleep(0.25 if answer["kind"] == "gone" else 0.05)
         try:
             live = await cluster.store_().open(session_id)
         except OwnedElsewhere as elsewhere:
@@ -303,7 +307,7 @@ class RelayClient:
 def on_command(cluster: Cluster, session_id: str, command: dict[str, Any]) -> None:
     """A message from another process about a session held here (app/cluster/node.py)."""
     op, node, cid = command.get("op"), str(command.get("from")), str(command.get("client"))
-    relays = cluster.relays.setdefault(session_id, {})
+    relays = cluster.relays.get(session_id, {})
     stand_in = relays.get(f"{node}/{cid}")
     if op == "hello":
         cluster.spawn(_welcome(cluster, session_id, node, cid, str(command.get("key"))), f"welcome-{cid}")
