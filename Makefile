@@ -5,8 +5,16 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-HOST ?= 127.0.0.1
-PORT ?= 8000
+# `make run HOST=0.0.0.0 PORT=8080` passes them on; otherwise the server
+# reads PLAYGROUND_HOST / PLAYGROUND_PORT (default 127.0.0.1:8000). No
+# default here: it would override the environment.
+RUN_ARGS :=
+ifeq ($(origin HOST),command line)
+RUN_ARGS += --host $(HOST)
+endif
+ifeq ($(origin PORT),command line)
+RUN_ARGS += --port $(PORT)
+endif
 
 .PHONY: run test install lint bench browser services clean
 
@@ -19,7 +27,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/playground --host $(HOST) --port $(PORT)
+	$(VENV)/bin/playground $(RUN_ARGS)
 
 browser:
 	bash scripts/ensure-chromium.sh

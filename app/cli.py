@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
+import os
 import socket
 from collections.abc import Sequence
 from typing import Any
@@ -49,6 +51,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=settings.port, help=f"port (default {settings.port})")
     parser.add_argument("--reload", action="store_true", help="restart when the code changes (development)")
     args = parser.parse_args(argv)
+    # The app must know where it listens to tell a teacher whether students can
+    # reach it; with --reload, uvicorn's factory builds it in a child process
+    # that reads its settings from the environment.
+    os.environ["PLAYGROUND_HOST"] = args.host
+    os.environ["PLAYGROUND_PORT"] = str(args.port)
     print(f"Playground on http://{args.host}:{args.port}")
     options: dict[str, Any] = dict(
         host=args.host,
@@ -65,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.reload:  # development: uvicorn re-imports the factory in a fresh process on every change
         uvicorn.run("app.main:create_app", factory=True, reload=True, **options)
         return
+    settings = dataclasses.replace(settings, host=args.host, port=args.port)
     PlaygroundServer(uvicorn.Config(create_app(settings), **options)).run()
 
 

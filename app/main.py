@@ -31,6 +31,7 @@ from app.routes import (
     network,
     pages,
     pictures,
+    server_info,
     sessions,
     stateless,
     training,
@@ -99,7 +100,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)
     app.add_middleware(SameOriginWrites)
     app.add_middleware(SecurityHeaders)
-    routers = (pages, apidocs, sessions, training, data, network, lecture, pictures, exports, stateless, health, ws)
+    routers = (
+        pages, apidocs, sessions, training, data, network, lecture, pictures, exports, stateless, server_info,
+        health, ws,
+    )  # fmt: skip
     for module in routers:
         app.include_router(module.router)
     _add_error_handlers(app)

@@ -64,6 +64,7 @@ HIDEABLE_CONTROLS: dict[str, str] = {
     "batchSize": "Batch size",
     "numHiddenLayers": "# of hidden layers",
     **{name: feature.label for name, feature in FEATURES.items()},
+    "lecture": "Lecture section",  # ours: the explainer and the lecture's options
 }
 
 _SEED_CHARS = re.compile(r"[!-~]*")  # printable ASCII; '&', '=', '#' excluded below

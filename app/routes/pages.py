@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.closecodes import RETRYABLE, CloseCode
 from app.deps import ClientKey, Limits
+from app.i18n import LANGUAGES, catalogue, choose_language, translator
 from app.schemas import MAX_EPOCHS
 from app.store import UnknownSession
 from core.activations import ACTIVATIONS, REGULARIZERS
@@ -43,8 +44,11 @@ def _thumbnails() -> dict[str, list[list[float]]]:
     }
 
 
-def page_config(request: Request) -> dict[str, Any]:
+def page_config(request: Request, lang: str) -> dict[str, Any]:
     return {
+        "lang": lang,
+        "languages": list(LANGUAGES),
+        "messages": catalogue(lang),
         "api": "/api",
         "ws": "/ws/sessions/",
         "learningRates": list(LEARNING_RATES),
@@ -69,6 +73,10 @@ def page_config(request: Request) -> dict[str, Any]:
     }
 
 
+def _language(request: Request) -> str:
+    return choose_language(request.query_params.get("lang"), request.headers.get("accept-language"))
+
+
 @router.get("/s/{code}")
 async def class_link(code: str, request: Request, key: ClientKey, limits: Limits) -> Response:
     """A class link: open the session view-only.  Lookups are rate-limited per
@@ -77,9 +85,11 @@ async def class_link(code: str, request: Request, key: ClientKey, limits: Limits
     try:
         session_id = await request.app.state.store.resolve_code(code)
     except UnknownSession:
+        lang = _language(request)
+        t = translator(lang)
         return HTMLResponse(
-            "<!doctype html><title>Link expired</title><p>This class link has expired: the session it "
-            'pointed to has ended. <a href="/">Open the playground</a>.</p>',
+            f'<!doctype html><html lang="{lang}"><title>{t("classlink.expired_title")}</title>'
+            f"<p>{t('classlink.expired_html')}</p></html>",
             status_code=404,
         )
     return RedirectResponse(f"/?session={session_id}", status_code=303)
@@ -88,5 +98,7 @@ async def class_link(code: str, request: Request, key: ClientKey, limits: Limits
 @router.get("/", response_class=HTMLResponse)
 async def index(request: Request) -> HTMLResponse:
     templates = request.app.state.templates
-    response: HTMLResponse = templates.TemplateResponse(request, "index.html", {"page_config": page_config(request)})
+    lang = _language(request)
+    context = {"page_config": page_config(request, lang), "lang": lang, "languages": LANGUAGES, "t": translator(lang)}
+    response: HTMLResponse = templates.TemplateResponse(request, "index.html", context)
     return response

@@ -4,7 +4,15 @@
 // and "Back to the teacher". The page switches sessions through handlers;
 // this module only talks to the REST API and draws its buttons and dialog.
 
+import { t, tn } from "./i18n.js";
+
 const TEACHER_KEY = "playground.teacher";
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
+/** Whether this page was opened on an address only this computer can use. */
+export function onLoopback(hostname = window.location.hostname) {
+  return LOOPBACK.test(hostname) || hostname === "::1";
+}
 
 export function rememberedTeacher() {
   return window.sessionStorage.getItem(TEACHER_KEY);
@@ -38,6 +46,7 @@ export class ClassLink {
     this.qr = $("share-qr");
     this.dialogCount = $("share-watchers");
     this.copyButton = $("share-copy");
+    this.reach = $("share-reach");
     this.shareButton.addEventListener("click", () => this.share());
     this.forkButton.addEventListener("click", () => this.fork());
     this.teacherButton.addEventListener("click", () => this.rejoin());
@@ -55,11 +64,18 @@ export class ClassLink {
   /** Pages connected to the session, this one included (status messages). */
   setWatchers(n) {
     if (typeof n !== "number") return;
+    this.watchers = n;
     this.count.dataset.count = String(n);
     this.count.textContent = String(n);
-    this.count.title = `${n} page${n === 1 ? "" : "s"} connected to this session, yours included`;
+    this.count.title = tn("class.watchers_title", n);
     this.dialogCount.dataset.count = String(n);
-    this.dialogCount.textContent = `${n} connected now (this page included)`;
+    this.dialogCount.textContent = tn("share.watchers", n);
+  }
+
+  /** Counts and the dialog in the current language (after a switch). */
+  relabel() {
+    if (typeof this.watchers === "number") this.setWatchers(this.watchers);
+    if (this.reachAnswer) this.showReach(this.reachAnswer, this.shareUrl);
   }
 
   /** "control": we own the session (share); "watch": we follow someone's (fork). */
@@ -83,23 +99,75 @@ export class ClassLink {
       this.linkInput.value = answer.url;
       // The QR code is an SVG the server drew from the URL alone (segno).
       this.qr.innerHTML = answer.qr_svg;
-      this.copyButton.textContent = "Copy";
+      this.copyButton.textContent = t("share.copy");
+      this.shareUrl = answer.url;
+      this.reach.hidden = true;
+      if (onLoopback()) await this.checkReach(answer.url);
       if (!this.dialog.open) this.dialog.showModal();
     } catch (error) {
-      this.handlers.onMessage(`Could not make a class link: ${error.message}`);
+      this.handlers.onMessage(t("class.share_failed", { error: error.message }));
     } finally {
       this.busy = false;
     }
   }
 
+  /** On a loopback address: where students can reach the server instead. */
+  async checkReach(url) {
+    try {
+      const response = await fetch(`${this.api}/server/reach`);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      this.reachAnswer = await response.json();
+      this.showReach(this.reachAnswer, url);
+    } catch (error) {
+      console.info(`server addresses not available: ${error.message}`);
+    }
+  }
+
+  /** Say plainly whether students can open the link; list the links they can. */
+  showReach(answer, url) {
+    const path = new URL(url).pathname;
+    const parts = [];
+    const say = (key) => {
+      const p = document.createElement("p");
+      p.className = "reach-note";
+      p.textContent = t(key);
+      parts.push(p);
+    };
+    if (answer.listening_beyond_loopback && answer.urls.length) {
+      say("share.loopback_reachable");
+      const list = document.createElement("ul");
+      list.className = "reach-list";
+      for (const base of answer.urls) {
+        const item = document.createElement("li");
+        const link = document.createElement("a");
+        link.href = `${base}${path}`;
+        link.textContent = `${base}${path}`;
+        link.dataset.literal = "";
+        link.target = "_blank";
+        link.rel = "noopener";
+        item.append(link);
+        list.append(item);
+      }
+      parts.push(list);
+    } else {
+      say(answer.listening_beyond_loopback ? "share.no_network" : "share.loopback_unreachable");
+      const command = document.createElement("code");
+      command.className = "reach-command";
+      command.textContent = answer.command;
+      parts.push(command);
+    }
+    this.reach.replaceChildren(...parts);
+    this.reach.hidden = false;
+  }
+
   async copy() {
     try {
       await navigator.clipboard.writeText(this.linkInput.value);
-      this.copyButton.textContent = "Copied";
+      this.copyButton.textContent = t("share.copied");
     } catch {
       // No clipboard permission: leave the link selected for Ctrl+C.
       this.linkInput.select();
-      this.copyButton.textContent = "Press Ctrl+C";
+      this.copyButton.textContent = t("share.press_copy");
     }
   }
 
@@ -113,7 +181,7 @@ export class ClassLink {
       window.sessionStorage.setItem(TEACHER_KEY, id);
       this.handlers.onFork(session);
     } catch (error) {
-      this.handlers.onMessage(`Could not fork: ${error.message}`);
+      this.handlers.onMessage(t("class.fork_failed", { error: error.message }));
     } finally {
       this.busy = false;
     }

@@ -5,12 +5,7 @@
 // decides what a change does: the server answers with a new state.
 
 import { css } from "./colors.js";
-
-const LABELS = {
-  relu: "ReLU", tanh: "Tanh", sigmoid: "Sigmoid", linear: "Linear",
-  none: "None", L1: "L1", L2: "L2",
-  classification: "Classification", regression: "Regression",
-};
+import { t, tn } from "./i18n.js";
 
 /** 1234 -> "001,234": six digits at least, thousands separated. */
 export function formatEpoch(epoch) {
@@ -24,15 +19,19 @@ export function formatLoss(value) {
 
 const $ = (id) => document.getElementById(id);
 
-function fillSelect(select, values) {
+/** Fill a menu; `field` names its option messages (option.<field>.<value>),
+ * null for numbers, which are shown as they are. */
+function fillSelect(select, values, field = null) {
+  const chosen = select.value;
   select.replaceChildren(
     ...values.map((value) => {
       const option = document.createElement("option");
       option.value = String(value);
-      option.textContent = LABELS[value] || String(value);
+      option.textContent = field ? t(`option.${field}.${value}`) : String(value);
       return option;
     }),
   );
+  if (chosen) select.value = chosen;
 }
 
 /** Select `value`, adding it as an option first if a pasted hash carries a
@@ -73,13 +72,24 @@ export class Controls {
     this.lossTest = $("loss-test");
     this.playButton = $("play-pause-button");
     fillSelect($("learningRate"), config.learningRates);
-    fillSelect($("activations"), config.activations);
-    fillSelect($("regularizations"), config.regularizations);
     fillSelect($("regularRate"), config.regularizationRates);
-    fillSelect($("problem"), config.problems);
     this.buildDatasets();
     this.buildSpeed();
+    this.relabel();
     this.bind();
+  }
+
+  /** Menus, titles and counts in the current language (after a switch too). */
+  relabel() {
+    fillSelect($("activations"), this.config.activations, "activation");
+    fillSelect($("regularizations"), this.config.regularizations, "regularization");
+    fillSelect($("problem"), this.config.problems, "problem");
+    for (const [name, button] of this.datasetButtons) {
+      button.title = t(`option.dataset.${name}`);
+      button.setAttribute("aria-label", t("data.dataset_label", { name: button.title }));
+    }
+    for (const button of this.speedButtons) button.title = tn("bar.speed_title", Number(button.dataset.speed));
+    if (this.state) this.update(this.state);
   }
 
   buildDatasets() {
@@ -90,8 +100,6 @@ export class Controls {
       button.type = "button";
       button.className = "dataset";
       button.dataset.dataset = name;
-      button.title = name;
-      button.setAttribute("aria-label", `Data set ${name}`);
       const canvas = document.createElement("canvas");
       canvas.width = 100;
       canvas.height = 100;
@@ -114,7 +122,6 @@ export class Controls {
       button.textContent = String(speed);
       button.dataset.speed = String(speed);
       button.setAttribute("aria-pressed", String(speed === 1));
-      button.title = `${speed} epoch${speed === 1 ? "" : "s"} per frame`;
       button.addEventListener("click", () => this.handlers.onCommand({ type: "speed", epochs_per_frame: speed }));
       group.appendChild(button);
       return button;
@@ -229,7 +236,7 @@ export class Controls {
     }
     const layers = c.networkShape.length;
     $("num-layers").textContent = String(layers);
-    $("layers-label").textContent = layers === 1 ? "Hidden layer" : "Hidden layers";
+    $("layers-label").textContent = tn("network.hidden_layers", layers);
     $("add-layers").disabled = layers >= this.config.maxHiddenLayers;
     $("remove-layers").disabled = layers <= 0;
     this.setPlaying(state.playing);
@@ -264,7 +271,7 @@ export class Controls {
 
   disableForWatching() {
     if (!this.watching) return;
-    const inputs = "#top-controls button, #top-controls select, .column.data input, .column.data button, .column.output input, #speed button, .mini-button";
+    const inputs = "#top-controls button, #top-controls select, .column.data input, .column.data button, .column.output input, #speed button, #main-part .mini-button";
     for (const el of document.querySelectorAll(inputs)) el.disabled = true;
   }
 

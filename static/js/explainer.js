@@ -4,7 +4,16 @@
 // draws the server's `explain` messages as they come; it computes nothing.
 
 import { backpropTable, factorGrid, generalFormula, linkSymbols, lossNote, updateLine } from "./formula.js";
+import { fill, t, tn } from "./i18n.js";
 import { fmt, fmtAround, math, mrow, mi, mo, num, partial, subscript, toNumber } from "./typeset.js";
+
+/** A span of text that is a symbol (a feature's name), not a message. */
+function symbol(text) {
+  const span = document.createElement("span");
+  span.className = "sym";
+  span.textContent = text;
+  return span;
+}
 
 const MINUS = "\u2212";
 
@@ -26,7 +35,21 @@ export class Explainer {
     this.features = [];
     this.state = null;
     this.watching = false;
+    this.local = false;
     this.reset();
+  }
+
+  /** Draw again in the current language (after a switch). */
+  relabel() {
+    if (this.current) this.update(this.current);
+    else this.showEmpty();
+  }
+
+  /** A watcher looking closer on their own: the point picker works for them. */
+  setLocal(local) {
+    this.local = local;
+    this.prev.disabled = this.watching && !local;
+    this.next.disabled = this.watching && !local;
   }
 
   /** The session's state: names of the inputs, the number of training points. */
@@ -38,8 +61,7 @@ export class Explainer {
   setWatching(watching) {
     this.watching = watching;
     this.root.classList.toggle("watching", watching);
-    this.prev.disabled = watching;
-    this.next.disabled = watching;
+    this.setLocal(this.local);
     if (!this.current) this.showEmpty();
   }
 
@@ -60,7 +82,7 @@ export class Explainer {
     this.pointLabel.replaceChildren(...this.pointParts(ex));
     const parts = [generalFormula(ex, linkSymbols(ex))];
     if (ex.backprop) parts.push(backpropTable(ex, names));
-    parts.push(factorGrid(ex, names), updateLine(ex), lossNote(ex));
+    parts.push(factorGrid(ex, names, this.fromSlide()), updateLine(ex), lossNote(ex));
     this.perPoint.replaceChildren(...parts);
     this.batch.replaceChildren(...this.batchParts(ex));
   }
@@ -68,21 +90,25 @@ export class Explainer {
   showEmpty() {
     this.main.hidden = true;
     this.empty.hidden = false;
-    this.empty.textContent = this.watching
-      ? "When the teacher points at a weight, its update is explained here, live."
-      : "Click a weight (a line) or a bias (a small square) in the diagram: this panel shows how its next update is computed, term by term, as in the lecture.";
+    this.empty.textContent = t(this.watching ? "explainer.empty_watch" : "explainer.empty_control");
+  }
+
+  /** The lecture's worked example: its point has the slide's error, not a
+   * target a sigmoid could reach. */
+  fromSlide() {
+    return Boolean(this.state && this.state.config.scenario === "worked-example");
   }
 
   /** Human names of the nodes a link joins. */
   names(ex) {
     const outputLayer = this.state ? this.state.shape.length - 1 : ex.node.layer;
     const node = (layer, index) => {
-      if (layer === 0) return `input ${this.features[index] || `#${index + 1}`}`;
-      if (layer === outputLayer) return "the output";
-      return `hidden node ${index + 1}${outputLayer > 2 ? ` of layer ${layer}` : ""}`;
+      if (layer === 0) return t("explainer.input", { name: this.features[index] || `#${index + 1}` });
+      if (layer === outputLayer) return t("explainer.the_output");
+      return t(outputLayer > 2 ? "explainer.hidden_of_layer" : "explainer.hidden", { n: index + 1, layer });
     };
     return {
-      source: ex.source === null ? "the bias" : node(ex.layer, ex.source),
+      source: ex.source === null ? t("explainer.the_bias") : node(ex.layer, ex.source),
       target: node(ex.layer + 1, ex.target),
       next: (index) => node(ex.layer + 2, index),
     };
@@ -90,10 +116,11 @@ export class Explainer {
 
   titleParts(ex, names) {
     const sym = linkSymbols(ex);
-    const what = ex.kind === "bias" ? `Bias of ${names.target}` : `Weight from ${names.source} to ${names.target}`;
-    const parts = [math(sym.concrete()), ` ${what} · ${ex.node.activation} · w now `];
-    parts.push(num(toNumber(ex.value), "explain.value", { format: (v) => fmtAround(v, toNumber(ex.step)) }));
-    if (ex.dead) parts.push(" · dead (L1 drove it through zero: it no longer trains until a reset)");
+    const what = ex.kind === "bias" ? t("explainer.title_bias", { target: names.target }) : t("explainer.title_weight", names);
+    const value = num(toNumber(ex.value), "explain.value", { format: (v) => fmtAround(v, toNumber(ex.step)) });
+    const activation = t(`option.activation.${ex.node.activation}`);
+    const parts = [math(sym.concrete()), " ", ...fill("explainer.title", { what, activation, value })];
+    if (ex.dead) parts.push(t("explainer.dead"));
     return parts;
   }
 
@@ -106,7 +133,9 @@ export class Explainer {
     const inBatch = ex.batch.points.includes(p.index);
     const label = document.createElement("span");
     label.dataset.point = String(p.index);
-    label.textContent = `Point ${p.index + 1} of ${total}: ${inputs} → target ${fmt(toNumber(p.target), 3)}${inBatch ? " · in the next update's batch" : ""}`;
+    const params = { n: p.index + 1, total, inputs: symbol(inputs), target: fmt(toNumber(p.target), 3) };
+    label.append(...fill(this.fromSlide() ? "explainer.point_slide" : "explainer.point", params));
+    if (inBatch) label.append(t("explainer.in_batch"));
     return [label];
   }
 
@@ -114,33 +143,39 @@ export class Explainer {
     const b = ex.batch;
     const sym = linkSymbols(ex);
     const head = document.createElement("h6");
-    head.textContent = "What the next update really uses: the mean over its mini-batch";
+    head.textContent = t("explainer.batch_head");
     const text = document.createElement("p");
-    const rows = b.points.length;
-    const range = rows === 1 ? `point 1` : `points 1${"\u2013"}${rows}`;
-    const carried = b.pending ? `, plus ${b.pending} carried from the end of the last epoch` : ", nothing carried from the last epoch";
+    const range = tn("explainer.range", b.points.length);
+    const carried = b.pending ? t("explainer.carried", { n: b.pending }) : t("explainer.nothing_carried");
     if (!b.complete) {
-      text.append(`The next epoch starts with ${range}${carried}: ${b.count} points, fewer than a batch, so no update yet; `,
-        math(sym.concrete()), " stays ", num(toNumber(b.new_weight), "explain.batch.new_weight"), ".");
+      text.append(...fill("explainer.incomplete", {
+        range, carried, count: b.count, symbol: math(sym.concrete()), value: num(toNumber(b.new_weight), "explain.batch.new_weight"),
+      }));
       return [head, text];
     }
-    text.append(`${b.count} point${b.count === 1 ? "" : "s"}: ${range} of the next epoch${carried}.`);
+    text.append(tn("explainer.batch", b.count, { count: b.count, range, carried }));
     const line = document.createElement("p");
     line.className = "batch-line";
     const step = toNumber(b.step);
-    line.append("mean ", math(partial(mi("E"), sym.concrete())), " = ", num(toNumber(b.gradient), "explain.batch.gradient"),
-      " · step ", math(mrow(mo(MINUS), mi("\u03b1"), mo("\u00b7"), mi("mean"))), " = ", num(step, "explain.batch.step"));
+    line.append(...fill("explainer.mean", {
+      gradient: math(partial(mi("E"), sym.concrete())),
+      value: num(toNumber(b.gradient), "explain.batch.gradient"),
+      step: math(mrow(mo(MINUS), mi("\u03b1"), mo("\u00b7"), mi(t("explainer.mean_word")))),
+      stepValue: num(step, "explain.batch.step"),
+    }));
     const reg = b.regularization;
     if (reg) {
-      line.append(` · ${reg.name} step ${MINUS}α·λ·R′(w) = `, num(toNumber(reg.step), "explain.batch.regularization.step"));
+      line.append(...fill("explainer.reg_step", { name: reg.name, value: num(toNumber(reg.step), "explain.batch.regularization.step") }));
     }
-    line.append(" · new ", math(sym.concrete()), " = ",
-      num(toNumber(b.new_weight), "explain.batch.new_weight", { format: (v) => fmtAround(v, step) }));
+    line.append(...fill("explainer.new", {
+      symbol: math(sym.concrete()),
+      value: num(toNumber(b.new_weight), "explain.batch.new_weight", { format: (v) => fmtAround(v, step) }),
+    }));
     return [head, text, line];
   }
 
   movePoint(delta) {
-    if (!this.current || this.watching || !this.state) return;
+    if (!this.current || (this.watching && !this.local) || !this.state) return;
     const n = this.state.train.length;
     if (n === 0) return;
     const index = (this.current.selection.point + delta + n) % n;

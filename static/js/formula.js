@@ -8,6 +8,7 @@
 // dE_da and backprop terms, negated). The gradient's first factor, −e, is
 // then exactly the server's dE_do / dE_da.
 
+import { fill, t } from "./i18n.js";
 import { fmt, fmtAround, m, math, mi, mn, mo, mrow, msub, num, paren, partial, slopeFormula, subscript, toNumber } from "./typeset.js";
 
 const MINUS = "\u2212";
@@ -51,13 +52,16 @@ export function generalFormula(ex, sym) {
   wrap.className = "general";
   const slope = document.createElement("p");
   slope.className = "note";
-  slope.append(`${ex.node.activation} at this node: `, math(mrow(mi("f"), mo("\u2032"), paren(mi("z")), mo("="), slopeFormula(ex.node.activation, mi("z")))));
+  const formulaNode = math(mrow(mi("f"), mo("\u2032"), paren(mi("z")), mo("="), slopeFormula(ex.node.activation, mi("z"))));
+  slope.append(...fill("formula.activation_at", { activation: t(`option.activation.${ex.node.activation}`), formula: formulaNode }));
   wrap.append(formula, slope);
   return wrap;
 }
 
-/** The three factors, each with its number and what it is, then ∂E/∂w. */
-export function factorGrid(ex, names) {
+/** The three factors, each with its number and what it is, then ∂E/∂w.
+ * fromSlide: the lecture's worked example, whose point carries the slide's
+ * error e₁ rather than a target (a sigmoid could not reach that target). */
+export function factorGrid(ex, names, fromSlide = false) {
   const grid = document.createElement("div");
   grid.className = "factors";
   const twice = ex.loss === "square";
@@ -83,23 +87,29 @@ export function factorGrid(ex, names) {
     return el;
   };
   let first;
-  if (ex.node.is_output) {
+  if (ex.node.is_output && fromSlide && !twice) {
+    // e₁ = t − o = −∂E/∂o with the half-square loss the example uses.
     first = cell(outputErrorTerm(twice, sym.to), toNumber(ex.dE_do), "explain.dE_do", [
-      "error: target ", num(toNumber(ex.point.target), "explain.point.target"),
-      ` ${MINUS} output `, num(toNumber(ex.output), "explain.output"),
-      twice ? " (×2: see below)" : "",
+      // As the slide writes it (0.8, not 0.8000); it moves as the network trains.
+      ...fill("formula.slide_error", { error: num(-toNumber(ex.dE_do), "-explain.dE_do", { format: (v) => String(Number(v.toPrecision(4))).replace("-", MINUS) }) }),
+    ]);
+  } else if (ex.node.is_output) {
+    first = cell(outputErrorTerm(twice, sym.to), toNumber(ex.dE_do), "explain.dE_do", [
+      ...fill("formula.error_label", { target: num(toNumber(ex.point.target), "explain.point.target"), output: num(toNumber(ex.output), "explain.output") }),
+      twice ? t("formula.twice") : "",
     ]);
   } else {
     first = cell(mrow(mo(MINUS), msub("e", mi(sym.to))), toNumber(ex.dE_da), "explain.dE_da", [
-      `the error sent back to ${names.target} (below)`,
+      t("formula.hidden_error", { target: names.target }),
     ]);
   }
+  const activation = t(`option.activation.${ex.node.activation}`);
   const slope = cell(mrow(mi("f"), mo("\u2032"), paren(mi("z"))), toNumber(ex.slope), "explain.slope", [
-    `slope of ${ex.node.activation} at z = `, num(toNumber(ex.z), "explain.z"),
+    ...fill("formula.slope_label", { activation, z: num(toNumber(ex.z), "explain.z") }),
   ]);
-  const sourceLabel = ex.kind === "bias" ? ["a bias's input is always 1"] : [`output of ${names.source}`];
+  const sourceLabel = ex.kind === "bias" ? [t("formula.bias_input")] : [t("formula.source_output", { source: names.source })];
   const source = cell(ex.kind === "bias" ? mn("1") : msub("o", mi(sym.from)), toNumber(ex.source_output), "explain.source_output", sourceLabel);
-  const result = cell(partial(mi("E"), sym.concrete()), toNumber(ex.gradient), "explain.gradient", ["for this point"]);
+  const result = cell(partial(mi("E"), sym.concrete()), toNumber(ex.gradient), "explain.gradient", [t("formula.for_point")]);
   result.classList.add("result");
   grid.append(first, op("×"), slope, op("×"), source, op("="), result);
   return grid;
@@ -117,7 +127,7 @@ export function updateLine(ex) {
   const line = document.createElement("p");
   line.className = "update";
   const formula = math(
-    mrow(mi("new"), mo("\u2009"), sym.concrete(), mo("="), sym.concrete(), mo(MINUS), mi("\u03b1"), mo(DOT),
+    mrow(mi(t("formula.new_word")), mo("\u2009"), sym.concrete(), mo("="), sym.concrete(), mo(MINUS), mi("\u03b1"), mo(DOT),
       partial(mi("E"), sym.concrete()), mo("="),
       num(value, "explain.value", { format: around, tag: "mn" }), mo(MINUS),
       num(toNumber(ex.learning_rate), "explain.learning_rate", { tag: "mn", format: plain }), mo(DOT),
@@ -127,8 +137,10 @@ export function updateLine(ex) {
   formula.classList.add("big-math");
   const stepText = document.createElement("span");
   stepText.className = "step";
-  stepText.append("step ", math(mrow(mo(MINUS), mi("\u03b1"), mo(DOT), partial(mi("E"), sym.concrete()))), " = ",
-    num(step, "explain.step", { format: (v) => (v > 0 ? "+" : "") + fmt(v) }));
+  stepText.append(...fill("formula.step", {
+    formula: math(mrow(mo(MINUS), mi("\u03b1"), mo(DOT), partial(mi("E"), sym.concrete()))),
+    value: num(step, "explain.step", { format: (v) => (v > 0 ? "+" : "") + fmt(v) }),
+  }));
   line.append(formula, stepText);
   return line;
 }
@@ -141,11 +153,12 @@ export function backpropTable(ex, names) {
   const title = document.createElement("p");
   const eq = math(mrow(msub("e", mi(sym.to)), mo("="), m("munder", mo("\u2211"), mi("k")), msub("w", mi(`${sym.to}k`)), msub("\u03b4", mi("k")),
     mo(",\u2003"), msub("\u03b4", mi("k")), mo("="), msub("e", mi("k")), mo(DOT), mi("f"), mo("\u2032"), paren(msub("z", mi("k")))));
-  title.append(eq, `: the next layer's errors, each times its slope, sent back through the weights of ${names.target}.`);
+  title.append(...fill("formula.backprop_title", { formula: eq, target: names.target }));
   const table = document.createElement("table");
   const head = table.createTHead().insertRow();
   for (const text of ["k", "w_jk", "δ_k", "w_jk · δ_k"]) {
     const th = document.createElement("th");
+    th.className = "sym";
     th.textContent = text.replace("_jk", subscriptLetters(`${sym.to}k`)).replace("_k", subscriptLetters("k"));
     head.append(th);
   }
@@ -175,10 +188,6 @@ function subscriptLetters(text) {
 export function lossNote(ex) {
   const p = document.createElement("p");
   p.className = "note";
-  if (ex.loss === "square") {
-    p.textContent = `E = (t ${MINUS} o)², so ∂E/∂o = ${MINUS}2(t ${MINUS} o): these numbers keep the 2; the slide drops it (it only rescales α).`;
-  } else {
-    p.textContent = `E = ½(o ${MINUS} t)², so ∂E/∂o = ${MINUS}(t ${MINUS} o), the slide's factor; the slide's E = (t ${MINUS} o)² would give ${MINUS}2(t ${MINUS} o): it drops the 2 (it only rescales α).`;
-  }
+  p.textContent = t(ex.loss === "square" ? "formula.loss_square" : "formula.loss_half");
   return p;
 }

@@ -1,7 +1,11 @@
 // Which frames get drawn, and when. Frames carry the generation of the
 // session state they were made for; a frame of a state the page has left is
-// dropped. Accepted frames are drawn at most once per display frame, the
-// newest winning (a frame that arrives while another waits replaces it).
+// dropped. Accepted frames are drawn one per display frame, in order. Two
+// frames that arrive within one display frame (network jitter) are both
+// drawn, the second at the next display frame; when more wait than that,
+// the oldest are dropped, so the page is never more than one frame behind.
+
+const MAX_WAITING = 2;
 
 export class FrameGate {
   /** draw(frame | null, grid | null) runs inside requestAnimationFrame. */
@@ -9,7 +13,7 @@ export class FrameGate {
     this.draw = draw;
     this.generation = -1; // of the last `state`
     this.minGeneration = -1; // frames below this are dropped
-    this.frame = null;
+    this.frames = []; // accepted, not drawn yet: at most MAX_WAITING
     this.grid = null;
     this.scheduled = false;
   }
@@ -33,7 +37,8 @@ export class FrameGate {
 
   acceptFrame(frame) {
     if (frame.generation < this.minGeneration || frame.generation !== this.generation) return false;
-    this.frame = frame;
+    this.frames.push(frame);
+    if (this.frames.length > MAX_WAITING) this.frames.shift();
     this.schedule();
     return true;
   }
@@ -49,7 +54,7 @@ export class FrameGate {
   /** Drop whatever waits (focus moved, session left). */
   clear(gridOnly = false) {
     this.grid = null;
-    if (!gridOnly) this.frame = null;
+    if (!gridOnly) this.frames.length = 0;
   }
 
   schedule() {
@@ -57,9 +62,14 @@ export class FrameGate {
     this.scheduled = true;
     requestAnimationFrame(() => {
       this.scheduled = false;
-      const { frame, grid } = this;
-      this.frame = null;
-      if (frame || grid) this.draw(frame, grid);
+      // A state that arrived since may have made the waiting frames stale.
+      this.frames = this.frames.filter((f) => f.generation === this.generation && f.generation >= this.minGeneration);
+      const frame = this.frames.shift() || null;
+      const grid = this.grid;
+      // The grid goes with the newest frame; an older frame drawn first leaves it waiting.
+      if (!this.frames.length) this.grid = null;
+      if (frame || grid) this.draw(frame, this.frames.length ? null : grid);
+      if (this.frames.length) this.schedule();
     });
   }
 }

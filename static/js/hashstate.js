@@ -4,8 +4,13 @@
 // command. Also the classroom side: `<control>_hide` / hideText applied to
 // the page, and the article's checkbox grid that builds such a link.
 
-/** The hash in the address bar, without its "#". */
-export function readHash() {
+import { t } from "./i18n.js";
+
+// The page's own key in the hash (presentation mode): never sent to the
+// server, kept at the end of whatever hash the server writes.
+const PRESENT = "present=true";
+
+function rawHash() {
   const raw = window.location.hash.replace(/^#/, "");
   try {
     return decodeURIComponent(raw);
@@ -14,12 +19,31 @@ export function readHash() {
   }
 }
 
+/** The setup's hash in the address bar, without its "#" and the page's own keys. */
+export function readHash() {
+  return rawHash().split("&").filter((part) => part && part !== PRESENT && part !== "present=false").join("&");
+}
+
+/** Whether the address asks for presentation mode. */
+export function presentInHash() {
+  return rawHash().split("&").includes(PRESENT);
+}
+
+let presenting = false;
+
 /** Put `hash` in the address bar; replaceState fires no hashchange and adds
  * no history entry per training change. */
 export function writeHash(hash) {
-  if (readHash() === hash) return;
-  const url = `${window.location.pathname}${window.location.search}#${hash}`;
+  const full = presenting ? (hash ? `${hash}&${PRESENT}` : PRESENT) : hash;
+  if (rawHash() === full) return;
+  const url = `${window.location.pathname}${window.location.search}#${full}`;
   window.history.replaceState(window.history.state, "", url);
+}
+
+/** Presentation mode on or off, kept in the hash as present=true. */
+export function setPresentInHash(on) {
+  presenting = on;
+  writeHash(readHash());
 }
 
 /** Put `?session=<id>` in the address (null removes it) without reloading:
@@ -30,11 +54,13 @@ export function setWatchedSession(id) {
 }
 
 /** Call onEdit(hash) when the user changes the hash by hand to something
- * other than what the page last wrote. */
-export function watchHash(currentHash, onEdit) {
+ * other than what the page last wrote; onPresent(on) when present=true
+ * appears or goes. */
+export function watchHash(currentHash, onEdit, onPresent) {
   window.addEventListener("hashchange", () => {
     const hash = readHash();
     if (hash && hash !== currentHash()) onEdit(hash);
+    if (presentInHash() !== presenting) onPresent(presentInHash());
   });
 }
 
@@ -46,13 +72,16 @@ export function applyHidden(config, hideable) {
     for (const el of document.querySelectorAll(`.ui-${name}`)) el.classList.toggle("is-hidden", hidden.has(name));
   }
   for (const el of document.querySelectorAll(".ui-text")) el.classList.toggle("is-hidden", Boolean(config.hideText));
+  document.body.classList.toggle("hide-text", Boolean(config.hideText));
 }
 
 /** The article's "use it in a classroom" grid: one checkbox per hideable
  * control, ticked = shown. onChange(hiddenNames) sends the new hidden set. */
 export class ClassroomGrid {
-  constructor(grid, link, hideable, onChange) {
+  /** hideable: [{name, label}]; features: names of the feature inputs. */
+  constructor(grid, link, hideable, features, onChange) {
     this.link = link;
+    this.labels = [];
     this.boxes = hideable.map(({ name, label }) => {
       const wrap = document.createElement("label");
       wrap.className = "checkbox";
@@ -63,7 +92,16 @@ export class ClassroomGrid {
       wrap.htmlFor = box.id;
       const mark = document.createElement("span");
       mark.className = "box";
-      wrap.append(box, mark, document.createTextNode(label));
+      // A feature's name is a symbol (X₁, sin(X₁)); every other control has a message.
+      const text = document.createElement("span");
+      if (features.has(name)) {
+        text.className = "sym";
+        text.textContent = label;
+      } else {
+        text.dataset.i18n = `field.${name}`;
+        text.textContent = t(`field.${name}`);
+      }
+      wrap.append(box, mark, text);
       box.addEventListener("change", () => onChange(this.hiddenNames()));
       grid.appendChild(wrap);
       return box;
@@ -79,7 +117,7 @@ export class ClassroomGrid {
     const hidden = new Set(state.config.hidden || []);
     for (const box of this.boxes) box.checked = !hidden.has(box.dataset.name);
     this.link.href = `${window.location.pathname}#${state.config.hash}`;
-    this.link.textContent = hidden.size ? "Link to this classroom setup" : "Link to this setup";
+    this.link.textContent = t(hidden.size ? "classroom.link_hidden" : "classroom.link");
   }
 
   setEnabled(enabled) {

@@ -1,5 +1,6 @@
 // The big output heatmap: 100 x 100 server-quantised cells painted into a
-// canvas shown at 260 px, the data points over it, and d3-like axes from -6
+// canvas shown at 260 px (scaled by the CSS on other screens: the SVG over it
+// has a 300-unit viewBox, so its points and axes scale with it), the data points over it, and d3-like axes from -6
 // to 6 on the right and at the bottom. While a node is hovered it shows that
 // node's full grid instead of the output (kind-2 messages). A click picks the
 // nearest training point (the explainer's point), which is ringed.
@@ -50,8 +51,9 @@ export class Heatmap {
   /** The training point nearest to a click, if it is close enough. */
   pick(event, onPick) {
     const box = this.svg.getBoundingClientRect();
-    const x = event.clientX - box.left;
-    const y = event.clientY - box.top;
+    const scale = box.width / 300 || 1; // read on a click, never per frame
+    const x = (event.clientX - box.left) / scale;
+    const y = (event.clientY - box.top) / scale;
     let best = -1;
     let bestDistance = PICK_RADIUS;
     this.train.forEach(([px, py], index) => {

@@ -1,6 +1,9 @@
-// The card that shows a weight's or a bias's value under the mouse, and
-// turns into an input when clicked so the value can be typed in and applied
-// live (spec §5). Unlike the original, the value it shows follows training.
+// The card that shows a weight's or a bias's value under the mouse (or where
+// it was tapped), and turns into an input when clicked so the value can be
+// typed in and applied live (spec §5). Unlike the original, the value it
+// shows follows training.
+
+import { fill, t } from "./i18n.js";
 
 /** Two significant digits, without the trailing zeros toPrecision leaves. */
 export function shortValue(value) {
@@ -16,13 +19,13 @@ export class HoverCard {
   constructor(root, onApply) {
     this.root = root;
     this.onApply = onApply;
-    this.typeEl = root.querySelector(".type");
-    this.shortEl = root.querySelector(".short");
+    this.textEl = root.querySelector(".text");
     this.exactEl = root.querySelector(".exact");
     this.hintEl = root.querySelector(".hint");
     this.input = root.querySelector(".edit");
     this.target = null;
     this.editing = false;
+    this.pinned = false; // opened by a click or tap: stays until a tap elsewhere
     this.readOnly = false; // a watcher reads values but cannot type them
     root.addEventListener("click", (event) => {
       event.stopPropagation();
@@ -36,6 +39,9 @@ export class HoverCard {
     this.input.addEventListener("blur", () => {
       if (this.editing) this.hide(true);
     });
+    document.addEventListener("pointerdown", (event) => {
+      if (this.pinned && !this.editing && !root.contains(event.target) && !event.target.closest("[data-kind]")) this.hide(true);
+    });
   }
 
   /** target: {kind: "weight"|"bias", value, ...}; x, y: position in the
@@ -43,10 +49,11 @@ export class HoverCard {
   show(target, x, y) {
     if (this.editing) return;
     this.target = target;
-    this.typeEl.textContent = target.kind === "weight" ? "Weight" : "Bias";
-    this.hintEl.textContent = this.readOnly ? "View only: the session's owner edits it." : "Click anywhere to edit.";
+    this.hintEl.textContent = t(this.readOnly ? "card.view_only" : "card.hint");
     this.setValue(target.value);
-    this.root.style.left = `${x + 20}px`;
+    // Kept inside the diagram's box so a narrow screen does not scroll sideways.
+    const room = this.root.offsetParent ? this.root.offsetParent.clientWidth : x + 200;
+    this.root.style.left = `${Math.max(0, Math.min(x + 20, room - 150))}px`;
     this.root.style.top = `${y}px`;
     this.root.hidden = false;
   }
@@ -55,14 +62,18 @@ export class HoverCard {
   setValue(value) {
     if (!this.target) return;
     this.target.value = value;
-    this.shortEl.textContent = shortValue(value);
-    this.exactEl.textContent = `exact: ${String(value)}`;
+    const type = t(this.target.kind === "weight" ? "card.weight" : "card.bias");
+    const short = document.createElement("span");
+    short.className = "short";
+    short.textContent = shortValue(value);
+    this.textEl.replaceChildren(...fill("card.value", { type, value: short }));
+    this.exactEl.textContent = t("card.exact", { value: String(value) });
   }
 
   edit() {
     if (!this.target || this.editing || this.readOnly) return;
     this.editing = true;
-    this.hintEl.textContent = "Enter applies, Esc cancels.";
+    this.hintEl.textContent = t("card.edit_hint");
     this.input.hidden = false;
     this.input.value = String(this.target.value);
     this.input.focus();
@@ -73,7 +84,7 @@ export class HoverCard {
     const text = this.input.value.trim();
     const value = Number(text);
     if (text === "" || !Number.isFinite(value)) {
-      this.input.setCustomValidity("A number, please");
+      this.input.setCustomValidity(t("card.not_a_number"));
       this.input.reportValidity();
       return;
     }
@@ -86,9 +97,9 @@ export class HoverCard {
   hide(force = false) {
     if (this.editing && !force) return;
     this.editing = false;
+    this.pinned = false;
     this.input.hidden = true;
     this.input.setCustomValidity("");
-    this.hintEl.textContent = "Click anywhere to edit.";
     this.root.hidden = true;
     this.target = null;
   }

@@ -3,35 +3,33 @@
 // presets, the worked example, the brute-force count beside the network,
 // and the explainer with its loss slice. Changes go out as config commands
 // (handlers); what is shown always comes back from the server.
+//
+// A watcher may look closer on their own screen: a tapped weight or point is
+// explained from the read-only REST endpoints, nothing reaches the session,
+// and "Follow the teacher" goes back to the teacher's pointer.
 
 import { Explainer } from "./explainer.js";
 import { linkSymbols } from "./formula.js";
+import { t, tn } from "./i18n.js";
 import { SlicePlot } from "./sliceplot.js";
 import { superscript } from "./typeset.js";
 
-const OPTION_LABELS = {
-  outputActivation: { auto: "Auto (as the original)", relu: "ReLU", tanh: "Tanh", sigmoid: "Sigmoid", linear: "Linear" },
-  loss: { "half-square": "½(o − t)² (original)", square: "(t − o)² (lecture)" },
-  init: { uniform: "U(−0.5, 0.5) (original)", lecture: "±1/√fan-in (lecture)", normal: "N(0, 1/fan-in) (book)" },
-  inputScaling: { raw: "Raw (original)", unit: "0.01 – 1.0 (lecture)" },
-  targets: { pm1: "±1 (original)", lecture: "0.01 / 0.99 (lecture)" },
-};
-
 const SECONDS_PER_YEAR = 365.25 * 24 * 3600;
+const LOCAL_REFRESH_MS = 400; // a watcher's own explanation follows training at most this often
 
 /** How long 10^exponent tries take at a billion a second, in words. */
 export function bruteForceTime(exponent) {
   const log10s = exponent - 9;
-  if (log10s < 0) return "under a second";
+  if (log10s < 0) return t("time.under_second");
   const seconds = 10 ** log10s;
-  if (log10s < 2) return `${Math.round(seconds)} seconds`;
-  if (log10s < 3.6) return `${Math.round(seconds / 60)} minutes`;
-  if (log10s < 4.95) return `${Math.round(seconds / 3600)} hours`;
-  if (log10s < 7.5) return `${Math.round(seconds / 86400)} days`;
+  if (log10s < 2) return t("time.seconds", { n: Math.round(seconds) });
+  if (log10s < 3.6) return t("time.minutes", { n: Math.round(seconds / 60) });
+  if (log10s < 4.95) return t("time.hours", { n: Math.round(seconds / 3600) });
+  if (log10s < 7.5) return t("time.days", { n: Math.round(seconds / 86400) });
   const log10y = log10s - Math.log10(SECONDS_PER_YEAR);
-  if (log10y < 6) return `${Math.round(10 ** log10y).toLocaleString("en-US")} years`;
+  if (log10y < 6) return t("time.years", { n: Math.round(10 ** log10y).toLocaleString("en-US") });
   const power = Math.floor(log10y);
-  return `${(10 ** (log10y - power)).toFixed(0)} × 10${superscript(power)} years`;
+  return t("time.years", { n: `${(10 ** (log10y - power)).toFixed(0)} × 10${superscript(power)}` });
 }
 
 /** The lecture's first slide for a network: n weights, 1000^n tries. */
@@ -43,15 +41,15 @@ export function bruteForce(shape) {
     biases += shape[l + 1];
   }
   const exponent = 3 * weights;
+  const expr = `1000${superscript(weights)} = 10${superscript(exponent)}`;
   return {
     weights,
     biases,
     exponent,
-    short: `${weights} weight${weights === 1 ? "" : "s"} → brute force: 1000${superscript(weights)} = 10${superscript(exponent)} tries`,
-    long:
-      `Trying 1,000 values for each of the ${weights} weights: 1000${superscript(weights)} = 10${superscript(exponent)} combinations ` +
-      `(the lecture's slide writes ${weights} × 1,000 = ${(weights * 1000).toLocaleString("en-US")}; the ${biases} biases would add more). ` +
-      `At a billion tries a second: ${bruteForceTime(exponent)}. Gradient descent instead follows ∂E/∂w for every weight at once.`,
+    short: tn("lecture.brute_short", weights, { expr }),
+    long: t("lecture.brute_long", {
+      n: weights, expr, product: (weights * 1000).toLocaleString("en-US"), biases, time: bruteForceTime(exponent),
+    }),
   };
 }
 
@@ -59,7 +57,7 @@ export class Lecture {
   /**
    * config: the page config; handlers: sendConfig(fields), select(selection|null),
    * workedExample(), onSelection(selection|null) (to mark it in the diagram
-   * and the heatmap).
+   * and the heatmap), sessionId() (for a watcher's own REST look).
    */
   constructor(config, handlers) {
     this.config = config;
@@ -68,17 +66,7 @@ export class Lecture {
     this.bruteForceEl = $("brute-force");
     this.selects = [...document.querySelectorAll("#lecture-options select")];
     for (const select of this.selects) {
-      const field = select.dataset.field;
-      const labels = OPTION_LABELS[field] || {};
-      select.replaceChildren(
-        ...(config.lectureOptions[field] || []).map((value) => {
-          const option = document.createElement("option");
-          option.value = value;
-          option.textContent = labels[value] || value;
-          return option;
-        }),
-      );
-      select.addEventListener("change", () => handlers.sendConfig({ [field]: select.value }));
+      select.addEventListener("change", () => handlers.sendConfig({ [select.dataset.field]: select.value }));
     }
     this.buttons = [$("worked-example-button"), $("lecture-preset-button"), $("original-preset-button")];
     $("worked-example-button").addEventListener("click", () => handlers.workedExample());
@@ -87,11 +75,40 @@ export class Lecture {
       const original = Object.fromEntries(Object.entries(config.lectureOptions).map(([name, values]) => [name, values[0]]));
       handlers.sendConfig(original);
     });
+    this.localView = document.querySelector("#explainer .local-view");
+    $("follow-teacher-button").addEventListener("click", () => this.followTeacher());
     this.explainer = new Explainer($("explainer"), { onPoint: (point) => this.pickPoint(point) });
     this.slice = new SlicePlot($("slice-plot"), $("slice-caption"));
     this.state = null;
+    this.watching = false;
     this.explained = false; // an explanation of the current selection was drawn
     this.generation = 0; // counts resets: a REST answer for an older one is dropped
+    this.teacherMessage = null; // the last explain message of the session
+    this.local = null; // a watcher's own selection, explained from REST
+    this.localBusy = false;
+    this.localDue = false;
+    this.localAt = 0;
+    this.relabel();
+  }
+
+  /** Menus and the count in the current language (after a switch too). */
+  relabel() {
+    for (const select of this.selects) {
+      const field = select.dataset.field;
+      const chosen = select.value;
+      select.replaceChildren(
+        ...(this.config.lectureOptions[field] || []).map((value) => {
+          const option = document.createElement("option");
+          option.value = value;
+          option.textContent = t(`option.${field}.${value}`);
+          return option;
+        }),
+      );
+      if (chosen) select.value = chosen;
+    }
+    if (this.state) this.update(this.state);
+    this.explainer.relabel();
+    this.slice.relabel();
   }
 
   /** update(state): option values and the brute-force count. */
@@ -113,34 +130,54 @@ export class Lecture {
    * none), so it asks REST once. */
   follow(state, sessionId) {
     this.update(state);
+    if (this.local) {
+      this.refreshLocal();
+      return;
+    }
     if (!state.selection) this.explained = false;
     else if (!this.explained) this.fetchExplanation(state.selection, sessionId);
   }
 
-  async fetchExplanation(selection, sessionId) {
+  /** GET /explain and /slice for a selection: the explain message they make. */
+  async fetchMessage(selection, sessionId) {
     const query = new URLSearchParams({ layer: selection.layer, target: selection.target, point: selection.point });
     if (selection.source !== null && selection.source !== undefined) query.set("source", selection.source);
     const base = `${this.config.api}/sessions/${encodeURIComponent(sessionId)}`;
+    const [explain, slice] = await Promise.all(
+      [`${base}/explain?${query}`, `${base}/slice?${query}`].map(async (url) => {
+        const response = await fetch(url);
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return response.json();
+      }),
+    );
+    return { type: "explain", selection, epoch: this.state ? this.state.epoch : 0, explain, slice };
+  }
+
+  async fetchExplanation(selection, sessionId) {
     const generation = this.generation;
     try {
-      const [explain, slice] = await Promise.all(
-        [`${base}/explain?${query}`, `${base}/slice?${query}`].map(async (url) => {
-          const response = await fetch(url);
-          if (!response.ok) throw new Error(`HTTP ${response.status}`);
-          return response.json();
-        }),
-      );
+      const message = await this.fetchMessage(selection, sessionId);
       // A live explanation, or another session, may have come meanwhile.
-      if (this.explained || generation !== this.generation) return;
-      this.explain({ type: "explain", selection, epoch: this.state ? this.state.epoch : 0, explain, slice });
+      if (this.explained || generation !== this.generation || this.local) return;
+      this.show(message);
     } catch (error) {
       console.info(`explanation not available: ${error.message}`);
     }
   }
 
-  /** An `explain` message: the panel and the plot follow it. */
+  /** An `explain` message from the session: the panel and the plot follow
+   * it, unless a watcher is looking at something of their own. */
   explain(message) {
+    this.teacherMessage = message;
     this.explained = Boolean(message.selection);
+    if (this.local) {
+      this.refreshLocal(); // the network moved: the watcher's own look follows it
+      return;
+    }
+    this.show(message);
+  }
+
+  show(message) {
     this.handlers.onSelection(message.selection);
     this.explainer.update(message);
     if (message.selection && message.slice) {
@@ -159,27 +196,83 @@ export class Lecture {
   selectLink(target) {
     const point = this.selection ? this.selection.point : 0;
     const n = this.state ? this.state.train.length : 0;
-    this.handlers.select({
+    const selection = {
       layer: target.layer,
       source: target.kind === "bias" ? null : target.source,
       target: target.kind === "bias" ? target.node : target.target,
       point: point < n ? point : 0,
-    });
+    };
+    if (this.watching) this.lookLocally(selection);
+    else this.handlers.select(selection);
   }
 
   /** Another training point for the selected link (heatmap click, prev / next). */
   pickPoint(point) {
-    if (this.selection) this.handlers.select({ ...this.selection, point });
+    if (!this.selection) return;
+    if (this.watching) this.lookLocally({ ...this.selection, point });
+    else this.handlers.select({ ...this.selection, point });
+  }
+
+  /** A watcher's own selection: explained from REST, on this screen only. */
+  lookLocally(selection) {
+    this.local = selection;
+    this.localView.hidden = false;
+    this.explainer.setLocal(true);
+    this.refreshLocal(true);
+  }
+
+  /** Ask REST again for the watcher's selection, at most every
+   * LOCAL_REFRESH_MS and one request at a time. */
+  async refreshLocal(now = false) {
+    if (!this.local) return;
+    if (this.localBusy || (!now && performance.now() - this.localAt < LOCAL_REFRESH_MS)) {
+      this.localDue = true;
+      return;
+    }
+    this.localBusy = true;
+    this.localDue = false;
+    this.localAt = performance.now();
+    const selection = this.local;
+    const generation = this.generation;
+    try {
+      const message = await this.fetchMessage(selection, this.handlers.sessionId());
+      if (this.local === selection && generation === this.generation) this.show(message);
+    } catch (error) {
+      console.info(`explanation not available: ${error.message}`);
+    } finally {
+      this.localBusy = false;
+      if (this.localDue && this.local) setTimeout(() => this.refreshLocal(), LOCAL_REFRESH_MS);
+    }
+  }
+
+  /** Back to the teacher's pointer. */
+  followTeacher() {
+    this.local = null;
+    this.localDue = false;
+    this.localView.hidden = true;
+    this.explainer.setLocal(false);
+    if (this.teacherMessage) this.show(this.teacherMessage);
+    else {
+      this.handlers.onSelection(null);
+      this.explainer.reset();
+      this.slice.reset();
+    }
   }
 
   setWatching(watching) {
+    this.watching = watching;
     for (const el of [...this.selects, ...this.buttons]) el.disabled = watching;
     this.explainer.setWatching(watching);
+    if (!watching && this.local) this.followTeacher();
   }
 
   reset() {
     this.generation += 1; // answers still in flight belong to the session we left
     this.explained = false;
+    this.teacherMessage = null;
+    this.local = null;
+    this.localView.hidden = true;
+    this.explainer.setLocal(false);
     this.handlers.onSelection(null);
     this.explainer.reset();
     this.slice.reset();

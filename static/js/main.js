@@ -5,12 +5,15 @@ import { STOPS } from "./colors.js";
 import { Controls } from "./controls.js";
 import { FrameGate } from "./frames.js";
 import { ClassLink } from "./classroom.js";
-import { ClassroomGrid, applyHidden, readHash, setWatchedSession, watchHash, writeHash } from "./hashstate.js";
+import { ClassroomGrid, applyHidden, watchHash, writeHash } from "./hashstate.js";
 import { Heatmap } from "./heatmap.js";
+import { applyStatic, initLanguage, onLanguage, setLanguage, t } from "./i18n.js";
 import { Lecture } from "./lecture.js";
+import { SessionLifecycle } from "./lifecycle.js";
 import { LineChart, drawLegend } from "./linechart.js";
+import { MySessions, describe, forgetToken } from "./mysessions.js";
 import { NetworkView } from "./network.js";
-import { createPersistently, createSession, loadStored, recreationBody, store } from "./session.js";
+import { Presentation } from "./present.js";
 import { SessionSocket } from "./socket.js";
 import { FrameStats } from "./stats.js";
 import { StatusBadge } from "./status.js";
@@ -18,11 +21,10 @@ import { StatusBadge } from "./status.js";
 // Fields whose change builds a new network or new data (docs/protocol.md):
 // frames still in flight after such a command belong to the state we left.
 const LIVE_FIELDS = new Set(["learningRate", "showTestData", "discretize", "hideText", "hidden"]);
-// The lecture's slide: hidden node 1 -> the output, at the one training point.
-const WORKED_EXAMPLE_SELECTION = { layer: 1, source: 0, target: 0, point: 0 };
 
-class Page {
+class Page extends SessionLifecycle {
   constructor(config) {
+    super();
     this.config = config;
     this.state = null; // the last `state` message
     this.token = null; // set when we control the session
@@ -57,6 +59,7 @@ class Page {
         this.network.markSelected(selection);
         this.heatmap.setPicked(selection ? selection.point : null);
       },
+      sessionId: () => this.sessionId,
     });
     this.classLink = new ClassLink(config.api, {
       session: () => ({ id: this.sessionId, token: this.token, role: this.role }),
@@ -70,6 +73,7 @@ class Page {
       document.getElementById("classroom-grid"),
       document.getElementById("classroom-link"),
       config.hideable,
+      new Set(config.features.map((f) => f.name)),
       (hidden) => onConfig({ hidden }),
     );
     this.stats = new FrameStats(document.getElementById("rate-readout"));
@@ -77,11 +81,16 @@ class Page {
     this.status = new StatusBadge(
       document.getElementById("connection-status"),
       document.getElementById("server-message"),
+      document.getElementById("control-badge"),
     );
+    this.mySessions = new MySessions(document.getElementById("my-sessions-button"), document.getElementById("sessions-dialog"), () => this.sessionId);
+    this.presentation = new Presentation(document.getElementById("present-button"), () => this.layOut());
     this.socket = new SessionSocket(config.ws, {
       onOpen: () => this.onOpen(),
       onMessage: (message) => this.onMessage(message),
-      onFrame: (frame) => this.gate.acceptFrame(frame),
+      onFrame: (frame) => {
+        if (this.gate.acceptFrame(frame)) this.stats.receive();
+      },
       onNodeGrid: (grid) => this.gate.acceptGrid(grid, this.focus),
       onStatus: (status) => this.setStatus(status),
       onLost: (code) => this.onLost(code),
@@ -89,158 +98,39 @@ class Page {
     watchHash(
       () => (this.state ? this.state.config.hash : ""),
       (hash) => this.command({ type: "hash", hash }),
+      (on) => this.presentation.set(on),
     );
-    window.addEventListener("resize", () => {
-      if (!this.state) return;
-      this.network.setState(this.state, this.lastFrame);
-      if (this.lastFrame) this.network.update(this.lastFrame);
+    window.addEventListener("resize", () => this.layOut());
+    const languages = document.getElementById("lang-select");
+    languages.addEventListener("change", () => this.switchLanguage(languages.value));
+    onLanguage((lang) => {
+      languages.value = lang;
+      this.relabel();
     });
   }
 
-  // -- session lifecycle ----------------------------------------------------
-
-  async start() {
-    const watchId = new URLSearchParams(window.location.search).get("session");
-    if (watchId) {
-      this.watch(watchId);
-      return;
-    }
-    const stored = loadStored();
-    if (stored) {
-      // A reload keeps the tab's session; if the address now holds another
-      // setup, it is applied once we control the session again.
-      this.hashOnLoad = readHash();
-      this.adopt(stored);
-      return;
-    }
-    const hash = readHash();
-    await this.create(hash ? { hash } : {});
+  /** The diagram is laid out for the page's width (and presentation mode). */
+  layOut() {
+    if (!this.state) return;
+    this.network.setState(this.state, this.lastFrame);
+    if (this.lastFrame) this.network.update(this.lastFrame);
   }
 
-  /** Create a session (retrying while the server cannot be reached) and use it. */
-  async create(body) {
-    const session = await createPersistently(this.config.api, body, {
-      onRefused: (detail) => this.showMessage(`Could not open that setup: ${detail}`),
-      onWaiting: () => this.setStatus("reconnecting"),
-    });
-    store(session);
-    this.adopt(session);
+  switchLanguage(lang, save = true) {
+    setLanguage(lang, { save }).catch((error) => this.showMessage(`${lang}: ${error.message}`));
   }
 
-  adopt(session) {
-    this.sessionId = session.id;
-    this.token = session.control_token;
-    this.socket.connect(session.id);
-  }
-
-  /** Follow a session we do not own: no token, every control inert. */
-  watch(id) {
-    this.sessionId = id;
-    this.token = null;
-    this.role = "watch";
-    this.setWatching(true);
-    this.socket.connect(id);
-  }
-
-  setWatching(watching) {
-    this.controls.setWatching(watching);
-    this.classroom.setEnabled(!watching);
-    this.lecture.setWatching(watching);
-    this.network.editable = !watching;
-    this.classLink.setRole(watching ? "watch" : "control");
-  }
-
-  /** Leave the current session for a new one of ours (a fork, the worked
-   * example): its token is kept like any session's, and the address loses
-   * `?session=` so a reload comes back to it. `selection` is explained in it
-   * once we control it. */
-  switchTo(session, selection = null) {
-    store(session);
-    setWatchedSession(null);
-    this.leave();
-    this.selectOnAuth = selection;
-    this.adopt(session);
-  }
-
-  /** Watch the teacher's session again (after a fork). */
-  rejoin(teacher) {
-    setWatchedSession(teacher);
-    this.leave();
-    this.watch(teacher);
-  }
-
-  /** Forget the session we are on; the next one's state draws everything. */
-  leave() {
-    this.socket.close();
-    this.gate.setGeneration(-1);
-    this.resetComponents();
-    this.state = null;
-    this.role = "watch";
-    this.resume = null;
-    this.hashOnLoad = null;
-  }
-
-  /** The lecture's worked example. A session of its own, as the lecture's
-   * link would open; but while students watch ours, it is loaded into ours
-   * (a config change) so that the class sees it too. */
-  async workedExample() {
-    if (this.role !== "control") return;
-    if (this.state && this.state.watchers > 1) {
-      this.selectOnAuth = null;
-      this.selectOnState = WORKED_EXAMPLE_SELECTION;
-      this.sendConfig({ scenario: "worked-example" });
-      return;
-    }
-    try {
-      const session = await createSession(this.config.api, { scenario: "worked-example" });
-      this.switchTo(session, WORKED_EXAMPLE_SELECTION);
-    } catch (error) {
-      this.showMessage(`Could not open the worked example: ${error.message}`);
-    }
-  }
-  onOpen() {
-    if (this.token) this.socket.send({ type: "auth", token: this.token });
-    else this.setStatus("watching");
-    if (this.focus !== null) this.socket.send({ type: "focus", node: this.focus });
-  }
-
-  /** The server no longer knows the session (restarted, expired). Ours is
-   * recreated from the hash and the last network we drew, then we go on. */
-  async onLost(code) {
-    if (!this.token || this.recreating) {
-      this.setStatus("lost");
-      return;
-    }
-    this.recreating = true;
-    this.setStatus("reconnecting");
-    // Carry on as before: playing, at the same speed, once we control it again.
-    this.resume = {
-      playing: Boolean(this.lastFrame ? this.lastFrame.playing : this.state && this.state.playing),
-      speed: this.state ? this.state.epochs_per_frame : 1,
-    };
-    const body = recreationBody(this.state, this.lastFrame, readHash());
-    try {
-      this.gate.setGeneration(-1);
-      this.resetComponents();
-      await this.create(body);
-    } finally {
-      this.recreating = false;
-    }
-    console.info(`session ${code === 4404 ? "lost by the server" : "gone"}; recreated as ${this.sessionId}`);
-  }
-
-  /** Forget everything drawn for a session we are leaving; the new
-   * session's first state and frame draw it all again. */
-  resetComponents() {
-    this.gate.clear();
-    this.lastFrame = null;
+  /** Every component's text in the language just chosen; the session goes on. */
+  relabel() {
+    this.controls.relabel();
+    if (this.lastFrame) this.controls.updateFrame(this.lastFrame); // the state's epoch is older than the frame's
+    this.lecture.relabel();
+    this.classLink.relabel();
+    this.status.relabel();
+    this.stats.publish();
     this.network.reset();
-    this.heatmap.reset();
-    this.chart.reset();
-    this.controls.reset();
-    this.classroom.reset();
-    this.lecture.reset();
-    this.classLink.reset();
+    this.layOut();
+    if (this.state) this.classroom.update(this.state);
   }
 
   // -- messages from the server ----------------------------------------------
@@ -281,6 +171,7 @@ class Page {
       case "error":
         this.gate.cancelExpectation(); // the change we waited for is not coming
         if (message.code === "forbidden" && this.token) {
+          forgetToken(this.sessionId);
           this.token = null; // the token is not valid for this session: watch it
           this.setWatching(true);
           this.setStatus("watching");
@@ -319,6 +210,7 @@ class Page {
     this.classLink.update(state);
     applyHidden(state.config, this.config.hideable);
     writeHash(state.config.hash);
+    if (this.token) describe(this.sessionId, state);
     if (this.selectOnState && state.config.scenario === "worked-example") {
       this.select(this.selectOnState);
       this.selectOnState = null;
@@ -401,6 +293,8 @@ class Page {
 }
 
 const pageConfig = JSON.parse(document.getElementById("page-config").textContent);
+initLanguage(pageConfig);
+applyStatic();
 const page = new Page(pageConfig);
 window.__playground = page; // for the console and the browser tests
-page.start().catch((error) => page.showMessage(`Could not start a session: ${error.message}`));
+page.start().catch((error) => page.showMessage(t("message.start_failed", { error: error.message })));

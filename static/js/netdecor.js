@@ -2,6 +2,7 @@
 // element creation, feature labels with sub- and superscripts, and the
 // per-layer neuron buttons, the two callouts.
 
+import { t, tn } from "./i18n.js";
 import { RECT, linkPath, weightsCalloutLink } from "./netlayout.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -47,19 +48,21 @@ export function addLayerControls(container, { layer, centreX, neurons, max }, on
   plus.className = "mini-button";
   plus.type = "button";
   plus.textContent = "+";
-  plus.title = "Add a neuron";
+  plus.title = t("network.add_neuron");
+  plus.setAttribute("aria-label", plus.title);
   plus.disabled = neurons >= max;
   plus.addEventListener("click", () => onNeurons(layer, 1));
   const minus = document.createElement("button");
   minus.className = "mini-button";
   minus.type = "button";
   minus.textContent = "−";
-  minus.title = "Remove a neuron";
+  minus.title = t("network.remove_neuron");
+  minus.setAttribute("aria-label", minus.title);
   minus.disabled = neurons <= 1;
   minus.addEventListener("click", () => onNeurons(layer, -1));
   const label = document.createElement("span");
   label.className = "label";
-  label.textContent = `${neurons} neuron${neurons === 1 ? "" : "s"}`;
+  label.textContent = tn("network.neurons", neurons);
   box.append(plus, minus, label);
   container.appendChild(box);
 }

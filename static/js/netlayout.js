@@ -9,6 +9,13 @@ export const ROW = 55;
 export const PAD = 3;
 const INPUT_LEFT = 50;
 const HIDDEN_START = 118;
+const OUTPUT_ROOM = 50;
+const LAYER_STEP = 62; // the least room a hidden layer gets on a narrow screen
+
+/** The narrowest width the diagram is laid out at (it is scaled down below it). */
+export function minimumWidth(hiddenLayers) {
+  return HIDDEN_START + OUTPUT_ROOM + RECT + LAYER_STEP * Math.max(1, hiddenLayers);
+}
 
 /** Left edges of `count` hidden layers inside [start, stop]: points spread
  * with half a padding step at each end, as a d3 ordinal "rangePoints". */
@@ -25,19 +32,22 @@ export function hiddenLayerLefts(count, width) {
  * Node boxes for a network.
  * inputs: visible feature descriptors [{name, index, enabled, row}] (row =
  * position among the drawn features); hidden: neurons per hidden layer;
- * width: the box from the FEATURES column to the OUTPUT column.
+ * width: the box from the FEATURES column to the OUTPUT column; outputNode:
+ * draw the output as a node at the right edge instead of the heatmap.
  * Returns {inputs: [{x, y}], hidden: [[{x, y}]], output: {x, y}, height}
  * with x, y the node's top-left corner (PAD included).
  */
-export function layoutNodes(inputs, hidden, width) {
-  const lefts = hiddenLayerLefts(hidden.length, width);
+export function layoutNodes(inputs, hidden, width, outputNode = false) {
+  // Without the big heatmap beside it (narrow screens), the output is a node
+  // of its own at the right edge, and the hidden layers make room for it.
+  const lefts = hiddenLayerLefts(hidden.length, outputNode ? width - OUTPUT_ROOM : width);
   const rows = Math.max(inputs.length, ...hidden, 1);
   return {
     inputs: inputs.map((_, row) => ({ x: INPUT_LEFT + PAD, y: row * ROW + PAD })),
     hidden: hidden.map((n, l) => Array.from({ length: n }, (_, j) => ({ x: lefts[l] + PAD, y: j * ROW + PAD }))),
     // The output "node" is the big heatmap: links end on its left edge at the
     // first row's height.
-    output: { x: width, y: PAD },
+    output: outputNode ? { x: width - RECT - PAD, y: PAD } : { x: width, y: PAD },
     height: rows * ROW,
   };
 }

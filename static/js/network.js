@@ -1,16 +1,24 @@
-// The network diagram: feature nodes, hidden nodes with their thumbnails,
-// links coloured and sized by weight, bias squares, the per-layer "+/-"
-// buttons, and hover / click-to-edit on links and biases. A click also
-// points the explainer at that link (onSelect), which is drawn with a halo.
+// The network diagram: feature and hidden nodes with their thumbnails, links
+// coloured and sized by weight, bias squares, the per-layer "+/-" buttons,
+// and hover / click-to-edit on links and biases. A click (a tap) also points
+// the explainer at that link (onSelect), drawn with a halo; a tap on a
+// neuron shows it in the big heatmap, as hovering does.
 // setState() rebuilds the structure when it changes; update(frame) only
-// repaints (it runs every frame, so it avoids DOM writes that change nothing).
+// repaints: links, biases and thumbnails on one canvas (netcanvas.js), the
+// thumbnails' cells with one putImageData, and no layout reads.
 
 import { css, paintBytes } from "./colors.js";
 import { HoverCard } from "./hovercard.js";
+import { t } from "./i18n.js";
+import { LinkCanvas, flatten } from "./netcanvas.js";
 import { addLayerControls, appendLabel, placeCallouts, svgEl } from "./netdecor.js";
-import { PAD, RECT, layoutNodes, linkPath, linkWidth } from "./netlayout.js";
+import { PAD, RECT, layoutNodes, linkPath, linkWidth, minimumWidth } from "./netlayout.js";
 
 const THUMB = 10;
+const WIDEST = 660; // the diagram is laid out at most this wide on narrow screens, then scaled
+// Below this width the columns stack and the diagram takes the page's width
+// (responsive.css switches at the same width).
+export const NARROW = "(max-width: 999px)";
 
 export class NetworkView {
   /**
@@ -20,7 +28,9 @@ export class NetworkView {
    */
   constructor(root, options, handlers) {
     this.root = root;
+    this.stage = root.querySelector(".net-stage");
     this.svg = root.querySelector("#svg");
+    this.linkCanvas = new LinkCanvas(root.querySelector("#links-canvas"));
     this.layerControls = root.querySelector("#layer-controls");
     this.features = options.features;
     this.maxNeurons = options.maxNeurons;
@@ -28,18 +38,28 @@ export class NetworkView {
     this.card = new HoverCard(root.querySelector("#hovercard"), (target, value) => this.applyEdit(target, value));
     this.calloutThumb = root.querySelector(".callout.thumbnail");
     this.calloutWeights = root.querySelector(".callout.weights");
+    // Every thumbnail's 10x10 cells, stacked: painted with one putImageData,
+    // then drawn into the diagram's canvas.
+    this.atlas = document.createElement("canvas");
+    this.atlasCtx = this.atlas.getContext("2d");
+    this.atlasImage = null;
+    this.atlasPixels = null;
     this.nodeLayer = document.createElement("div");
     this.nodeLayer.className = "nodes";
-    root.insertBefore(this.nodeLayer, this.layerControls);
+    this.stage.insertBefore(this.nodeLayer, this.calloutThumb);
     this.key = null;
     this.width = 0;
+    this.scale = 1;
+    this.epoch = 0;
     this.discretize = false;
     this.links = [];
     this.biasRects = [];
     this.nodes = [];
     this.lastFrame = null;
     this.hoveredNode = null;
+    this.tappedNode = null;
     this.selection = null; // the explainer's {layer, source, target}, drawn with a halo
+    this.selectable = true; // a watcher selects locally (handlers.onSelect decides where it goes)
     this.bindEvents();
   }
 
@@ -51,16 +71,19 @@ export class NetworkView {
       if (target) this.card.show(target, ...this.pointer(event));
     });
     this.svg.addEventListener("mouseout", (event) => {
-      if (event.target.closest("[data-kind]")) this.card.hide();
+      if (event.target.closest("[data-kind]") && !this.card.pinned) this.card.hide();
     });
     this.svg.addEventListener("click", (event) => {
       const el = event.target.closest("[data-kind]");
       if (!el) return;
       const target = this.describe(el);
-      if (!target || !this.editable) return;
+      if (!target) return;
       this.handlers.onSelect(target);
-      if (!this.card.visible) this.card.show(target, ...this.pointer(event));
-      this.card.edit();
+      // A tap has no hover: the card opens, and stays, on the tap; a second
+      // tap on the card edits (a phone's keyboard should not jump up at once).
+      this.card.show(target, ...this.pointer(event));
+      this.card.pinned = true;
+      if (event.pointerType !== "touch") this.card.edit();
     });
   }
 
@@ -69,7 +92,7 @@ export class NetworkView {
     return [event.clientX - box.left, event.clientY - box.top];
   }
 
-  /** What a hovered link or bias square stands for, with its current value. */
+  /** What a link or bias square stands for, with its current value. */
   describe(el) {
     const index = Number(el.dataset.index);
     if (el.dataset.kind === "weight") {
@@ -85,11 +108,20 @@ export class NetworkView {
     else this.handlers.onBias(target.layer, target.node, value);
   }
 
-  /** The width the diagram spans: from the FEATURES column to the OUTPUT column. */
-  measure() {
+  /** Where the diagram goes: on a wide page, from the FEATURES column to the
+   * OUTPUT column at scale 1, as the original; on a narrow one (or
+   * presenting), the column's width, laid out at least minimumWidth wide
+   * and at most WIDEST, then scaled to fit. Read once per rebuild. */
+  measure(hiddenLayers) {
     const features = this.root.parentElement;
-    const output = document.querySelector(".column.output");
-    return Math.round(output.getBoundingClientRect().left - features.getBoundingClientRect().left);
+    const stacked = document.body.classList.contains("present") || window.matchMedia(NARROW).matches;
+    if (!stacked) {
+      const output = document.querySelector(".column.output");
+      return { width: Math.round(output.getBoundingClientRect().left - features.getBoundingClientRect().left), scale: 1, outputNode: false };
+    }
+    const available = Math.max(200, features.clientWidth);
+    const width = Math.min(WIDEST, Math.max(minimumWidth(hiddenLayers), available));
+    return { width, scale: Math.min(1.6, available / width), outputNode: true };
   }
 
   /** Rebuild when the structure differs from what is drawn, then paint the
@@ -103,35 +135,50 @@ export class NetworkView {
       .filter((f) => !hidden.has(f.name))
       .map((f, row) => ({ ...f, row, enabled: Boolean(config[f.name]), thumb: this.features.indexOf(f) }));
     const shape = state.shape.slice(1, -1);
-    const width = this.measure();
-    const key = JSON.stringify([inputs.map((f) => [f.name, f.enabled]), shape, width, config.features]);
+    const box = this.measure(shape.length);
+    const key = JSON.stringify([inputs.map((f) => [f.name, f.enabled]), shape, box, config.features]);
     if (key !== this.key) {
       this.key = key;
-      this.build(inputs, shape, width, this.features.filter((f) => config[f.name]).map((f) => f.name));
+      this.build(inputs, shape, box, this.features.filter((f) => config[f.name]).map((f) => f.name));
     }
     this.setNumbers(state.weights.flat(2).map(Number), state.biases.flat().map(Number), state.dead.flat(2).map(Number), state.epoch);
     if (frame && frame.thumbnailCount >= this.nodes.length) {
       this.paintThumbnails(frame.thumbnails, frame.thumbnailCount);
       this.lastFrame = frame;
     }
+    this.redraw();
   }
 
-  build(inputs, hidden, width, enabledNames) {
+  /** Paint the canvas: links, biases, thumbnails (nodes not painted yet are left out). */
+  redraw() {
+    this.linkCanvas.draw(this.links, this.biasRects, this.epoch, this.thumbs);
+  }
+
+  build(inputs, hidden, box, enabledNames) {
     this.card.hide(true);
+    const { width, scale, outputNode } = box;
     this.width = width;
+    this.scale = scale;
     this.shape = hidden;
-    const geometry = layoutNodes(inputs, hidden, width);
+    const geometry = layoutNodes(inputs, hidden, width, outputNode);
+    // The original lets the last links run into the heatmap's edge and the
+    // SVG overhang by a node; with an output node of its own, nothing overhangs.
+    const stageWidth = outputNode ? width : width + RECT;
     this.svg.replaceChildren();
-    this.svg.setAttribute("width", String(width + RECT));
+    this.svg.setAttribute("width", String(stageWidth));
     this.svg.setAttribute("height", String(geometry.height));
+    this.linkCanvas.resize(stageWidth, geometry.height, scale);
+    this.stage.style.transform = scale === 1 ? "" : `scale(${scale})`;
+    this.root.style.setProperty("--net-width", `${Math.ceil(stageWidth * scale)}px`);
+    this.root.style.setProperty("--net-height", `${Math.ceil(geometry.height * scale)}px`);
     this.gSelection = svgEl("g", { class: "selection" }, this.svg);
-    const gLinks = svgEl("g", { class: "links" }, this.svg);
-    const gBias = svgEl("g", { class: "biases" }, this.svg);
     const gMarks = svgEl("g", { class: "marks" }, this.svg);
     const gHover = svgEl("g", { class: "hover" }, this.svg);
     this.nodeLayer.replaceChildren();
     this.layerControls.replaceChildren();
     this.nodes = [];
+    this.tappedNode = null;
+    this.atlasImage = null;
 
     // Sources of weight layer 0 are the enabled features that are drawn.
     const inputPos = new Map(inputs.map((f, row) => [f.name, geometry.inputs[row]]));
@@ -144,19 +191,21 @@ export class NetworkView {
         thumb += 1;
         svgEl("path", { class: "arrow", d: `M${pos.x + RECT + 2},${pos.y + RECT / 2 - 4.5}l4.5,4.5l-4.5,4.5z` }, gMarks);
       });
-      const where = { layer: l, centreX: column[0].x + RECT / 2, neurons: hidden[l], max: this.maxNeurons };
+      const where = { layer: l, centreX: (column[0].x + RECT / 2) * scale, neurons: hidden[l], max: this.maxNeurons };
       addLayerControls(this.layerControls, where, (layer, delta) => this.handlers.onNeurons(layer, delta));
     });
+    if (outputNode) this.addNode(geometry.output, thumb, "output-node").el.title = t("network.output_node");
 
     this.links = [];
     for (let l = 0; l + 1 < layers.length; l += 1) {
       layers[l].forEach((source, i) => {
         layers[l + 1].forEach((target, j) => {
-          const link = { layer: l, source: i, target: j, value: 0, color: "", width: -1, dead: -1, path: null };
+          const link = { layer: l, source: i, target: j, value: 0, color: "", width: 1, d: null, shape: null, line: null };
           if (source) {
-            const d = linkPath(source, target);
-            link.path = svgEl("path", { class: "link", d }, gLinks);
-            svgEl("path", { class: "link-hover", d, "data-kind": "weight", "data-index": this.links.length }, gHover);
+            link.d = linkPath(source, target);
+            link.shape = new Path2D(link.d);
+            link.line = flatten(source.x + RECT + 2, source.y + RECT / 2, target.x, target.y + RECT / 2);
+            svgEl("path", { class: "link-hover", d: link.d, "data-kind": "weight", "data-index": this.links.length }, gHover);
           }
           this.links.push(link);
         });
@@ -165,22 +214,30 @@ export class NetworkView {
     this.biasRects = [];
     layers.slice(1).forEach((column, l) => {
       column.forEach((pos, j) => {
-        const rect = svgEl("rect", { class: "bias", x: pos.x - 7, y: pos.y + RECT - 5 - PAD + 3, width: 5, height: 5 }, gBias);
+        const x = pos.x - 7;
+        const y = pos.y + RECT - 5 - PAD + 3;
+        // The square is painted on the canvas; this larger, invisible one takes the pointer.
+        const rect = svgEl("rect", { class: "bias", x: x - 4, y: y - 4, width: 13, height: 13 }, gHover);
         rect.dataset.kind = "bias";
         rect.dataset.index = String(this.biasRects.length);
-        this.biasRects.push({ layer: l, node: j, value: 0, color: "", rect });
+        this.biasRects.push({ layer: l, node: j, value: 0, color: "", x, y });
       });
     });
     placeCallouts(this.svg, this.calloutThumb, this.calloutWeights, { geometry, hidden, layers });
     this.markSelected(this.selection);
+    this.atlas.width = THUMB;
+    this.atlas.height = THUMB * Math.max(1, this.nodes.length);
+    this.atlasImage = this.atlasCtx.createImageData(THUMB, THUMB * Math.max(1, this.nodes.length));
+    this.atlasPixels = new Uint32Array(this.atlasImage.data.buffer);
+    this.thumbs = { atlas: this.atlas, nodes: this.nodes };
   }
 
   addInputNode(feature, pos, gMarks) {
-    const text = svgEl("text", { class: `node-label${feature.enabled ? "" : " inactive"}`, x: pos.x - 10, y: pos.y + RECT / 2 }, gMarks);
+    const text = svgEl("text", { class: `node-label sym${feature.enabled ? "" : " inactive"}`, x: pos.x - 10, y: pos.y + RECT / 2 }, gMarks);
     appendLabel(text, feature.label);
     const node = this.addNode(pos, feature.thumb, `feature ${feature.enabled ? "active" : "inactive"}`);
     node.el.dataset.feature = feature.name;
-    node.el.title = `${feature.enabled ? "Remove" : "Add"} ${feature.label} ${feature.enabled ? "from" : "to"} the inputs`;
+    node.el.title = t(feature.enabled ? "network.feature_remove" : "network.feature_add", { feature: feature.label });
     node.el.addEventListener("click", () => this.handlers.onToggleFeature(feature.name));
     if (feature.enabled) {
       svgEl("path", { class: "arrow", d: `M${pos.x + RECT + 2},${pos.y + RECT / 2 - 4.5}l4.5,4.5l-4.5,4.5z` }, gMarks);
@@ -191,6 +248,14 @@ export class NetworkView {
     const node = this.addNode(pos, thumb, "neuron");
     node.el.dataset.layer = String(layer);
     node.el.dataset.index = String(index);
+    node.el.title = t("network.neuron_tap");
+    // The tap equivalent of hovering: show this neuron in the big heatmap
+    // until it, or another, is tapped again.
+    node.el.addEventListener("click", () => {
+      const next = this.tappedNode === node ? null : node;
+      this.tappedNode = next;
+      this.setHovered(next);
+    });
   }
 
   addNode(pos, thumb, className) {
@@ -199,28 +264,29 @@ export class NetworkView {
     el.style.left = `${pos.x}px`;
     el.style.top = `${pos.y}px`;
     el.dataset.thumb = String(thumb);
-    const canvas = document.createElement("canvas");
-    canvas.width = THUMB;
-    canvas.height = THUMB;
-    el.appendChild(canvas);
     this.nodeLayer.appendChild(el);
-    const ctx = canvas.getContext("2d");
-    const image = ctx.createImageData(THUMB, THUMB);
-    const node = { el, ctx, image, pixels: new Uint32Array(image.data.buffer), thumb };
-    el.addEventListener("mouseenter", () => this.setHovered(node));
-    el.addEventListener("mouseleave", () => this.setHovered(null));
+    // Its picture is drawn on the diagram's canvas, under this box.
+    const node = { el, thumb, slot: this.nodes.length, x: pos.x, y: pos.y, faded: className.includes("inactive"), painted: false };
+    // A touch has no hover: taps are handled by the click listener.
+    el.addEventListener("pointerenter", (event) => {
+      if (event.pointerType === "mouse") this.setHovered(node);
+    });
+    el.addEventListener("pointerleave", (event) => {
+      if (event.pointerType === "mouse" && !this.tappedNode) this.setHovered(null);
+    });
     this.nodes.push(node);
     return node;
   }
 
   setHovered(node) {
+    if (this.hoveredNode === node) return;
     if (this.hoveredNode) this.hoveredNode.el.classList.remove("hovered");
     this.hoveredNode = node;
     if (node) node.el.classList.add("hovered");
     this.handlers.onFocus(node ? node.thumb : null);
   }
 
-  /** false for a watcher: a click neither edits nor selects. */
+  /** false for a watcher: a click does not edit (it still selects, locally). */
   set editable(on) {
     this.card.readOnly = !on;
   }
@@ -238,56 +304,34 @@ export class NetworkView {
     if (!selection) return;
     if (selection.source === null || selection.source === undefined) {
       const bias = this.biasRects.find((b) => b.layer === selection.layer && b.node === selection.target);
-      if (bias) {
-        const at = (name) => Number(bias.rect.getAttribute(name));
-        svgEl("rect", { class: "selected-bias", x: at("x") - 3, y: at("y") - 3, width: 11, height: 11 }, this.gSelection);
-      }
+      if (bias) svgEl("rect", { class: "selected-bias", x: bias.x - 3, y: bias.y - 3, width: 11, height: 11 }, this.gSelection);
       return;
     }
     const link = this.links.find((l) => l.layer === selection.layer && l.source === selection.source && l.target === selection.target);
-    if (link && link.path) svgEl("path", { class: "selected-link", d: link.path.getAttribute("d") }, this.gSelection);
+    if (link && link.d) svgEl("path", { class: "selected-link", d: link.d }, this.gSelection);
   }
 
-  /** Paint weights, biases and the dash drift. Arrays are flat, in the
-   * frame's order (layer by layer, row-major). */
+  /** Weights, biases and the dash drift (drawn by the next redraw()).
+   * Arrays are flat, in the frame's order (layer by layer, row-major). */
   setNumbers(weights, biases, dead, epoch) {
     const n = Math.min(weights.length, this.links.length);
     for (let k = 0; k < n; k += 1) {
       const link = this.links[k];
       const w = weights[k];
       link.value = w;
-      if (!link.path) continue;
-      const color = css(w);
-      if (color !== link.color) {
-        link.color = color;
-        link.path.style.stroke = color;
-      }
-      const width = Math.round(linkWidth(w) * 10) / 10;
-      if (width !== link.width) {
-        link.width = width;
-        link.path.style.strokeWidth = `${width}px`;
-      }
-      const isDead = dead[k] ? 1 : 0;
-      if (isDead !== link.dead) {
-        link.dead = isDead;
-        link.path.classList.toggle("dead", isDead === 1);
-      }
+      link.color = css(w);
+      link.width = linkWidth(w);
     }
     const nb = Math.min(biases.length, this.biasRects.length);
     for (let k = 0; k < nb; k += 1) {
       const bias = this.biasRects[k];
       bias.value = biases[k];
-      const color = css(biases[k]);
-      if (color !== bias.color) {
-        bias.color = color;
-        bias.rect.style.fill = color;
-      }
+      bias.color = css(biases[k]);
     }
-    // One custom property moves every dash: no per-link write for the drift.
-    this.svg.style.setProperty("--dash", `${-epoch / 3}px`);
+    this.epoch = epoch;
     if (this.card.visible && this.card.target && !this.card.editing) {
-      const t = this.card.target;
-      this.card.setValue(t.kind === "weight" ? this.links[t.index].value : this.biasRects[t.index].value);
+      const target = this.card.target;
+      this.card.setValue(target.kind === "weight" ? this.links[target.index].value : this.biasRects[target.index].value);
     }
   }
 
@@ -297,27 +341,44 @@ export class NetworkView {
     this.setNumbers(frame.weights, frame.biases, frame.dead, frame.epoch);
     this.paintThumbnails(frame.thumbnails, frame.thumbnailCount);
     this.lastFrame = frame;
+    this.redraw();
     return true;
   }
 
+  /** The frame's thumbnails into the atlas, with one putImageData. */
   paintThumbnails(bytes, count) {
+    if (!this.atlasPixels) return;
+    const cells = THUMB * THUMB;
     for (const node of this.nodes) {
       if (node.thumb >= count) continue;
-      paintBytes(bytes, node.pixels, this.discretize, node.thumb * THUMB * THUMB);
-      node.ctx.putImageData(node.image, 0, 0);
+      paintBytes(bytes, this.atlasPixels.subarray(node.slot * cells, (node.slot + 1) * cells), this.discretize, node.thumb * cells);
+      node.painted = true;
     }
+    this.atlasCtx.putImageData(this.atlasImage, 0, 0);
   }
 
   setDiscretize(on) {
     this.discretize = on;
-    if (this.lastFrame) this.paintThumbnails(this.lastFrame.thumbnails, this.lastFrame.thumbnailCount);
+    if (this.lastFrame) {
+      this.paintThumbnails(this.lastFrame.thumbnails, this.lastFrame.thumbnailCount);
+      this.redraw();
+    }
   }
 
-  /** Forget the drawn structure so the next state rebuilds it. */
+  /** The thumbnail of node `thumb` as drawn (RGBA of its 10x10 cells), for tests and the console. */
+  thumbnailPixels(thumb) {
+    const node = this.nodes.find((n) => n.thumb === thumb);
+    if (!node || !node.painted) return null;
+    return Array.from(this.atlasCtx.getImageData(0, node.slot * THUMB, THUMB, THUMB).data);
+  }
+
+  /** Forget the drawn structure so the next state rebuilds it (also after
+   * a language switch: titles and layer labels are built with the text). */
   reset() {
     this.key = null;
     this.lastFrame = null;
     this.card.hide(true);
+    this.tappedNode = null;
     if (this.hoveredNode) this.setHovered(null);
   }
 }

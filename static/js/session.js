@@ -1,6 +1,10 @@
-// Creating sessions over REST and remembering ours. The control token lives
-// in sessionStorage only: it belongs to this tab, is gone when the tab
-// closes, and is never put in a URL.
+// Creating sessions over REST and remembering ours. The tab's current
+// session lives in sessionStorage (a reload comes back to it); every token
+// is also kept in localStorage by session id (mysessions.js), so the
+// teacher's browser controls its sessions again when it reopens them. A
+// token is never put in a URL.
+
+import { remember } from "./mysessions.js";
 
 const STORAGE_KEY = "playground.session";
 
@@ -15,6 +19,7 @@ export function loadStored() {
 
 export function store(session) {
   window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ id: session.id, control_token: session.control_token }));
+  remember(session);
 }
 
 export function forget() {

@@ -4,6 +4,7 @@
 // (`slice` of the explain message); this draws it and keeps the scales on
 // the element (data-domain) so what is drawn can be read back.
 
+import { t } from "./i18n.js";
 import { fmt, toNumber } from "./typeset.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -41,6 +42,7 @@ export class SlicePlot {
 
   /** update(slice): `slice` of an explain message; name: the weight's symbol as text. */
   update(slice, name = "w") {
+    this.last = [slice, name];
     const values = slice.values.map(toNumber);
     const losses = slice.losses.map(toNumber);
     const w0 = toNumber(slice.current.value);
@@ -50,7 +52,8 @@ export class SlicePlot {
     const l1 = toNumber(slice.next.loss);
     const finite = [...losses, l0, l1].filter(Number.isFinite);
     if (values.length < 2 || finite.length === 0) {
-      this.reset("The loss is not a number here (the training diverged).");
+      this.reset(t("slice.diverged"));
+      this.last = [slice, name];
       return;
     }
     const x0 = values[0];
@@ -120,22 +123,28 @@ export class SlicePlot {
       t.textContent = fmt(y, 3);
     }
     const loss = svgEl("text", { x: 10, y: (MARGIN.top + bottom) / 2, "text-anchor": "middle", class: "name", transform: `rotate(-90 10 ${(MARGIN.top + bottom) / 2})` }, g);
-    loss.textContent = "training loss";
+    loss.textContent = t("slice.axis_loss");
   }
 
   /** The tangent is the slope over every training point; the next update
    * uses its own mini-batch, so the two may point different ways: say both. */
   describe(name, slope, w0, w1) {
     if (!Number.isFinite(slope)) return "";
-    const downhill = slope > 0 ? "to the left" : slope < 0 ? "to the right" : "nowhere";
-    let text = `The loss along ${name}, everything else fixed. Its slope here, over all training points, is ${fmt(slope, 3)}: downhill is ${downhill}.`;
+    const direction = t(slope > 0 ? "slice.downhill_left" : slope < 0 ? "slice.downhill_right" : "slice.downhill_nowhere");
+    let text = t("slice.caption", { name, slope: fmt(slope, 3), direction });
     if (Number.isFinite(w1) && w1 !== w0) {
-      text += ` The next update (its mini-batch) moves ${name} ${w1 < w0 ? "left" : "right"}, to ${fmt(w1, 6)}.`;
+      text += t(w1 < w0 ? "slice.moves_left" : "slice.moves_right", { name, value: fmt(w1, 6) });
     }
     return text;
   }
 
+  /** Draw again in the current language (after a switch). */
+  relabel() {
+    if (this.last) this.update(...this.last);
+  }
+
   reset(message = "") {
+    this.last = null;
     this.curve.setAttribute("d", "");
     for (const el of [this.tangent, this.dot, this.nextMark, this.move]) el.style.display = "none";
     this.axes.replaceChildren();

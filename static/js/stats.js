@@ -1,6 +1,10 @@
 // Frame-draw timing with the Performance API, and the epochs/s and frames/s
 // readout. Numbers are published on window.__playgroundStats so a test (or a
-// curious user in the console) can read them.
+// curious user in the console) can read them: `frames` counts the
+// requestAnimationFrame callbacks that drew a new server frame (painted),
+// `received` the frames that arrived for the current state.
+
+import { t } from "./i18n.js";
 
 const KEEP = 600; // draw durations kept for the median / max
 
@@ -9,6 +13,7 @@ export class FrameStats {
     this.readout = readout;
     this.durations = [];
     this.frames = 0;
+    this.received = 0;
     this.window = []; // [time, epoch] of recent frames, for the rates
     this.lastShown = 0;
     this.publish();
@@ -57,6 +62,7 @@ export class FrameStats {
     const { epochsPerSec, fps } = this.rates();
     window.__playgroundStats = {
       frames: this.frames,
+      received: this.received,
       drawMsMedian: pick(0.5),
       drawMsP90: pick(0.9),
       drawMsMax: sorted.length ? sorted[sorted.length - 1] : 0,
@@ -65,8 +71,14 @@ export class FrameStats {
       fps,
     };
     if (this.readout) {
-      this.readout.textContent = `${Math.round(epochsPerSec)} epochs/s · ${Math.round(fps)} frames/s`;
+      this.readout.textContent = t("rate.readout", { epochs: Math.round(epochsPerSec), frames: Math.round(fps) });
     }
+  }
+
+  /** A frame of the current state arrived (it may be replaced by a newer
+   * one before the next display frame). */
+  receive() {
+    this.received += 1;
   }
 
   /** Refresh the readout while no frames come (so it falls to 0 when paused). */

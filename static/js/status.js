@@ -1,31 +1,42 @@
-// The connection badge in the run strip and short server messages.
+// The connection badge in the run strip, the "You control this session"
+// badge, and short server messages.
 
-const TEXT = {
-  connecting: "connecting…",
-  reconnecting: "reconnecting…",
-  connected: "connected",
-  watching: "watching",
-  lost: "session ended",
-};
+import { t } from "./i18n.js";
+
+const STATUSES = ["connecting", "reconnecting", "connected", "watching", "lost"];
 
 export class StatusBadge {
-  constructor(badge, messageBox) {
+  constructor(badge, messageBox, controlBadge) {
     this.badge = badge;
     this.messageBox = messageBox;
+    this.controlBadge = controlBadge;
     this.timer = null;
+    this.shown = "connecting";
+    this.controlling = false;
   }
 
-  /** status: a key of TEXT. A connection without control shows "watching". */
+  /** status: one of STATUSES. A connection without control shows "watching";
+   * with control, the badge says so. */
   set(status, controlling) {
     const shown = status === "connected" && !controlling ? "watching" : status;
-    this.badge.dataset.status = shown;
-    this.badge.textContent = TEXT[shown];
-    this.badge.title = shown === "watching" ? "You are watching this session; its owner controls it." : "";
+    if (!STATUSES.includes(shown)) return;
+    this.shown = shown;
+    this.controlling = controlling && shown === "connected";
+    this.relabel();
   }
 
-  /** Show a server or page message for a few seconds. */
+  relabel() {
+    this.badge.dataset.status = this.shown;
+    this.badge.textContent = t(`status.${this.shown}`);
+    this.badge.title = this.shown === "watching" ? t("status.watching_title") : "";
+    this.controlBadge.hidden = !this.controlling;
+  }
+
+  /** Show a server or page message for a few seconds. API messages stay as
+   * the server wrote them (data-literal: they come from no catalogue). */
   message(text) {
     this.messageBox.textContent = text;
+    this.messageBox.dataset.literal = "";
     this.messageBox.hidden = false;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {

@@ -108,7 +108,7 @@ def heatmap_bytes(page: Any) -> list[int]:
 
 
 def thumbnail_count(page: Any) -> int:
-    return int(page.evaluate("document.querySelectorAll('#network .node.neuron canvas').length"))
+    return int(page.evaluate("document.querySelectorAll('#network .node.neuron').length"))
 
 
 def rest_json(server: Any, path: str, method: str = "GET", token: str | None = None) -> Any:

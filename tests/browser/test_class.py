@@ -30,8 +30,10 @@ LINK = {"index": 10, "selection": {"layer": 1, "source": 1, "target": 0, "point"
 CONTROL_TYPES = {"play", "pause", "step", "reset", "regenerate", "config", "hash", "weight", "bias", "speed", "select"}
 
 
-def student_page(context, console, server, teacher_id: str):
-    student = context.new_page()
+def student_page(browser, console, server, teacher_id: str):
+    """A student's page: another browser (a context of its own: no storage
+    shared with the teacher's, who would get control back)."""
+    student = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
     watch_console(student, console)
     student.add_init_script(
         "window.__sent = []; const send = WebSocket.prototype.send;"
@@ -45,7 +47,7 @@ def sent_types(page) -> list[str]:
     return [json.loads(text)["type"] for text in page.evaluate("window.__sent")]
 
 
-def test_share_dialog_link_opens_the_watcher_view_and_counts_watchers(context, page, live_server, console):
+def test_share_dialog_link_opens_the_watcher_view_and_counts_watchers(browser, page, live_server, console):
     open_page(page, live_server)
     sid = session_id(page)
     assert page.is_visible("#share-button") and not page.is_visible("#fork-button")
@@ -56,7 +58,7 @@ def test_share_dialog_link_opens_the_watcher_view_and_counts_watchers(context, p
     assert page.input_value("#share-url") == href
     assert page.locator("#share-qr svg").count() == 1, "the QR code, drawn by the server"
     wait_until(lambda: page.get_attribute("#share-watchers", "data-count") == "1")
-    student = context.new_page()
+    student = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
     watch_console(student, console)
     student.goto(href)  # the short link redirects to ?session=<id>
     wait_status(student, "watching")
@@ -67,18 +69,18 @@ def test_share_dialog_link_opens_the_watcher_view_and_counts_watchers(context, p
     assert page.get_attribute("#watcher-count", "data-count") == "2"
     page.click("#share-dialog form button")
     page.wait_for_selector("#share-dialog:not([open])", state="attached")
-    student.close()
+    student.context.close()
     wait_until(lambda: page.get_attribute("#watcher-count", "data-count") == "1")
 
 
 def test_watcher_follows_frames_and_selection_but_has_no_working_controls(
-    context, page, live_server, console, screenshots
+    browser, page, live_server, console, screenshots
 ):
     open_page(page, live_server)
     sid = session_id(page)
     click_link(page, LINK["index"])
     wait_selected(page, LINK["selection"])
-    student = student_page(context, console, live_server, sid)
+    student = student_page(browser, console, live_server, sid)
     # A student who joins after the selection sees it at once (paused teacher).
     wait_selected(student, LINK["selection"])
     page.click("#play-pause-button")
@@ -109,10 +111,10 @@ def test_watcher_follows_frames_and_selection_but_has_no_working_controls(
         assert after[key] == before[key], key
     assert [t for t in sent_types(student) if t in CONTROL_TYPES] == [], "a watcher sends no commands"
     assert session_id(student) == sid, "still watching the teacher"
-    student.close()
+    student.context.close()
 
 
-def test_fork_copies_the_teachers_weights_and_back_rejoins(context, page, live_server, console):
+def test_fork_copies_the_teachers_weights_and_back_rejoins(browser, page, live_server, console):
     open_page(page, live_server)
     teacher = session_id(page)
     page.click("#next-step-button")
@@ -121,7 +123,7 @@ def test_fork_copies_the_teachers_weights_and_back_rejoins(context, page, live_s
     wait_until(lambda: rest_state(live_server, teacher)["epoch"] == 2)
     click_link(page, LINK["index"])
     wait_selected(page, LINK["selection"])
-    student = student_page(context, console, live_server, teacher)
+    student = student_page(browser, console, live_server, teacher)
     student.click("#fork-button")
     wait_until(lambda: session_id(student) != teacher)
     wait_status(student, "connected")
@@ -150,13 +152,13 @@ def test_fork_copies_the_teachers_weights_and_back_rejoins(context, page, live_s
     wait_until(lambda: epoch(student) == 2)
     wait_selected(student, LINK["selection"])
     assert student.is_visible("#fork-button")
-    student.close()
+    student.context.close()
 
 
-def test_worked_example_while_students_watch_loads_into_the_shared_session(context, page, live_server, console):
+def test_worked_example_while_students_watch_loads_into_the_shared_session(browser, page, live_server, console):
     open_page(page, live_server)
     teacher = session_id(page)
-    student = student_page(context, console, live_server, teacher)
+    student = student_page(browser, console, live_server, teacher)
     wait_until(lambda: page.get_attribute("#watcher-count", "data-count") == "2")
     page.click("#worked-example-button")
     selection = {"layer": 1, "source": 0, "target": 0, "point": 0}
@@ -170,4 +172,40 @@ def test_worked_example_while_students_watch_loads_into_the_shared_session(conte
     student.locator("#svg path.link-hover[data-index='4']").dispatch_event("mouseover")
     student.wait_for_selector("#hovercard:not([hidden])")
     assert "View only" in student.inner_text("#hovercard .hint")
-    student.close()
+    student.context.close()
+
+
+def test_teacher_reopening_the_session_or_its_class_link_controls_it_again(
+    context, browser, page, live_server, console
+):
+    open_page(page, live_server)
+    sid = session_id(page)
+    assert page.is_visible("#control-badge")
+    page.click("#share-button")
+    page.wait_for_selector("#share-dialog[open]")
+    href = page.get_attribute("#share-link", "href")
+    # The test server listens on 127.0.0.1 only: the dialog says so, and how to start it for a class.
+    assert page.is_visible("#share-reach")
+    assert "HOST=0.0.0.0" in page.inner_text("#share-reach .reach-command")
+    page.keyboard.press("Escape")
+    page.close()  # the tab is gone; its sessionStorage with it
+    for address in [f"{live_server.url}/?session={sid}", href]:
+        again = context.new_page()
+        watch_console(again, console)
+        again.goto(address)
+        wait_status(again, "connected")
+        assert session_id(again) == sid and again.is_visible("#control-badge")
+        again.click("#next-step-button")  # and it works: the server took the token
+        wait_until(lambda: rest_state(live_server, sid)["epoch"] >= 1)
+        again.close()
+    mine = context.new_page()
+    watch_console(mine, console)
+    open_page(mine, live_server)
+    mine.click("#my-sessions-button")
+    mine.wait_for_selector("#sessions-dialog[open]")
+    assert mine.locator(f"#sessions-list a[data-session='{sid}']").count() == 1
+    mine.close()
+    # Another browser has no token: it watches.
+    student = student_page(browser, console, live_server, sid)
+    assert not student.is_visible("#control-badge")
+    student.context.close()

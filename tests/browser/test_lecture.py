@@ -134,6 +134,9 @@ def test_worked_example_shows_the_slide_and_step_makes_it_real(page, live_server
     assert numbers["explain.new_weight"][1] == "2.00265"
     assert numbers["explain.dE_do"][1] == "\u22120.8000", "the slide's error term, 0.8"
     assert numbers["explain.source_output"][1] == "0.4000"
+    # The slide gives the error, not a target: no target a sigmoid cannot reach.
+    panel = page.inner_text("#explainer")
+    assert "e\u2081 = 0.8 (from the slide)" in panel and "1.709" not in panel and "target" not in panel
     assert "scenario=worked-example" in page.evaluate("location.hash")
     screenshot_between(page, str(screenshots / "lecture_worked_example.png"), "#run-strip", "#lecture")
     # Step: the predicted weight becomes the weight, on the server and in the page.

@@ -47,12 +47,13 @@ def test_page_draws_the_first_frame(page, live_server, screenshots):
     assert page.locator(".node.feature.active").count() == 2
     assert page.locator(".node.neuron").count() == 6
     thumb_alpha = page.evaluate(
-        "() => Array.from(document.querySelector('.node.neuron canvas').getContext('2d')"
-        ".getImageData(0, 0, 10, 10).data).filter((v, i) => i % 4 === 3)"
+        "() => window.__playground.network.thumbnailPixels(Number(document.querySelector('.node.neuron')"
+        ".dataset.thumb)).filter((v, i) => i % 4 === 3)"
     )
     assert set(thumb_alpha) == {160}
-    # Links: one per weight, coloured and sized.
-    assert page.locator("#svg path.link").count() == 2 * 4 + 4 * 2 + 2 * 1
+    # Links: one per weight, painted on the canvas, each with its hit path.
+    assert page.locator("#svg path.link-hover").count() == 2 * 4 + 4 * 2 + 2 * 1
+    assert page.evaluate("window.__playground.network.links.every(l => l.shape && l.color.startsWith('rgb'))")
     assert page.locator("#heatmap circle.train").count() == 250
     assert page.locator("#heatmap circle.test").count() == 0
     page.screenshot(path=str(screenshots / "default_1280x800.png"))

@@ -72,7 +72,7 @@ def test_page_reconnects_after_a_dropped_connection(page, own_server, console):
 def test_frame_draw_time_on_the_6x8_spiral_network(page, live_server, screenshots):
     open_page(page, live_server, SPIRAL_6X8)
     assert page.locator(".node.neuron").count() == 48
-    assert page.locator("#svg path.link").count() == 7 * 8 + 5 * 8 * 8 + 8
+    assert page.locator("#svg path.link-hover").count() == 7 * 8 + 5 * 8 * 8 + 8
     page.click("#play-pause-button")
     wait_until(lambda: page.evaluate("window.__playgroundStats.frames") >= 300, timeout=120)
     page.click("#play-pause-button")
@@ -85,3 +85,20 @@ def test_frame_draw_time_on_the_6x8_spiral_network(page, live_server, screenshot
     assert stats["drawMsMedian"] > 0, "the Performance API measured the draws"
     assert loss(page) < 0.45
     page.screenshot(path=str(screenshots / "trained_spiral_6x8.png"))
+
+
+def test_frame_stats_count_one_painted_frame_per_server_frame(page, live_server):
+    """The painted count (issue 13) is requestAnimationFrame callbacks that
+    drew a new frame: one per frame the server sends, when the page keeps up."""
+    open_page(page, live_server)
+    counts = "() => [window.__playground.stats.received, window.__playground.stats.frames]"
+    page.wait_for_function("() => window.__playground.stats.frames >= 1")
+    for step in range(1, 6):
+        received, painted = page.evaluate(counts)
+        page.click("#next-step-button")
+        wait_until(lambda s=step: epoch(page) == s)
+        page.wait_for_function(f"() => window.__playground.stats.frames > {painted}")
+        after_received, after_painted = page.evaluate(counts)
+        assert after_painted == painted + 1 and after_received == received + 1
+        shown = page.evaluate("Number(document.getElementById('iter-number').textContent.replace(/,/g, ''))")
+        assert shown == step, "the painted frame is the server's new one"

@@ -100,10 +100,10 @@ def test_classroom_checkboxes_build_the_link(page, live_server):
     assert rest_state(live_server, session_id(page))["config"]["hidden"] == ["noise"]
 
 
-def test_watcher_sees_frames_but_cannot_command(context, page, live_server, console):
+def test_watcher_sees_frames_but_cannot_command(browser, page, live_server, console):
     open_page(page, live_server)
     sid = session_id(page)
-    watcher = context.new_page()
+    watcher = browser.new_context().new_page()  # another browser: the teacher's tokens are not in it
     watch_console(watcher, console)
     open_page(watcher, live_server, hash="", query=f"?session={sid}", status="watching")
     assert watcher.is_disabled("#play-pause-button")
@@ -115,7 +115,7 @@ def test_watcher_sees_frames_but_cannot_command(context, page, live_server, cons
     watcher.keyboard.press("r")
     time.sleep(0.5)
     assert epoch(page) > 0, "a watcher's keys do nothing"
-    watcher.close()
+    watcher.context.close()
 
 
 def test_reload_keeps_the_tab_session(page, live_server):
@@ -158,3 +158,10 @@ def test_regression_shows_two_data_sets_and_nan_is_drawn_grey(page, live_server)
     wait_until(lambda: page.inner_text("#loss-train") in ("NaN", "Infinity"), timeout=60)
     page.click("#play-pause-button")
     wait_until(lambda: heatmap_rgba(page, 0, 0)[:3] in ([0x99, 0x99, 0x99], [0x98, 0x98, 0x98], [0x9A, 0x9A, 0x9A]))
+
+
+def test_lecture_hide_hides_the_lecture_section_and_its_link(page, live_server):
+    open_page(page, live_server, with_fields(lecture_hide="true"))
+    assert not page.is_visible("#lecture") and not page.is_visible("#page-tools a[href='#lecture']")
+    assert page.is_visible("#heatmap")
+    assert page.locator("#hide-lecture").is_checked() is False, "the classroom grid has its checkbox"

@@ -28,12 +28,30 @@ def test_play_raises_epoch_and_lowers_loss_then_pause_stops(page, live_server):
     wait_until(lambda: epoch(page) >= 150, timeout=60)
     assert page.locator("#play-pause-button.playing").count() == 1
     assert loss(page) < first_loss - 0.1, "the training loss falls on circle"
-    # The dashes drift with the epoch (stroke-dashoffset = -epoch / 3).
+    # The dashes drift with the epoch (the pattern's offset is -epoch / 3, as the original's).
     offset, shown = page.evaluate(
-        "[parseFloat(getComputedStyle(document.querySelector('#svg path.link')).strokeDashoffset),"
+        "[window.__playground.network.linkCanvas.dashOffset,"
         " Number(document.getElementById('iter-number').textContent.replace(/,/g, ''))]"
     )
     assert offset == pytest.approx(-shown / 3, abs=0.01)
+    # Where the pattern "9 on, 1 off" at that offset puts a gap, the page's
+    # background shows; half a period away, the link's colour. Along the widest link.
+    gap, dash = page.evaluate(
+        """() => { const net = window.__playground.network; const c = net.linkCanvas;
+            const link = net.links.filter((l) => l.line).sort((a, b) => b.width - a.width)[0];
+            const { xs, ys, at } = link.line; const o = c.dashOffset; const r = c.canvas.width / c.width;
+            const around = (s) => { let k = 1; while (at[k] < s) k += 1;  // the 3x3 pixels at arc length s
+                const t = (s - at[k - 1]) / (at[k] - at[k - 1]);
+                const x = xs[k - 1] + (xs[k] - xs[k - 1]) * t, y = ys[k - 1] + (ys[k] - ys[k - 1]) * t;
+                const d = c.ctx.getImageData(Math.floor(x * r) - 1, Math.floor(y * r) - 1, 3, 3).data;
+                return [...Array(9).keys()].map((i) => Array.from(d.slice(4 * i, 4 * i + 4))); };
+            const first = (((9 - o) % 10) + 10) % 10 + 40.5;
+            return [around(first), around(first - 5)[4]]; }"""
+    )
+    # The 1 px gap crosses the curve at an angle, anti-aliased over its
+    # neighbours: the one nearest the background is much nearer than the dash is.
+    distance = lambda rgba: max(abs(a - b) for a, b in zip(rgba, [0xF7, 0xF7, 0xF7, 255], strict=True))  # noqa: E731
+    assert distance(dash) > 100 and min(map(distance, gap)) < 0.6 * distance(dash), (gap, dash)
     page.click("#play-pause-button")
     page.wait_for_selector("#play-pause-button:not(.playing)")
     time.sleep(0.3)  # a frame in flight may still land
@@ -90,8 +108,8 @@ def test_layer_and_neuron_buttons_add_thumbnails(page, live_server):
     # Frames of the new shape are drawn: every thumbnail painted.
     wait_until(
         lambda: page.evaluate(
-            "[...document.querySelectorAll('#network .node canvas')].every(c =>"
-            " c.getContext('2d').getImageData(0, 0, 1, 1).data[3] === 160)"
+            "[...document.querySelectorAll('#network .node')].every(n =>"
+            " (window.__playground.network.thumbnailPixels(Number(n.dataset.thumb)) || [])[3] === 160)"
         )
     )
 
@@ -100,12 +118,12 @@ def test_feature_click_toggles_an_input(page, live_server):
     open_page(page, live_server)
     node = page.locator(".node.feature[data-feature='xSquared']")
     assert "inactive" in (node.get_attribute("class") or "")
-    links_before = page.locator("#svg path.link").count()
+    links_before = page.locator("#svg path.link-hover").count()
     node.click()
     page.wait_for_selector(".node.feature.active[data-feature='xSquared']")
     state = rest_state(live_server, session_id(page))
     assert state["config"]["xSquared"] is True and state["shape"][0] == 3
-    assert page.locator("#svg path.link").count() == links_before + 4
+    assert page.locator("#svg path.link-hover").count() == links_before + 4
     page.locator(".node.feature[data-feature='x']").click()
     page.wait_for_selector(".node.feature.inactive[data-feature='x']")
     assert rest_state(live_server, session_id(page))["shape"][0] == 2
@@ -144,7 +162,8 @@ def test_speed_control_trains_more_epochs_per_frame(page, live_server):
     page.wait_for_selector("#speed button[data-speed='100'][aria-pressed='true']")
     page.click("#play-pause-button")
     wait_until(lambda: epoch(page) >= 1000, timeout=60)
+    # The readout is published twice a second: read it while frames still come.
+    stats = wait_until(lambda: (s := page.evaluate("window.__playgroundStats"))["fps"] > 0 and s, timeout=10)
     page.click("#play-pause-button")
     assert rest_state(live_server, session_id(page))["epochs_per_frame"] == 100
-    stats = page.evaluate("window.__playgroundStats")
     assert stats["frames"] > 1 and stats["epochsPerSec"] > stats["fps"]
