@@ -66,6 +66,15 @@ class Cluster:
         k = self.app_ports.index(port) + 1
         os.kill(self.pids()[f"app-{k}"], 9)
 
+    def stop(self, port: int, timeout: float = 30.0) -> None:
+        """SIGTERM the process on ``port``, as a rolling restart does, and wait for it to exit."""
+        pid = self.pids()[f"app-{self.app_ports.index(port) + 1}"]
+        os.kill(pid, 15)
+        deadline = time.monotonic() + timeout
+        while _running(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(pid), f"pid {pid} did not exit within {timeout} s of SIGTERM"
+
     def alive(self) -> list[int]:
         """The ports of the processes still running."""
         pids = self.pids()
@@ -81,13 +90,15 @@ class Cluster:
 
 
 def _running(pid: int | None) -> bool:
+    """Alive, and not a zombie nobody reaped yet (a container's init may not)."""
     if pid is None:
         return False
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (ProcessLookupError, FileNotFoundError):
         return False
-    return True
 
 
 class PageClient(threading.Thread):

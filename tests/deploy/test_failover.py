@@ -55,3 +55,18 @@ def test_failover_kill_9_of_a_process_moves_its_sessions_within_10_s(cluster: Cl
         finally:
             for page in [*pages, *watchers]:
                 page.stop()
+
+
+def test_failover_sigterm_of_a_process_hands_its_sessions_over_bit_for_bit(cluster: Cluster) -> None:
+    with httpx.Client(timeout=30) as http:
+        session_id, token = cluster.create(http, hash="seed=0.31&batchSize=7&networkShape=3,2")
+        auth = {"Authorization": f"Bearer {token}"}
+        assert http.post(f"{cluster.url()}/api/sessions/{session_id}/step", json={"epochs": 9},
+                         headers=auth).status_code == 200  # fmt: skip
+        before = http.get(f"{cluster.url()}/api/sessions/{session_id}", params={"include": "history,pending"})
+        owner = cluster.port_of(before.headers["x-served-by"])
+        cluster.stop(owner)  # SIGTERM: saved, then let go
+        after = http.get(f"{cluster.url()}/api/sessions/{session_id}", params={"include": "history,pending"})
+        assert after.status_code == 200 and cluster.port_of(after.headers["x-served-by"]) != owner
+        assert after.json() == before.json()
+        assert http.post(f"{cluster.url()}/api/sessions/{session_id}/step", headers=auth).status_code == 200
