@@ -336,7 +336,7 @@ class SessionStore:
             log.error("shutdown: %d sessions could not be saved; their latest changes are lost", failed)
         for live in lives:
             live.close(CloseCode.SERVER_RESTART, "server restarting")
-        log.info("shutdown: %d sessions saved", len(lives) - failed)
+        log.info("shutdown: sessions saved: %d of %d", len(lives) - failed, len(lives))
 
     async def close(self) -> None:
         """After the drain: save what changed since (a call that was still
