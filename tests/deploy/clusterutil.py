@@ -108,10 +108,11 @@ class PageClient(threading.Thread):
 
     BACKOFF = (0.1, 0.25, 0.5, 1.0, 2.0)  # static/js/socket.js
 
-    def __init__(self, url: str, token: str | None = None, play: bool = False) -> None:
+    def __init__(self, url: str, token: str | None = None, play: bool = False, focus: int | None = None) -> None:
         super().__init__(daemon=True)
-        self.url, self.token, self.play = url, token, play
+        self.url, self.token, self.play, self.focus = url, token, play, focus
         self.frames: list[tuple[float, float]] = []  # (arrival, epoch)
+        self.grids: list[int] = []  # the node of every node grid (kind 2) received
         self.states: list[tuple[float, dict[str, Any]]] = []
         self.texts: list[dict[str, Any]] = []
         self.closes: list[int | None] = []
@@ -136,6 +137,8 @@ class PageClient(threading.Thread):
                     attempt = 0
                     if self.token:
                         ws.send(json.dumps({"type": "auth", "token": self.token}))
+                    if self.focus is not None:
+                        ws.send(json.dumps({"type": "focus", "node": self.focus}))
                     self._read(ws)
             except ConnectionClosed as closed:
                 code = closed.rcvd.code if closed.rcvd is not None else None
@@ -158,6 +161,8 @@ class PageClient(threading.Thread):
             if isinstance(message, bytes):
                 if message[0] == 1:  # a frame: its epoch is at byte 8 (docs/protocol.md)
                     self.frames.append((now, struct.unpack_from("<d", message, 8)[0]))
+                elif message[0] == 2:  # a node grid: the node at byte 2
+                    self.grids.append(struct.unpack_from("<H", message, 2)[0])
                 continue
             data = json.loads(message)
             self.texts.append(data)

@@ -59,7 +59,7 @@ def test_cluster_controller_and_watcher_on_two_processes_both_get_20_fps(cluster
     first, second = cluster.app_ports
     session_id, token = cluster.create(http, first)
     controller = PageClient(cluster.ws(session_id, first), token, play=True)
-    watcher = PageClient(cluster.ws(session_id, second))
+    watcher = PageClient(cluster.ws(session_id, second), focus=3)  # hovering a node: its full grid too
     controller.start()
     watcher.start()
     try:
@@ -74,6 +74,17 @@ def test_cluster_controller_and_watcher_on_two_processes_both_get_20_fps(cluster
     print(f"\ncontroller on one process {rates[0]:.0f} frames/s, watcher on the other {rates[1]:.0f} frames/s")
     assert min(rates) >= MIN_FPS
     assert watcher.states[0][1]["watchers"] == 2  # the owner counts the relayed watcher
+    assert len(watcher.grids) >= 0.8 * len(watcher.frames) and set(watcher.grids) == {3}
+    assert not controller.grids  # only the client that asked gets them
+
+
+def test_cluster_unknown_session_is_4404_through_any_process(cluster: Cluster) -> None:
+    for port in [None, *cluster.app_ports]:
+        page = PageClient(cluster.ws("no-such-session", port))
+        page.start()
+        assert wait_for(lambda page=page: page.lost is not None)
+        assert page.lost == 4404
+        page.stop()
 
 
 def test_cluster_commands_reach_the_owner_through_any_process(cluster: Cluster, http: httpx.Client) -> None:
@@ -123,7 +134,7 @@ def test_cluster_rides_out_a_redis_restart_under_load(cluster: Cluster, http: ht
     first, second = cluster.app_ports
     session_id, token = cluster.create(http, first)
     controller = PageClient(cluster.ws(session_id, first), token, play=True)
-    watcher = PageClient(cluster.ws(session_id, second))
+    watcher = PageClient(cluster.ws(session_id, second), focus=3)  # hovering a node: its full grid too
     controller.start()
     watcher.start()
     try:
