@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import psutil
 
-__all__ = ["Reach", "interface_addresses", "reach"]
+__all__ = ["Reach", "interface_addresses", "reach", "share_base"]
 
 MAX_ADDRESSES = 16  # a machine with dozens of virtual interfaces: the first ones are enough to show
 
@@ -69,3 +69,37 @@ def reach(bind_host: str, port: int, scheme: str = "http") -> Reach:
         urls = [f"{scheme}://{bind_host}:{port}"]
     command = f"make run HOST=0.0.0.0 PORT={port}    # or: PLAYGROUND_HOST=0.0.0.0 PLAYGROUND_PORT={port} playground"
     return Reach(port=port, listening_beyond_loopback=beyond, urls=urls, command=command)
+
+
+def _own_names(bind_host: str) -> set[str]:
+    """Host names and addresses that mean this machine."""
+    names = {"localhost", "127.0.0.1", "::1", socket.gethostname().lower(), socket.getfqdn().lower()}
+    if bind_host not in ("", "0.0.0.0", "::"):
+        names.add(bind_host.lower())
+    names.update(interface_addresses())
+    return names
+
+
+def share_base(request_host: str | None, request_base: str, bind_host: str, port: int, scheme: str,
+               public_url: str = "") -> str:  # fmt: skip
+    """The base of a class link: ``public_url`` if set; else the address the
+    teacher used if it names this machine, except a loopback one when the
+    server can be reached on the network (students' devices cannot open
+    127.0.0.1); never a forged ``Host`` header (that would hand students a
+    link to someone else's server)."""
+    if public_url:
+        return public_url.rstrip("/")
+    host = (request_host or "").lower().strip("[]")
+    urls = reach(bind_host, port, scheme).urls
+    if host in _own_names(bind_host) and not (_is_loopback(host) and urls):
+        return request_base.rstrip("/")
+    return urls[0] if urls else f"{scheme}://127.0.0.1:{port}"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

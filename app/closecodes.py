@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-__all__ = ["CloseCode", "RETRYABLE"]
+__all__ = ["CloseCode", "FINAL"]
 
 
 class CloseCode(IntEnum):
@@ -25,5 +25,6 @@ class CloseCode(IntEnum):
     MESSAGE_FLOOD = 4430  # the client kept sending faster than messages_per_second after being told
 
 
-# Codes after which reconnecting to the same session can succeed.
-RETRYABLE = frozenset({CloseCode.SERVER_RESTART, CloseCode.INTERNAL_ERROR, CloseCode.TRY_AGAIN})
+# Codes after which reconnecting to the same session cannot help (the page
+# starts afresh instead); after any other close it reconnects with backoff.
+FINAL = frozenset({CloseCode.UNKNOWN_SESSION, CloseCode.SESSION_CLOSED, CloseCode.TOO_MANY_WATCHERS})

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import segno
 from fastapi import APIRouter, Query, Request, Response, status
 
+from app.addresses import share_base
 from app.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Limits, Readable, Store
 from app.schemas import SelectRequest, SessionCreated, SessionState, ShareLink
 from app.serialize import json_response, jsonable
@@ -72,8 +73,10 @@ async def fork_session(live: Readable, store: Store, key: ClientKey, limits: Lim
 async def share_session(live: Controlled, store: Store, request: Request) -> dict[str, Any]:
     """A short view-only link to this session for a class, and its QR code (SVG, drawn on the server)."""
     code = await store.share_code(live)
-    base = request.app.state.settings.public_url or str(request.base_url)
-    url = f"{base.rstrip('/')}/s/{code}"
+    settings = request.app.state.settings
+    base = share_base(request.url.hostname, str(request.base_url), settings.host, settings.port, request.url.scheme,
+                      settings.public_url)  # fmt: skip
+    url = f"{base}/s/{code}"
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=False, dark="#183d4e")
     return {"code": code, "url": url, "qr_svg": buffer.getvalue().decode()}

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.closecodes import RETRYABLE, CloseCode
+from app.closecodes import FINAL, CloseCode
 from app.deps import ClientKey, Limits
 from app.i18n import LANGUAGES, catalogue, choose_language, translator
 from app.schemas import MAX_EPOCHS
@@ -69,7 +69,7 @@ def page_config(request: Request, lang: str) -> dict[str, Any]:
         "scenarios": {name: scenario.description for name, scenario in SCENARIOS.items()},
         "thumbnails": _thumbnails(),
         "closeCodes": {code.name: int(code) for code in CloseCode},
-        "retryableCloseCodes": sorted(int(code) for code in RETRYABLE),
+        "finalCloseCodes": sorted(int(code) for code in FINAL),
     }
 
 

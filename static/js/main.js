@@ -87,7 +87,7 @@ class Page extends SessionLifecycle {
     document.getElementById("resume-button").addEventListener("click", () => this.command({ type: "play" }));
     this.mySessions = new MySessions(document.getElementById("my-sessions-button"), document.getElementById("sessions-dialog"), () => this.sessionId);
     this.presentation = new Presentation(document.getElementById("present-button"), () => this.layOut());
-    this.socket = new SessionSocket(config.ws, {
+    this.socket = new SessionSocket(config.ws, config.finalCloseCodes, {
       onOpen: () => this.onOpen(),
       onMessage: (message) => this.onMessage(message),
       onFrame: (frame) => {

@@ -63,12 +63,14 @@ export function parseNodeGrid(buffer) {
 /**
  * One session's socket. Callbacks (all optional): onOpen(), onMessage(msg),
  * onFrame(frame), onNodeGrid(grid), onStatus(text), onLost(code).
- * onLost fires for close codes that retrying cannot fix (4404, 4410, 4429);
- * any other close is retried with a growing delay, capped at 2 s.
+ * onLost fires for the close codes the server calls final (`finalCodes`, from
+ * app/closecodes.py through the page config); any other close is retried
+ * with a growing delay, capped at 2 s.
  */
 export class SessionSocket {
-  constructor(wsBase, handlers) {
+  constructor(wsBase, finalCodes, handlers) {
     this.wsBase = wsBase;
+    this.finalCodes = new Set(finalCodes);
     this.handlers = handlers;
     this.ws = null;
     this.sessionId = null;
@@ -100,7 +102,7 @@ export class SessionSocket {
       if (this.ws !== ws) return; // a socket we already replaced
       this.ws = null;
       if (this.closedOnPurpose) return;
-      if (event.code === 4404 || event.code === 4410 || event.code === 4429) {
+      if (this.finalCodes.has(event.code)) {
         this.emit("onLost", event.code);
         return;
       }

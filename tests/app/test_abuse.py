@@ -369,3 +369,13 @@ def test_abuse_booleans_are_not_weights(server: LiveServer) -> None:
         body = {"layer": 0, "source": 0, "target": 0, "value": True}
         response = http.put(f"/api/sessions/{session}/weights", json=body, headers=auth)
         assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "value"
+
+
+def test_abuse_share_url_ignores_a_forged_host(server: LiveServer) -> None:
+    with httpx.Client(base_url=server.url) as http:
+        session, auth = create(http, "10.16.0.1")
+        forged = http.post(f"/api/sessions/{session}/share", headers={**auth, "Host": "evil.example"}).json()
+        assert "evil.example" not in forged["url"]
+        assert forged["url"] == f"http://127.0.0.1:{server.port}/s/{forged['code']}"  # where it listens
+        honest = http.post(f"/api/sessions/{session}/share", headers={**auth, "Host": f"localhost:{server.port}"})
+        assert honest.json()["url"] == f"http://localhost:{server.port}/s/{forged['code']}"

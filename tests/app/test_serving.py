@@ -67,3 +67,23 @@ def test_cli_defaults_come_from_the_environment() -> None:
                            capture_output=True, text=True, check=True).stdout  # fmt: skip
     assert "default 0.0.0.0" in shown and "default 9123" in shown
 
+
+
+def test_share_base_prefers_a_reachable_address_to_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import addresses
+
+    monkeypatch.setattr(addresses, "interface_addresses", lambda: ["192.168.1.20"])
+    base = addresses.share_base
+    # A teacher on 127.0.0.1, server on every interface: students get the network address.
+    assert base("127.0.0.1", "http://127.0.0.1:8000/", "0.0.0.0", 8000, "http") == "http://192.168.1.20:8000"
+    # The teacher already used the network address: kept.
+    assert base("192.168.1.20", "http://192.168.1.20:8000/", "0.0.0.0", 8000, "http") == "http://192.168.1.20:8000"
+    # Only loopback is listened on: nothing better to offer (the dialog says how to fix it).
+    assert base("localhost", "http://localhost:8000/", "127.0.0.1", 8000, "http") == "http://localhost:8000"
+    # A forged Host never makes it into a class link.
+    assert base("evil.example", "http://evil.example/", "0.0.0.0", 8000, "http") == "http://192.168.1.20:8000"
+    assert base("evil.example", "http://evil.example/", "127.0.0.1", 8000, "http") == "http://127.0.0.1:8000"
+    # PLAYGROUND_PUBLIC_URL wins (behind a proxy).
+    assert base("evil.example", "x", "0.0.0.0", 8000, "http", "https://play.example.edu/") == (
+        "https://play.example.edu"
+    )

@@ -20,11 +20,12 @@ import httpx
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 from websockets.sync.client import connect
 
+from app.closecodes import FINAL
 from tests.services import require_binary
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "cluster.sh"
-LOST_CODES = (4404, 4410, 4429)  # the page gives up on these (static/js/socket.js); it retries any other
+LOST_CODES = frozenset(int(code) for code in FINAL)  # the page gives up on these; it retries any other
 
 
 def cluster_script(run_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
