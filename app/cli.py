@@ -3,12 +3,45 @@
 from __future__ import annotations
 
 import argparse
+import copy
+import dataclasses
 import os
+import socket
 from collections.abc import Sequence
+from typing import Any
 
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 
+from app.main import create_app
 from app.settings import Settings
+
+
+class PlaygroundServer(uvicorn.Server):
+    """uvicorn's server, stopping in the order that loses nothing.
+
+    On SIGTERM (or Ctrl-C) uvicorn stops listening, closes every websocket
+    with 1012 and then runs the app's shutdown.  By then each session has
+    lost its clients and paused, and a page could reconnect before its
+    session was saved.  Here the sessions are saved first (those playing
+    are saved as playing, so the page offers to resume), then every
+    websocket is closed with 1012, then uvicorn goes on as usual.
+    """
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        for server in self.servers:
+            server.close()  # no new connections while we save
+        store = getattr(getattr(self.config.app, "state", None), "store", None)
+        if store is not None:
+            await store.drain()
+        await super().shutdown(sockets)
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, with the app's own loggers (playground.*) beside its own."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["playground"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -18,18 +51,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=settings.port, help=f"port (default {settings.port})")
     parser.add_argument("--reload", action="store_true", help="restart when the code changes (development)")
     args = parser.parse_args(argv)
-    # The app (built by uvicorn's factory call, possibly in a reloader child)
-    # reads its settings from the environment: it must know where it listens
-    # to tell a teacher whether students can reach it.
+    # The app must know where it listens to tell a teacher whether students can
+    # reach it; with --reload, uvicorn's factory builds it in a child process
+    # that reads its settings from the environment.
     os.environ["PLAYGROUND_HOST"] = args.host
     os.environ["PLAYGROUND_PORT"] = str(args.port)
     print(f"Playground on http://{args.host}:{args.port}")
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
+    options: dict[str, Any] = dict(
         host=args.host,
         port=args.port,
-        reload=args.reload,
         ws_max_size=settings.max_message_bytes,
         ws_per_message_deflate=False,  # frames are shared by every watcher; per-client compression would cost CPU each
         # Client addresses (for per-client limits and fair turns) come from X-Forwarded-For only when
@@ -37,7 +67,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         proxy_headers=bool(settings.forwarded_allow_ips),
         forwarded_allow_ips=settings.forwarded_allow_ips or None,
         log_level="info",
+        log_config=log_config(),
     )
+    if args.reload:  # development: uvicorn re-imports the factory in a fresh process on every change
+        uvicorn.run("app.main:create_app", factory=True, reload=True, **options)
+        return
+    settings = dataclasses.replace(settings, host=args.host, port=args.port)
+    PlaygroundServer(uvicorn.Config(create_app(settings), **options)).run()
 
 
 if __name__ == "__main__":

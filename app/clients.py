@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from starlette.websockets import WebSocket
@@ -23,7 +23,24 @@ from app.frames import Packet
 from app.ratelimit import TokenBucket
 from app.roles import Role
 
-__all__ = ["Client"]
+__all__ = ["Client", "Peer"]
+
+
+class Peer(Protocol):
+    """What a session and the websocket handlers need of a client: a
+    connection here (Client), or one another process holds (app.cluster)."""
+
+    key: str
+    role: Role
+    focus: int | None
+
+    def send_text(self, text: str) -> None: ...
+
+    def send_json(self, message: dict[str, Any]) -> None: ...
+
+    def offer(self, packet: Packet) -> None: ...
+
+    def close(self, code: CloseCode, reason: str) -> None: ...
 
 
 class Client:

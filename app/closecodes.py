@@ -18,8 +18,9 @@ class CloseCode(IntEnum):
 
     SERVER_RESTART = 1012  # the process is shutting down; reconnect (the session is kept)
     INTERNAL_ERROR = 1011  # a handler failed unexpectedly; logged on the server; reconnect
+    TRY_AGAIN = 1013  # the session is moving (unloaded, or between processes); reconnect in a moment
     UNKNOWN_SESSION = 4404  # no session has this id (never created, or deleted)
-    SESSION_CLOSED = 4410  # the session was deleted or evicted while connected
+    SESSION_CLOSED = 4410  # the session was deleted while connected
     TOO_MANY_WATCHERS = 4429  # the session has its maximum of clients
     MESSAGE_FLOOD = 4430  # the client kept sending faster than messages_per_second after being told
 

@@ -80,14 +80,13 @@ ClientKey = Annotated[str, Depends(client_key)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-def watched(session_id: SessionId, store: Store) -> LiveSession:
-    """The session, for reading: anyone with the id may watch."""
+async def watched(session_id: SessionId, store: Store) -> LiveSession:
+    """The session, for reading: anyone with the id may watch.  Loaded from
+    the store on first use after a restart (app/store.py)."""
     try:
-        live = store.get(session_id)
+        return await store.open(session_id)
     except UnknownSession:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown session {session_id!r}") from None
-    live.touch()
-    return live
 
 
 def read(live: Annotated[LiveSession, Depends(watched)], credentials: Credentials, key: ClientKey,

@@ -1,17 +1,12 @@
 """A session as the server holds it: the core session, its clients, and
 everything that changes it or reads it.
 
-All CPU work on a session runs as jobs in its exclusive lane of the
-scheduler (app/scheduler.py), one at a time and in order, so the core
-session is only ever touched by one thread, and no lock is held while a job
-waits for a worker.  Long steps are cut into slices of about
-``SLICE_SECONDS`` that yield to other sessions; a pause or any change stops
-a running step at its next slice.  Playing is driven by the app's
-``Player`` (app/player.py), which asks every playing session for a
-``tick``.
-
-Reads never wait behind a long step: while one runs, its slices leave a
-consistent copy of the session behind, and reads use it.
+Its work runs in its lane of the scheduler (app/lane.py).  Long steps are
+cut into slices of about ``SLICE_SECONDS`` that yield to other sessions; a
+pause or any change stops a running step at its next slice.  Playing is
+driven by the app's ``Player`` (app/player.py), which asks every playing
+session for a ``tick``.  Every change asks for the session to be saved
+(``on_change``, app/saver.py).
 """
 
 from __future__ import annotations
@@ -22,12 +17,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
+from app.audience import Audience
 from app.cache import AnswerCache
-from app.clients import Client
+from app.clients import Client, Peer
 from app.closecodes import CloseCode
 from app.frames import Packet, render_packet
+from app.lane import SessionLane
 from app.roles import PlayState
-from app.scheduler import SLICE_SECONDS, Scheduler
+from app.scheduler import Scheduler
 from app.serialize import jsonable, session_state
 from app.settings import Settings
 from core.errors import InvalidValue
@@ -39,7 +36,6 @@ if TYPE_CHECKING:
 __all__ = ["LiveSession", "Interrupted"]
 
 T = TypeVar("T")
-INLINE_SECONDS = 0.0005  # jobs predicted below this run on the event loop when the session is idle
 EXPLAIN_INTERVAL = 0.1  # seconds between explanations while playing: a readable pace, and cheaper
 
 
@@ -47,7 +43,7 @@ class Interrupted(Exception):
     """A sliced step stopped early: paused, changed or closed meanwhile."""
 
 
-class LiveSession:
+class LiveSession(SessionLane):
     def __init__(
         self,
         id: str,
@@ -58,78 +54,61 @@ class LiveSession:
         player: Player,
         owner: str,
     ) -> None:
-        self.id = id
+        super().__init__(id, session, scheduler)
         self.token_hash = token_hash  # the control token's digest (app.tokens)
-        self.session = session
         self.settings = settings
-        self.scheduler = scheduler
         self.player = player
         self.owner = owner  # the client key that created it: its fair turns and its per-client limits
         self.generation = 1
         self.play_state = PlayState.PAUSED
         self.epochs_per_frame = 1
-        self.clients: set[Client] = set()
+        self.audience = Audience(id)  # its clients, here and in other processes (app.cluster)
         self.latest: Packet | None = None
         self.closed = False
-        self.shared = False  # it has a class code
+        self.closed_with = (CloseCode.SESSION_CLOSED, "session closed")
+        self.code: str | None = None  # its class code, once shared
         self.created = self.last_active = time.monotonic()
+        self.created_at = time.time()  # wall clock, for the store
+        # Durability (app.saver): every change calls on_change, which saves soon; `saved` marks what was.
+        self.on_change: Callable[[LiveSession], None] | None = None
+        self.saved: Any = None
+        self.restored = False  # loaded paused after the server stopped while it was playing (the page offers Resume)
+        self.halted = False  # paused by a server shutdown while playing: saved as playing
+        self.discarded = False  # deleted: never saved again
+        self.stored_active = self.last_active  # the last activity the store knows of
         self.selection: dict[str, Any] | None = None  # the teacher's pointer: every client gets its explanation
         self.version = 0  # bumped by every job that changed the session (caches key on it)
         self.pictures = AnswerCache()
         self.ticking = False  # a play tick is queued or running (app.player)
         self.next_tick = 0.0
         self._interrupts = 0  # bumped by pause and by changes: a running step stops at its next slice
-        self._stepping = False
-        self._reading_copy: Session | None = None  # left by a long step's slices for reads meanwhile
         self._explained_at = 0.0
-        self._epoch_seconds = 1e-6 * (1 + session.train.shape[0]) * (1 + session.network.n_weights) / 50
 
     @property
     def playing(self) -> bool:
         return self.play_state is PlayState.PLAYING
 
+    @property
+    def shared(self) -> bool:
+        return self.code is not None
+
+    @property
+    def clients(self) -> set[Client]:
+        """The clients this process holds."""
+        return self.audience.clients
+
+    @property
+    def watchers(self) -> int:
+        """Clients here and in other processes."""
+        return len(self.audience)
+
     def touch(self) -> None:
         self.last_active = time.monotonic()
 
-    # -- running work -----------------------------------------------------------------
-
-    async def _job(self, fn: Callable[[], T], by: str, estimate: float = 1.0) -> T:
-        """Run ``fn`` in this session's lane, attributed to client ``by``."""
-        return await self.scheduler.run(fn, client=by, lane=self.id, inline_below=INLINE_SECONDS, estimate=estimate)
-
-    def cost(self, epochs: int) -> int:
-        """What ``epochs`` epochs cost, in weight-passes: points x epochs x weights."""
-        session = self.session
-        points = session.train.shape[0] + session.test.shape[0]
-        return int(points) * int(epochs) * max(1, session.network.n_weights)
-
-    def _timed_step(self, epochs: int) -> Any:
-        started = time.perf_counter()
-        result = self.session.step(epochs)
-        per_epoch = (time.perf_counter() - started) / epochs
-        self._epoch_seconds = 0.7 * self._epoch_seconds + 0.3 * per_epoch
-        return result
-
-    def slice_epochs(self, wanted: int) -> int:
-        """How many of ``wanted`` epochs fit in one slice (at least one)."""
-        return max(1, min(wanted, int(SLICE_SECONDS / max(self._epoch_seconds, 1e-9))))
-
-    # -- reading ------------------------------------------------------------------------
-
-    async def read(self, fn: Callable[[Session], T], by: str, estimate: float = 0.0) -> T:
-        """``fn(session)`` on a consistent session: the live one between jobs in its
-        lane (on the event loop if the lane is idle and ``estimate`` is tiny), or
-        the copy a running long step left: never waiting for the whole step."""
-        copy = self._reading_copy
-        if self._stepping and copy is not None:
-            if estimate < INLINE_SECONDS:
-                return fn(copy)
-            return await self.scheduler.run(lambda: fn(copy), client=by)
-        return await self._job(lambda: fn(self.session), by, estimate=estimate)
-
-    async def reading_copy(self, by: str) -> Session:
-        """An independent copy to compute on elsewhere (pictures, the explainer for a REST reader)."""
-        return await self.read(lambda s: s.copy(), by)
+    def _changed(self) -> None:
+        """Something worth saving changed (not a play tick: those are saved every few seconds)."""
+        if self.on_change is not None and not self.closed:
+            self.on_change(self)
 
     def state(self, include: tuple[str, ...] = (), session: Session | None = None) -> dict[str, Any]:
         """The `state` message (docs/protocol.md) of ``session`` (default: the live one; call between jobs)."""
@@ -139,10 +118,11 @@ class LiveSession:
             generation=self.generation,
             playing=self.playing,
             epochs_per_frame=self.epochs_per_frame,
-            watchers=len(self.clients),
+            watchers=self.watchers,
             include=include,
         )
         state["selection"] = self.selection
+        state["restored"] = self.restored
         return state
 
     async def read_state(self, include: tuple[str, ...], by: str) -> dict[str, Any]:
@@ -153,17 +133,18 @@ class LiveSession:
             "type": "status",
             "playing": self.playing,
             "epochs_per_frame": self.epochs_per_frame,
-            "watchers": len(self.clients),
+            "watchers": self.watchers,
+            "restored": self.restored,
             "stopped": self.session.stopped,  # why training last stopped by itself: epoch | loss | diverged
         }
 
     # -- clients ------------------------------------------------------------------------
 
-    async def greeting(self, client: Client) -> list[str]:
+    async def greeting(self, client: Peer) -> list[str]:
         """What ``client`` needs to draw at once: full state (counting it among the
         watchers), the current explanation."""
         by = client.key
-        joining = client not in self.clients
+        joining = client not in self.audience
 
         focus = self.focus()
 
@@ -183,33 +164,31 @@ class LiveSession:
             texts.append(_dumps(explanation))
         return texts
 
-    async def attach(self, client: Client) -> None:
-        """Greet a new client with the full state and the current frame."""
+    async def attach(self, client: Peer, *, remote: bool = False) -> None:
+        """Greet a new client with the full state and the current frame; ``remote``:
+        another process holds its connection (app.cluster)."""
         self.touch()
         texts = await self.greeting(client)
-        if self.closed:  # evicted or deleted while we greeted it
-            client.close(CloseCode.SESSION_CLOSED, "session closed")
+        if self.closed:  # unloaded or deleted while we greeted it
+            client.close(*self.closed_with)
             return
-        self.clients.add(client)
+        self.audience.add(client, remote=remote)
         for text in texts:
             client.send_text(text)
         if self.latest is not None:
             client.offer(self.latest)
         self._broadcast(self.status(), exclude=client)  # the others learn the new watcher count
 
-    def detach(self, client: Client) -> None:
-        self.clients.discard(client)
+    def detach(self, client: Peer) -> None:
+        self.audience.discard(client)
         self.touch()
-        if not self.clients:
+        if not self.watchers:
             self.pause()  # nobody is watching
         else:
             self._broadcast(self.status())
 
-    def _broadcast(self, message: dict[str, Any], exclude: Client | None = None) -> None:
-        text = _dumps(message)  # encoded once for every client
-        for client in self.clients:
-            if client is not exclude:
-                client.send_text(text)
+    def _broadcast(self, message: dict[str, Any], exclude: Peer | None = None) -> None:
+        self.audience.send_text(_dumps(message), exclude)  # encoded once for every client
 
     def publish(self, packet: Packet) -> None:
         """Offer ``packet`` to every client, unless a newer one went out already (jobs
@@ -217,16 +196,15 @@ class LiveSession:
         if self.latest is not None and packet.version < self.latest.version:
             return
         self.latest = packet
-        for client in self.clients:
-            client.offer(packet)
+        self.audience.offer(packet)
         if packet.explanation is not None:
             self._broadcast(packet.explanation)
         if self.playing and self.session.stopped is not None:  # a tick hit stopEpoch, stopLoss or diverged
             self.pause()  # the status says why
 
     def focus(self) -> frozenset[int]:
-        """The nodes some client looks at (call on the event loop, which owns ``clients``)."""
-        return frozenset(client.focus for client in self.clients if client.focus is not None)
+        """The nodes some client looks at (call on the event loop, which owns the clients)."""
+        return self.audience.focus()
 
     # -- changes ------------------------------------------------------------------------
 
@@ -270,6 +248,7 @@ class LiveSession:
             self.latest = None  # stale: the next client to attach gets a fresh frame
         else:
             self.publish(packet)
+        self._changed()
         return result
 
     async def step(self, epochs: int, by: str) -> None:
@@ -280,6 +259,7 @@ class LiveSession:
         """
         self.pause()
         self.touch()
+        self.restored = False
         self._interrupts += 1
         ticket = self._interrupts
         remaining = epochs
@@ -314,6 +294,7 @@ class LiveSession:
         finally:
             self._stepping = False
             self._reading_copy = None
+            self._changed()
 
     def tick(self, focus: frozenset[int]) -> Packet:
         """One frame of play (in the session's lane): train, then render what ``focus`` needs."""
@@ -327,31 +308,38 @@ class LiveSession:
             packet.explanation = self._explanation()
         return packet
 
-    def pause(self) -> None:
+    def pause(self, *, by_client: bool = False) -> None:
+        """Stop playing (and any running step, at its next slice).  ``by_client``:
+        the controller asked, which also dismisses the offer to resume."""
         self._interrupts += 1
-        if self.playing:
+        if self.playing or (by_client and self.restored):
             self.play_state = PlayState.PAUSED
+            self.restored = self.restored and not by_client
             self._broadcast(self.status())
+            self._changed()
 
     def play(self) -> None:
         self.touch()
         if not self.playing:
             self.play_state = PlayState.PLAYING
+            self.restored = False
             self.next_tick = 0.0
             self._broadcast(self.status())
+            self._changed()
         self.player.add(self)
 
     def set_speed(self, epochs_per_frame: int) -> None:
         self.epochs_per_frame = epochs_per_frame
         self._broadcast(self.status())
+        self._changed()
 
-    async def refocus(self, client: Client, node: int | None) -> None:
+    async def refocus(self, client: Peer, node: int | None) -> None:
         client.focus = node
         latest = self.latest
         if latest is None or node is None:
             return
         if node not in latest.grids:  # nobody looked at it when this frame was made: render it now
-            focus = self.focus()
+            focus = self.focus() | {node}  # a client of another process is not among ours
             latest = await self._job(
                 lambda: render_packet(self.session, self.generation, self.version, self.playing, focus), client.key
             )
@@ -389,18 +377,19 @@ class LiveSession:
         if selection is None:
             self.selection = None
             self._broadcast({"type": "explain", "selection": None})
+            self._changed()
             return
         message = await self._job(lambda: self._explain(selection), by)  # validates first
         self.selection = selection
         self._broadcast(message)
+        self._changed()
 
     def close(self, code: CloseCode = CloseCode.SESSION_CLOSED, reason: str = "session closed") -> None:
         """Stop playing and disconnect every client (the session is going away)."""
         self.closed = True
+        self.closed_with = (code, reason)
         self.pause()
-        for client in list(self.clients):
-            client.close(code, reason)
-        self.clients.clear()
+        self.audience.close(code, reason)
 
 
 def _dumps(message: dict[str, Any]) -> str:

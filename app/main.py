@@ -16,9 +16,11 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.bodylimit import BodyLimit
+from app.cluster import Cluster, OwnerRouting
 from app.limits import ClientLimits, TooManyRequests
 from app.live import Interrupted
 from app.middleware import HeadAsGet, SameOriginWrites, SecurityHeaders, method_not_allowed
+from app.persistence import RedisBackend, StoreUnavailable, open_backend
 from app.player import Player
 from app.routes import (
     apidocs,
@@ -37,12 +39,13 @@ from app.routes import (
 )
 from app.scheduler import Scheduler
 from app.settings import Settings
-from app.store import SessionStore, StoreFull, TooManySessions, UnknownSession
+from app.store import OwnedElsewhere, SessionStore, ShuttingDown, StoreFull, TooManySessions, UnknownSession
 from core.errors import InvalidValue
 
 __all__ = ["create_app"]
 
 ROOT = Path(__file__).resolve().parent.parent
+CLOSE_SECONDS = 2.0  # at shutdown, how long the closes of relayed clients may take to reach their processes
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -50,19 +53,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        backend = await open_backend(settings)
+        cluster = Cluster(settings, backend.redis, app) if isinstance(backend, RedisBackend) else None
+        app.state.cluster = cluster
+        store = app.state.store = SessionStore(settings, app.state.scheduler, app.state.player, backend, cluster)
         tasks = [
-            asyncio.create_task(app.state.store.run_sweeper(), name="session-sweeper"),
+            asyncio.create_task(store.run_sweeper(), name="session-sweeper"),
+            asyncio.create_task(store.run_pruner(), name="retention"),
+            asyncio.create_task(store.saver.run(store.local), name="snapshots"),
             asyncio.create_task(app.state.player.run(), name="player"),
         ]
+        if cluster is not None:
+            cluster.store = store
+            running = asyncio.create_task(cluster.run(), name="cluster")
         try:
             yield
         finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            await app.state.store.close()
+            await _stop(tasks)
+            await store.close()  # saves every session (the workers are still running)
+            if cluster is not None:
+                await cluster.outbox.drained(CLOSE_SECONDS)  # other processes' clients learn of the restart
+                await _stop([running])
+                await cluster.close()
+            await backend.close()
             app.state.scheduler.shutdown()
 
     app = FastAPI(
@@ -76,11 +89,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.scheduler = Scheduler(settings.workers)
     app.state.player = Player(app.state.scheduler, settings.max_fps)
-    app.state.store = SessionStore(settings, app.state.scheduler, app.state.player)
+    app.state.cluster = None  # with Redis: set at startup (app.cluster)
     app.state.limits = ClientLimits(settings)
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-    # The last added runs first: headers on every answer, then cross-site writes, HEAD, bodies.
+    # The last added runs first: headers on every answer, then cross-site writes, HEAD, bodies,
+    # and last the way to the process that runs the session.
+    app.add_middleware(OwnerRouting, state=app.state)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SameOriginWrites)
@@ -93,6 +108,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     _add_error_handlers(app)
     return app
+
+
+async def _stop(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -118,6 +141,18 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def store_full(request: Request, exc: StoreFull) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
                             headers={"Retry-After": "60"})  # fmt: skip
+
+    @app.exception_handler(ShuttingDown)
+    @app.exception_handler(OwnedElsewhere)
+    async def moving(request: Request, exc: Exception) -> JSONResponse:
+        # Between processes (the one that ran it is stopping, or just let it go): it is back in a moment.
+        return JSONResponse({"detail": f"the session is moving between server processes: {exc}; try again"},
+                            status_code=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "1"})  # fmt: skip
+
+    @app.exception_handler(StoreUnavailable)
+    async def store_unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
+        return JSONResponse({"detail": f"the session store is unavailable; try again: {exc}"},
+                            status_code=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "2"})  # fmt: skip
 
     @app.exception_handler(TooManyRequests)
     async def too_many_requests(request: Request, exc: TooManyRequests) -> JSONResponse:

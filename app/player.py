@@ -52,9 +52,9 @@ class Player:
             now = loop.time()
             soonest = now + self.interval
             for live in list(self._playing):
-                if not live.playing or live.closed or not live.clients:
+                if not live.playing or live.closed or not live.watchers:
                     self._playing.discard(live)
-                    if live.playing and not live.clients:
+                    if live.playing and not live.watchers:
                         live.pause()  # nobody is watching
                     continue
                 if live.ticking:

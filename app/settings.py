@@ -16,9 +16,8 @@ _FALSE = {"0", "false", "no", "off"}
 class Settings:
     host: str = "127.0.0.1"  # bind address of the `playground` command
     port: int = 8000
-    max_sessions: int = 500  # beyond it: evict the longest-idle evictable session (see store.py), else 503
-    protect_seconds: float = 3600.0  # a session used within this long is never evicted to make room
-    idle_seconds: float = 1800.0  # a session without clients or calls for this long is dropped
+    max_sessions: int = 500  # in memory; beyond it the longest-idle one without clients is unloaded, else 503
+    idle_seconds: float = 1800.0  # a session without clients or calls for this long is unloaded (it stays stored)
     max_watchers: int = 300  # websocket clients per session
     max_message_bytes: int = 65536  # largest websocket message a client may send
     max_body_bytes: int = 2_000_000  # largest REST request body

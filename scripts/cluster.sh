@@ -5,9 +5,10 @@
 # files, logs, Redis's AOF, nginx's temp files, cluster.env) goes under the
 # run directory; nothing goes to /etc or /var.
 #
-#   scripts/cluster.sh up N      start (N >= 1); prints the address to open
-#   scripts/cluster.sh down [N]  stop everything it started
-#   scripts/cluster.sh status    what is running
+#   scripts/cluster.sh up N          start (N >= 1); prints the address to open
+#   scripts/cluster.sh down          stop everything it started
+#   scripts/cluster.sh status        what is running
+#   scripts/cluster.sh restart-redis stop Redis (SIGTERM: it writes its AOF) and start it again
 #
 # PLAYGROUND_CLUSTER_DIR sets the run directory (default run/cluster).
 # Settings for the processes pass through (PLAYGROUND_* variables), except
@@ -102,10 +103,7 @@ up() {
   local app_ports=("${ports[@]:2}")
   local redis_url="redis://127.0.0.1:$redis_port/0"
 
-  "$REDIS_SERVER" --port "$redis_port" --bind 127.0.0.1 --dir "$RUN_DIR/redis" \
-    --appendonly yes --appendfsync everysec --save "" \
-    --daemonize yes --pidfile "$RUN_DIR/redis.pid" --logfile "$RUN_DIR/redis.log"
-  wait_for "redis-server" 10 redis-cli -p "$redis_port" ping
+  start_redis "$redis_port"
 
   local i=0 port
   for port in "${app_ports[@]}"; do
@@ -139,6 +137,24 @@ up() {
   echo "Playground cluster: http://127.0.0.1:$nginx_port ($n processes on ports ${app_ports[*]}, Redis $redis_url)"
 }
 
+start_redis() {  # start_redis PORT
+  "$REDIS_SERVER" --port "$1" --bind 127.0.0.1 --dir "$RUN_DIR/redis" \
+    --appendonly yes --appendfsync everysec --save "" \
+    --daemonize yes --pidfile "$RUN_DIR/redis.pid" --logfile "$RUN_DIR/redis.log"
+  wait_for "redis-server" 10 redis-cli -p "$1" ping
+}
+
+restart_redis() {
+  [ -f "$RUN_DIR/cluster.env" ] || die "not running (no $RUN_DIR/cluster.env)"
+  local url port
+  url=$(sed -n 's/^REDIS_URL=//p' "$RUN_DIR/cluster.env")
+  port=${url##*:}
+  port=${port%%/*}
+  stop_pid_files "$RUN_DIR/redis.pid"
+  start_redis "$port"
+  echo "Redis restarted on port $port"
+}
+
 down() {
   [ -d "$RUN_DIR" ] || return 0
   stop_pid_files "$RUN_DIR/nginx.pid"  # first: no new requests reach the processes
@@ -164,5 +180,6 @@ case "${1:-}" in
   up) up "${2:?usage: $0 up N}" ;;
   down) down ;;
   status) status ;;
-  *) die "usage: $0 up N | down | status" ;;
+  restart-redis) restart_redis ;;
+  *) die "usage: $0 up N | down | status | restart-redis" ;;
 esac

@@ -23,11 +23,15 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """`python -m app --host 127.0.0.1 --port <port>`; ``env`` adds PLAYGROUND_* settings."""
+    """`python -m app --host 127.0.0.1 --port <port>`; ``env`` adds PLAYGROUND_* settings.
+
+    Its sessions are kept in memory only unless ``env`` names a
+    PLAYGROUND_DATA_DIR (tests never write to the working directory's data/).
+    """
 
     def __init__(self, port: int | None = None, env: dict[str, str] | None = None) -> None:
         self.port = port or free_port()
-        self.env = {**os.environ, **(env or {})}
+        self.env = {**os.environ, "PLAYGROUND_DATA_DIR": ":memory:", **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = ROOT / "test-output" / f"server-{self.port}.log"
 
@@ -62,11 +66,12 @@ class LiveServer:
                 time.sleep(0.1)
         raise RuntimeError(f"server did not answer /healthz within {timeout} s; see {self.log_path}")
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = 30.0) -> None:
+        """SIGTERM, as a service manager stops it: the server saves every session first."""
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
             return
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout)
         except subprocess.TimeoutExpired:

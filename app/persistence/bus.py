@@ -3,7 +3,8 @@
 The process that owns a session (app.persistence.leases) publishes each
 frame once on ``frames:<id>``; every process with watchers of that session
 subscribes once and fans the frame out to its own websockets.  Commands
-for a session that another process owns travel on ``commands:<id>``.
+for a session that another process owns travel on ``commands:<id>``; the
+answers go to the asking process on its own ``node:<process id>``.
 
 A process holds one Subscription (one Redis connection) for all its
 channels.  It outlives a Redis restart: it keeps the set of channels it
@@ -25,15 +26,15 @@ import redis.asyncio as aioredis
 
 from app.persistence.redis_client import REDIS_DOWN, available
 
-__all__ = ["Bus", "Subscription", "Message", "FRAMES", "COMMANDS"]
+__all__ = ["Bus", "Subscription", "Message", "FRAMES", "COMMANDS", "NODE"]
 
-FRAMES, COMMANDS = "frames", "commands"
+FRAMES, COMMANDS, NODE = "frames", "commands", "node"
 _RETRY_FIRST, _RETRY_MAX = 0.1, 2.0  # seconds between reconnection attempts, doubling
 
 
 @dataclass(frozen=True)
 class Message:
-    kind: str  # FRAMES (payload: the frame's bytes) or COMMANDS (payload: a dict)
+    kind: str  # FRAMES or NODE (payload: bytes) or COMMANDS (payload: a dict)
     session_id: str
     payload: Any
 
@@ -45,7 +46,7 @@ class Bus:
         self.prefix = prefix
 
     def channel(self, kind: str, session_id: str) -> str:
-        if kind not in (FRAMES, COMMANDS):
+        if kind not in (FRAMES, COMMANDS, NODE):
             raise ValueError(f"unknown channel kind {kind!r}")
         return f"{self.prefix}{kind}:{session_id}"
 
@@ -58,6 +59,11 @@ class Bus:
         """Send a command (plain values) to the session's owner; returns how many
         processes received it (0: nobody owns the session right now)."""
         channel, body = self.channel(COMMANDS, session_id), orjson.dumps(command)
+        return int(await available(self.url, lambda: self.redis.publish(channel, body)))
+
+    async def publish_to_node(self, node: str, body: bytes) -> int:
+        """Send ``body`` to one process (its answers and its remote clients' messages)."""
+        channel = self.channel(NODE, node)
         return int(await available(self.url, lambda: self.redis.publish(channel, body)))
 
     def subscription(self) -> Subscription:

@@ -72,7 +72,7 @@ async def fork_session(live: Readable, store: Store, key: ClientKey, limits: Lim
 @router.post("/share", response_model=ShareLink, responses=NEEDS_TOKEN)
 async def share_session(live: Controlled, store: Store, request: Request) -> dict[str, Any]:
     """A short view-only link to this session for a class, and its QR code (SVG, drawn on the server)."""
-    code = store.share_code(live)
+    code = await store.share_code(live)
     settings = request.app.state.settings
     base = share_base(request.url.hostname, str(request.base_url), settings.host, settings.port, request.url.scheme,
                       settings.public_url)  # fmt: skip

@@ -104,7 +104,7 @@ async def class_link(code: str, request: Request, key: ClientKey, limits: Limits
     client, so codes cannot be guessed by trying them all."""
     limits.lookup(key)
     try:
-        live = request.app.state.store.resolve_code(code)
+        session_id = await request.app.state.store.resolve_code(code)
     except UnknownSession:
         lang = _language(request)
         t = translator(lang)
@@ -113,7 +113,7 @@ async def class_link(code: str, request: Request, key: ClientKey, limits: Limits
             f"<p>{t('classlink.expired_html')}</p></html>",
             status_code=404,
         )
-    return RedirectResponse(f"/?session={live.id}", status_code=303)
+    return RedirectResponse(f"/?session={session_id}", status_code=303)
 
 
 @router.get("/", response_class=HTMLResponse)

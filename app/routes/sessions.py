@@ -82,7 +82,7 @@ async def read_session(live: Readable, key: ClientKey, include: Include = None) 
 
 @router.delete("/{session_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NEEDS_TOKEN)
 async def delete_session(live: Controlled, store: Store) -> Response:
-    await store.delete(live.id)
+    await store.delete(live)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

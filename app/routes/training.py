@@ -49,7 +49,7 @@ async def play_session(live: Controlled, key: ClientKey, body: PlayRequest | Non
     watcher leaves), so with no watcher the answer is 409: train with `step`.
     `epochs_per_frame` sets the speed first (as `POST .../speed`).
     """
-    if not live.clients:
+    if not live.watchers:
         raise HTTPException(
             status.HTTP_409_CONFLICT,
             "nobody is watching this session, and a session plays only while a page watches it; "
@@ -64,7 +64,7 @@ async def play_session(live: Controlled, key: ClientKey, body: PlayRequest | Non
 @router.post("/pause", response_model=SessionState)
 async def pause_session(live: Controlled, key: ClientKey) -> Response:
     """Stop training in the background, and any long step (nothing happens if it is not playing)."""
-    live.pause()
+    live.pause(by_client=True)
     return json_response(await live.read_state((), key))
 
 

@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import orjson
@@ -22,15 +22,19 @@ from pydantic import BaseModel, ValidationError
 from starlette.websockets import WebSocketDisconnect, WebSocketDisconnected
 
 from app import schemas as m
-from app.clients import Client
+from app.clients import Client, Peer
 from app.closecodes import CloseCode
 from app.deps import AppSettings, Limits, Store, authorize
 from app.limits import ClientLimits, check_work, client_key
 from app.live import Interrupted, LiveSession
+from app.persistence import StoreUnavailable
 from app.roles import Role
 from app.settings import Settings
-from app.store import UnknownSession
+from app.store import OwnedElsewhere, ShuttingDown, StoreFull, UnknownSession
 from core.errors import InvalidValue
+
+if TYPE_CHECKING:
+    from app.cluster import Cluster
 
 router = APIRouter()
 log = logging.getLogger("playground.ws")
@@ -43,15 +47,15 @@ CLOSE_GRACE_SECONDS = 5.0  # how long the writer may take to send what is queued
 class Handler:
     model: type[BaseModel]
     role: Role  # the least role that may send it
-    run: Callable[[Any, Client, LiveSession], Awaitable[None]]
+    run: Callable[[Any, Peer, LiveSession], Awaitable[None]]
     background: bool = False  # runs beside the reader (long work that a later message may stop)
 
 
-def _error(client: Client, code: str, message: str, field: str | None = None) -> None:
+def _error(client: Peer, code: str, message: str, field: str | None = None) -> None:
     client.send_json({"type": "error", "code": code, "message": message, **({"field": field} if field else {})})
 
 
-async def _auth(command: m.AuthMessage, client: Client, live: LiveSession) -> None:
+async def _auth(command: m.AuthMessage, client: Peer, live: LiveSession) -> None:
     client.role = authorize(live, command.token)
     if client.role is Role.CONTROL:
         client.send_json({"type": "auth", "role": Role.CONTROL.value})
@@ -59,51 +63,51 @@ async def _auth(command: m.AuthMessage, client: Client, live: LiveSession) -> No
         _error(client, "forbidden", "wrong control token: you can watch this session but not change it", "token")
 
 
-async def _play(command: m.PlayMessage, client: Client, live: LiveSession) -> None:
+async def _play(command: m.PlayMessage, client: Peer, live: LiveSession) -> None:
     live.play()
 
 
-async def _pause(command: m.PauseMessage, client: Client, live: LiveSession) -> None:
-    live.pause()
+async def _pause(command: m.PauseMessage, client: Peer, live: LiveSession) -> None:
+    live.pause(by_client=True)
 
 
-async def _step(command: m.StepMessage, client: Client, live: LiveSession) -> None:
+async def _step(command: m.StepMessage, client: Peer, live: LiveSession) -> None:
     check_work(live.cost(command.epochs), live.settings.max_work, f"{command.epochs} epochs")
     with contextlib.suppress(Interrupted):  # a pause or a change came first: every client was told
         await live.step(command.epochs, client.key)
 
 
-async def _reset(command: m.ResetMessage, client: Client, live: LiveSession) -> None:
+async def _reset(command: m.ResetMessage, client: Peer, live: LiveSession) -> None:
     await live.change(lambda s: s.reset(), client.key)
 
 
-async def _regenerate(command: m.RegenerateMessage, client: Client, live: LiveSession) -> None:
+async def _regenerate(command: m.RegenerateMessage, client: Peer, live: LiveSession) -> None:
     await live.change(lambda s: s.regenerate(), client.key)
 
 
-async def _config(command: m.ConfigMessage, client: Client, live: LiveSession) -> None:
+async def _config(command: m.ConfigMessage, client: Peer, live: LiveSession) -> None:
     fields = command.fields.given()
     await live.change(lambda s: s.update(**fields), client.key)
 
 
-async def _hash(command: m.HashMessage, client: Client, live: LiveSession) -> None:
+async def _hash(command: m.HashMessage, client: Peer, live: LiveSession) -> None:
     await live.change(lambda s: s.apply_hash(command.hash), client.key)
 
 
-async def _weight(command: m.WeightMessage, client: Client, live: LiveSession) -> None:
+async def _weight(command: m.WeightMessage, client: Peer, live: LiveSession) -> None:
     await live.change(lambda s: s.set_weight(command.layer, command.source, command.target, command.value),
                       client.key, announce=False)  # fmt: skip
 
 
-async def _bias(command: m.BiasMessage, client: Client, live: LiveSession) -> None:
+async def _bias(command: m.BiasMessage, client: Peer, live: LiveSession) -> None:
     await live.change(lambda s: s.set_bias(command.layer, command.node, command.value), client.key, announce=False)
 
 
-async def _speed(command: m.SpeedMessage, client: Client, live: LiveSession) -> None:
+async def _speed(command: m.SpeedMessage, client: Peer, live: LiveSession) -> None:
     live.set_speed(command.epochs_per_frame)
 
 
-async def _focus(command: m.FocusMessage, client: Client, live: LiveSession) -> None:
+async def _focus(command: m.FocusMessage, client: Peer, live: LiveSession) -> None:
     node = command.node
     n_nodes = live.latest.n_nodes if live.latest is not None else 0
     if node is not None and node >= n_nodes:
@@ -111,11 +115,11 @@ async def _focus(command: m.FocusMessage, client: Client, live: LiveSession) -> 
     await live.refocus(client, node)
 
 
-async def _ping(command: m.PingMessage, client: Client, live: LiveSession) -> None:
+async def _ping(command: m.PingMessage, client: Peer, live: LiveSession) -> None:
     client.send_json({"type": "pong"})
 
 
-async def _select(command: m.SelectMessage, client: Client, live: LiveSession) -> None:
+async def _select(command: m.SelectMessage, client: Peer, live: LiveSession) -> None:
     await live.select(command.selection(), client.key)
 
 
@@ -137,6 +141,11 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+def close_reason(error: Exception) -> str:
+    """A close reason: at most 123 bytes (RFC 6455)."""
+    return str(error).encode()[:120].decode(errors="ignore")
+
+
 @router.websocket("/ws/sessions/{session_id}")
 async def session_socket(websocket: WebSocket, session_id: str, store: Store, settings: AppSettings,
                          limits: Limits) -> None:  # fmt: skip
@@ -145,40 +154,67 @@ async def session_socket(websocket: WebSocket, session_id: str, store: Store, se
     if not limits.may_connect(key):
         await websocket.close(code=CloseCode.MESSAGE_FLOOD, reason="too many messages from this address; wait")
         return
+
+    async def serve_here(live: LiveSession) -> None:
+        await serve(websocket, key, live, settings, limits)
+
     try:
-        live = store.get(session_id)
+        live = await store.open(session_id)
     except UnknownSession:
         await websocket.close(code=CloseCode.UNKNOWN_SESSION, reason="unknown session")
         return
-    if len(live.clients) >= settings.max_watchers:
+    except OwnedElsewhere as elsewhere:
+        cluster: Cluster | None = websocket.app.state.cluster
+        if cluster is None:
+            raise
+        await cluster.relay_socket(websocket, session_id, elsewhere.owner, key, serve_here)
+        return
+    except (StoreFull, ShuttingDown, StoreUnavailable) as error:
+        await websocket.close(code=CloseCode.TRY_AGAIN, reason=close_reason(error))
+        return
+    await serve_here(live)
+
+
+async def serve(websocket: WebSocket, key: str, live: LiveSession, settings: Settings, limits: ClientLimits) -> None:
+    """One connection to a session held here, until it closes."""
+    if live.watchers >= settings.max_watchers:
         await websocket.close(code=CloseCode.TOO_MANY_WATCHERS, reason="too many watchers")
         return
     client = Client(websocket, key, settings.messages_per_second)
     try:
         await live.attach(client)
-        async with anyio.create_task_group() as tasks:
-
-            async def write() -> None:
-                with contextlib.suppress(*DISCONNECTED):
-                    await client.pump(lambda: live.greeting(client))
-                tasks.cancel_scope.cancel()  # the writer stopped (closed or gone): stop reading too
-
-            tasks.start_soon(write)
-            try:
-                await _read(websocket, client, live, settings, limits, tasks)
-            except DISCONNECTED:
-                tasks.cancel_scope.cancel()
-                return
-            # The reader stopped on purpose (a flood): give the writer time to send the close.
-            with anyio.move_on_after(CLOSE_GRACE_SECONDS):
-                await anyio.sleep_forever()
-            tasks.cancel_scope.cancel()
+        await run_connection(websocket, client, lambda text, tasks: handle(text, client, live, tasks),
+                             lambda: live.greeting(client), settings, limits)  # fmt: skip
     finally:
         live.detach(client)
 
 
-async def _read(websocket: WebSocket, client: Client, live: LiveSession, settings: Settings, limits: ClientLimits,
-                tasks: TaskGroup) -> None:  # fmt: skip
+async def run_connection(websocket: WebSocket, client: Client, dispatch: Callable[[str, TaskGroup], Awaitable[None]],
+                         greeting: Callable[[], Awaitable[list[str]]], settings: Settings,
+                         limits: ClientLimits) -> None:  # fmt: skip
+    """The reader and the writer of one connection: ``dispatch`` carries out each
+    message (here, or at the session's owner); ``greeting`` starts a client afresh."""
+    async with anyio.create_task_group() as tasks:
+
+        async def write() -> None:
+            with contextlib.suppress(*DISCONNECTED):
+                await client.pump(greeting)
+            tasks.cancel_scope.cancel()  # the writer stopped (closed or gone): stop reading too
+
+        tasks.start_soon(write)
+        try:
+            await _read(websocket, client, lambda text: dispatch(text, tasks), settings, limits)
+        except DISCONNECTED:
+            tasks.cancel_scope.cancel()
+            return
+        # The reader stopped on purpose (a flood): give the writer time to send the close.
+        with anyio.move_on_after(CLOSE_GRACE_SECONDS):
+            await anyio.sleep_forever()
+        tasks.cancel_scope.cancel()
+
+
+async def _read(websocket: WebSocket, client: Client, dispatch: Callable[[str], Awaitable[None]], settings: Settings,
+                limits: ClientLimits) -> None:  # fmt: skip
     """Read until the client leaves (WebSocketDisconnect) or is closed for flooding (returns)."""
     while True:
         message = await websocket.receive()
@@ -202,10 +238,12 @@ async def _read(websocket: WebSocket, client: Client, live: LiveSession, setting
         if len(text) > settings.max_message_bytes:
             _error(client, "too_big", f"messages are limited to {settings.max_message_bytes} bytes")
             continue
-        await _handle(text, client, live, tasks)
+        await dispatch(text)
 
 
-async def _handle(text: str, client: Client, live: LiveSession, tasks: TaskGroup) -> None:
+async def handle(text: str, client: Peer, live: LiveSession, tasks: TaskGroup) -> None:
+    """Carry out one client message on a session held here (from this process's
+    client, or from a client another process holds: app.cluster.relay)."""
     try:
         data = orjson.loads(text)
     except ValueError as exc:  # also JSON nested deeper than orjson's limit
@@ -235,7 +273,7 @@ async def _handle(text: str, client: Client, live: LiveSession, tasks: TaskGroup
         await _run(handler, command, client, live)
 
 
-async def _run(handler: Handler, command: Any, client: Client, live: LiveSession) -> None:
+async def _run(handler: Handler, command: Any, client: Peer, live: LiveSession) -> None:
     """Carry out one command; its failures become `error` messages, never a dropped connection."""
     try:
         await handler.run(command, client, live)

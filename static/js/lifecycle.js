@@ -99,6 +99,7 @@ export class SessionLifecycle {
     this.role = "watch";
     this.resume = null;
     this.hashOnLoad = null;
+    this.offerResume();
   }
 
   /** The lecture's worked example. A session of its own, as the lecture's

@@ -78,7 +78,9 @@ class Page extends SessionLifecycle {
       document.getElementById("connection-status"),
       document.getElementById("server-message"),
       document.getElementById("control-badge"),
+      document.getElementById("resume-offer"),
     );
+    document.getElementById("resume-button").addEventListener("click", () => this.command({ type: "play" }));
     this.mySessions = new MySessions(document.getElementById("my-sessions-button"), document.getElementById("sessions-dialog"), () => this.sessionId);
     this.presentation = new Presentation(document.getElementById("present-button"), () => this.layOut());
     this.socket = new SessionSocket(config.ws, config.finalCloseCodes, {
@@ -141,6 +143,7 @@ class Page extends SessionLifecycle {
         this.controls.setSpeed(message.epochs_per_frame);
         this.classLink.setWatchers(message.watchers);
         if (this.state) Object.assign(this.state, { ...message, type: this.state.type });
+        this.offerResume();
         break;
       case "explain":
         // An explanation sent before a change we asked for belongs to the
@@ -158,6 +161,7 @@ class Page extends SessionLifecycle {
           this.command({ type: "hash", hash: this.hashOnLoad });
         }
         this.hashOnLoad = null;
+        this.offerResume();
         if (this.resume) {
           if (this.resume.speed !== 1) this.command({ type: "speed", epochs_per_frame: this.resume.speed });
           if (this.resume.playing) this.command({ type: "play" });
@@ -212,6 +216,12 @@ class Page extends SessionLifecycle {
       this.selectOnState = null;
     }
     this.lecture.follow(state, this.sessionId);
+    this.offerResume();
+  }
+
+  /** A session the server restored paused after a restart: its controller may resume it. */
+  offerResume() {
+    this.status.offerResume(Boolean(this.state && this.state.restored && this.role === "control"));
   }
 
   /** Draw one accepted frame and / or the focused node's grid. */

@@ -1,15 +1,16 @@
 // The connection badge in the run strip, the "You control this session"
-// badge, and short server messages.
+// badge, the offer to resume after a server restart, and short server messages.
 
 import { t } from "./i18n.js";
 
 const STATUSES = ["connecting", "reconnecting", "connected", "watching", "lost"];
 
 export class StatusBadge {
-  constructor(badge, messageBox, controlBadge) {
+  constructor(badge, messageBox, controlBadge, resumeOffer) {
     this.badge = badge;
     this.messageBox = messageBox;
     this.controlBadge = controlBadge;
+    this.resumeOffer = resumeOffer;
     this.timer = null;
     this.shown = "connecting";
     this.controlling = false;
@@ -30,6 +31,13 @@ export class StatusBadge {
     this.badge.textContent = t(`status.${this.shown}`);
     this.badge.title = this.shown === "watching" ? t("status.watching_title") : "";
     this.controlBadge.hidden = !this.controlling;
+  }
+
+  /** The server restarted while the session trained: it came back paused
+   * (state.restored). The controller is offered to go on; playing, or
+   * pausing, ends the offer for every page of the session. */
+  offerResume(shown) {
+    this.resumeOffer.hidden = !shown;
   }
 
   /** Show a server or page message for a few seconds. API messages stay as

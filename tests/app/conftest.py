@@ -14,7 +14,7 @@ from app.settings import Settings
 
 # The TestClient is one client address for every test: per-client limits are
 # checked in tests/app/test_abuse.py against a real server.
-SETTINGS = Settings(max_fps=60.0, sweep_seconds=3600.0, client_limits=False)
+SETTINGS = Settings(max_fps=60.0, sweep_seconds=3600.0, client_limits=False, data_dir=":memory:")
 
 
 @pytest.fixture

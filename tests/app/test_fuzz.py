@@ -17,7 +17,7 @@ def _csv(context: schemathesis.SerializationContext, value: object) -> bytes:
 
 
 # A small work limit keeps generated 10,000-epoch steps quick (they answer 422).
-app = create_app(Settings(max_work=50_000, sweep_seconds=3600.0))
+app = create_app(Settings(max_work=50_000, sweep_seconds=3600.0, data_dir=":memory:"))
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 _client = TestClient(app)
 _created = _client.post("/api/sessions", json={"hash": "seed=0.42"}).json()

@@ -1,131 +1,184 @@
 """scripts/cluster.sh for real: Redis, two playground processes and nginx on
-loopback.  Each process still keeps its sessions in its own memory, so a
-request reaches a session only on the process that holds it: that makes
-nginx's stickiness visible.  Every way of naming a session (REST path,
-websocket path, ?session=) must reach the same process, every time."""
+loopback.  Any process serves any session (forwarding to its owner), nginx
+keeps each session's requests on one process, a controller and a watcher
+on different processes both get the frames, commands work through any
+process, and a Redis restart under load is ridden out."""
 
 from __future__ import annotations
 
-import os
-import shlex
-import socket
+import json
 import subprocess
-import sys
+import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import connect
 
-from app.closecodes import CloseCode
-from tests.services import require_binary
+from tests.deploy.clusterutil import Cluster, PageClient, cluster_script, serve_30_sessions, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "cluster.sh"
-SESSIONS_PER_PROCESS = 8
-
-
-def _cluster(run_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PLAYGROUND_CLUSTER_DIR": str(run_dir), "PLAYGROUND_PYTHON": sys.executable}
-    return subprocess.run(["bash", str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=240)
-
-
-def _env(run_dir: Path) -> dict[str, str]:
-    pairs = (line.split("=", 1) for line in (run_dir / "cluster.env").read_text().splitlines())
-    return {key: " ".join(shlex.split(value)) for key, value in pairs}
-
-
-def _pids(run_dir: Path) -> dict[str, int]:
-    return {path.stem: int(path.read_text()) for path in run_dir.glob("*.pid")}
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
+MIN_FPS = 20.0
+MEASURE_SECONDS = 3.0
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    require_binary("redis-server")
-    require_binary("nginx")
-    run_dir = tmp_path_factory.mktemp("cluster") / "run"
-    started = _cluster(run_dir, "up", "2")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    running = Cluster(tmp_path_factory.mktemp("cluster") / "run", processes=2)
     try:
-        assert started.returncode == 0, started.stderr + started.stdout
-        yield run_dir
+        yield running
     finally:
-        _cluster(run_dir, "down")
+        running.down()
 
 
-def _ws_reaches(url: str) -> bool:
-    """True if the websocket greets with the session's state, False if it is closed as unknown.
-
-    The synchronous client: a browser test's Playwright may own this thread's event loop."""
-    with connect(url, open_timeout=20) as ws:
-        try:
-            first = ws.recv(timeout=20)
-        except ConnectionClosed as closed:
-            assert closed.rcvd is not None and closed.rcvd.code == CloseCode.UNKNOWN_SESSION
-            return False
-        assert isinstance(first, str) and '"state"' in first
-        return True
+@pytest.fixture
+def http() -> Iterator[httpx.Client]:
+    with httpx.Client(timeout=30) as client:
+        yield client
 
 
-def test_cluster_routes_every_name_of_a_session_to_one_process(cluster: Path) -> None:
-    env = _env(cluster)
-    app_ports = [int(port) for port in env["APP_PORTS"].split()]
-    proxy = f"127.0.0.1:{env['NGINX_PORT']}"
-    holder: dict[str, int] = {}
-    for port in app_ports:  # sessions made on each process directly
-        for _ in range(SESSIONS_PER_PROCESS):
-            response = httpx.post(f"http://127.0.0.1:{port}/api/sessions", json={}, timeout=30)
-            assert response.status_code == 201, response.text
-            holder[response.json()["id"]] = port
-
-    served_by: dict[str, int] = {}
-    with httpx.Client(base_url=f"http://{proxy}", timeout=30) as http:
-        for session_id, port in holder.items():
-            statuses = {http.get(f"/api/sessions/{session_id}").status_code for _ in range(3)}
-            assert statuses in ({200}, {404}), (session_id, statuses)  # sticky: the same process every time
-            other = next(p for p in app_ports if p != port)
-            served_by[session_id] = port if statuses == {200} else other
-            assert _ws_reaches(f"ws://{proxy}/ws/sessions/{session_id}") == (statuses == {200})
-            assert http.get("/", params={"session": session_id}).status_code == 200
-
-    assert set(served_by.values()) == set(app_ports)  # both processes get their share
-    for k, port in enumerate(app_ports, start=1):  # the page request went where the session's REST calls go
-        log = (cluster / f"app-{k}.log").read_text()
-        for session_id, served in served_by.items():
-            assert (f"GET /?session={session_id} " in log) == (served == port), (session_id, port)
+def test_cluster_routes_every_name_of_a_session_to_one_process(cluster: Cluster, http: httpx.Client) -> None:
+    served = set()
+    for _ in range(8):
+        session_id, _ = cluster.create(http)
+        by_rest = {http.get(f"{cluster.url()}/api/sessions/{session_id}").headers["x-served-by"] for _ in range(3)}
+        by_page = http.get(f"{cluster.url()}/", params={"session": session_id}).headers["x-served-by"]
+        page = PageClient(cluster.ws(session_id))
+        page.start()
+        assert wait_for(lambda page=page: page.states)  # greeted with the session's state
+        page.stop()
+        assert len(by_rest) == 1 and by_rest == {by_page} == set(page.served_by)  # sticky: one process every time
+        served |= by_rest
+    assert len(served) == 2  # both processes get their share
 
 
-def test_cluster_refuses_to_start_twice(cluster: Path) -> None:
-    again = _cluster(cluster, "up", "1")
+def test_cluster_serves_30_sessions_created_through_the_proxy(cluster: Cluster, http: httpx.Client) -> None:
+    serve_30_sessions(cluster, http)
+
+
+def test_cluster_controller_and_watcher_on_two_processes_both_get_20_fps(cluster: Cluster,
+                                                                         http: httpx.Client) -> None:  # fmt: skip
+    first, second = cluster.app_ports
+    session_id, token = cluster.create(http, first)
+    controller = PageClient(cluster.ws(session_id, first), token, play=True)
+    watcher = PageClient(cluster.ws(session_id, second), focus=3)  # hovering a node: its full grid too
+    controller.start()
+    watcher.start()
+    try:
+        assert wait_for(lambda: len(watcher.frames) >= 5 and len(controller.frames) >= 5, 20)
+        start = time.monotonic()
+        time.sleep(MEASURE_SECONDS)
+        end = time.monotonic()
+    finally:
+        controller.stop()
+        watcher.stop()
+    rates = controller.rate(start, end), watcher.rate(start, end)
+    print(f"\ncontroller on one process {rates[0]:.0f} frames/s, watcher on the other {rates[1]:.0f} frames/s")
+    assert min(rates) >= MIN_FPS
+    assert watcher.states[0][1]["watchers"] == 2  # the owner counts the relayed watcher
+    assert len(watcher.grids) >= 0.8 * len(watcher.frames) and set(watcher.grids) == {3}
+    assert not controller.grids  # only the client that asked gets them
+
+
+def test_cluster_unknown_session_is_4404_through_any_process(cluster: Cluster) -> None:
+    for port in [None, *cluster.app_ports]:
+        page = PageClient(cluster.ws("no-such-session", port))
+        page.start()
+        assert wait_for(lambda page=page: page.lost is not None)
+        assert page.lost == 4404
+        page.stop()
+
+
+def test_cluster_commands_reach_the_owner_through_any_process(cluster: Cluster, http: httpx.Client) -> None:
+    first, second = cluster.app_ports
+    session_id, token = cluster.create(http, first, hash="networkShape=3&seed=0.5")
+    auth = {"Authorization": f"Bearer {token}"}
+    watcher = PageClient(cluster.ws(session_id, first))  # keeps the session on the first process
+    watcher.start()
+    remote = PageClient(cluster.ws(session_id, second), token)
+    remote.start()
+    try:
+        assert wait_for(lambda: watcher.states and remote.states)
+        patched = http.patch(f"{cluster.url(second)}/api/sessions/{session_id}/config",
+                             json={"networkShape": [4, 2]}, headers=auth)  # fmt: skip
+        assert patched.status_code == 200 and patched.headers["x-playground-effect"] == "reset"
+        assert wait_for(lambda: watcher.states[-1][1]["shape"] == [2, 4, 2, 1])  # broadcast by the owner
+        assert wait_for(lambda: any(t == {"type": "auth", "role": "control"} for t in remote.texts))
+        remote_ws_commands = [{"type": "speed", "epochs_per_frame": 7}, {"type": "ping"}]
+        for command in remote_ws_commands:
+            _send(cluster, session_id, second, token, command)
+        assert wait_for(lambda: any(t.get("epochs_per_frame") == 7 for t in watcher.texts if t["type"] == "status"))
+        wrong = http.post(f"{cluster.url(second)}/api/sessions/{session_id}/reset",
+                          headers={"Authorization": "Bearer wrong"})  # fmt: skip
+        assert wrong.status_code == 403
+        assert http.get(f"{cluster.url(second)}/api/sessions/{session_id}").json()["epochs_per_frame"] == 7
+    finally:
+        watcher.stop()
+        remote.stop()
+
+
+def _send(cluster: Cluster, session_id: str, port: int, token: str, command: dict[str, object]) -> None:
+    """One command from a controller connected to ``port``; waits for its answer or effect."""
+    from websockets.sync.client import connect
+
+    with connect(cluster.ws(session_id, port), open_timeout=10) as ws:
+        ws.send(json.dumps({"type": "auth", "token": token}))
+        ws.send(json.dumps(command))
+        expected = "pong" if command["type"] == "ping" else "status"
+        for _ in range(1000):
+            message = ws.recv(timeout=10)
+            if isinstance(message, str) and json.loads(message)["type"] == expected:
+                return
+    raise AssertionError(f"no {expected} for {command}")
+
+
+def test_cluster_rides_out_a_redis_restart_under_load(cluster: Cluster, http: httpx.Client) -> None:
+    first, second = cluster.app_ports
+    session_id, token = cluster.create(http, first)
+    controller = PageClient(cluster.ws(session_id, first), token, play=True)
+    watcher = PageClient(cluster.ws(session_id, second), focus=3)  # hovering a node: its full grid too
+    controller.start()
+    watcher.start()
+    try:
+        assert wait_for(lambda: len(watcher.frames) >= 5)
+        restarted = cluster_script(cluster.run_dir, "restart-redis")
+        assert restarted.returncode == 0, restarted.stderr
+        after = time.monotonic()
+        # Both processes reconnect: the watcher across processes gets frames again, new sessions work.
+        assert wait_for(lambda: any(arrived > after + 0.5 for arrived, _ in watcher.frames), 20)
+        assert wait_for(lambda: http.post(f"{cluster.url()}/api/sessions", json={}).status_code == 201, 20)
+        assert sorted(cluster.alive()) == sorted(cluster.app_ports)
+        for port in cluster.app_ports:
+            assert http.get(f"{cluster.url(port)}/api/sessions/{session_id}").status_code == 200
+    finally:
+        controller.stop()
+        watcher.stop()
+    for k in (1, 2):
+        assert "Traceback" not in (cluster.run_dir / f"app-{k}.log").read_text()
+
+
+def test_cluster_refuses_to_start_twice(cluster: Cluster) -> None:
+    again = cluster_script(cluster.run_dir, "up", "1")
     assert again.returncode != 0 and "already running" in again.stderr
-    assert all(_running(pid) for pid in _pids(cluster).values())  # the running cluster is untouched
+    assert sorted(cluster.alive()) == sorted(cluster.app_ports)  # the running cluster is untouched
 
 
-def test_cluster_down_leaves_no_process_behind(cluster: Path) -> None:
+def test_cluster_down_leaves_no_process_behind(cluster: Cluster) -> None:
     # Last in this file: it stops the module's cluster (the fixture's own
     # `down` then finds nothing to do), rather than paying for another start.
-    env, pids = _env(cluster), _pids(cluster)
-    redis_port = int(env["REDIS_URL"].rsplit(":", 1)[1].split("/")[0])
-    ports = [int(env["NGINX_PORT"]), redis_port, *map(int, env["APP_PORTS"].split())]
+    import socket
+
+    pids = cluster.pids()
+    redis_port = int(cluster.env["REDIS_URL"].rsplit(":", 1)[1].split("/")[0])
+    ports = [int(cluster.env["NGINX_PORT"]), redis_port, *cluster.app_ports]
     workers = subprocess.run(["pgrep", "-P", str(pids["nginx"])], capture_output=True, text=True).stdout.split()
-    assert set(pids) == {"redis", "app-1", "app-2", "nginx"} and workers and all(map(_listening, ports))
-    stopped = _cluster(cluster, "down")
+
+    def listening(port: int) -> bool:
+        with socket.socket() as sock:
+            return sock.connect_ex(("127.0.0.1", port)) == 0
+
+    assert set(pids) == {"redis", "app-1", "app-2", "nginx"} and workers and all(map(listening, ports))
+    stopped = cluster_script(cluster.run_dir, "down")
     assert stopped.returncode == 0, stopped.stderr
-    assert not any(_running(pid) for pid in [*pids.values(), *map(int, workers)])
-    assert not any(map(_listening, ports))
-    assert not list(cluster.glob("*.pid"))
-    assert (cluster / "redis" / "appendonlydir").is_dir()  # AOF was on
+    assert not any(map(listening, ports))
+    assert not list(cluster.run_dir.glob("*.pid"))
+    assert (cluster.run_dir / "redis" / "appendonlydir").is_dir()  # AOF was on
+    assert "sessions saved" in (cluster.run_dir / "app-1.log").read_text()  # SIGTERM: saved before exiting

@@ -1,0 +1,76 @@
+"""One session's lane: all CPU work on a session runs as jobs in its
+exclusive lane of the scheduler (app/scheduler.py), one at a time and in
+order, so the core session is only ever touched by one thread, and no lock
+is held while a job waits for a worker.
+
+Reads never wait behind a long step: while one runs, its slices leave a
+consistent copy of the session behind (``_reading_copy``), and reads use it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from app.scheduler import SLICE_SECONDS, Scheduler
+from core.session import Session
+
+__all__ = ["SessionLane", "INLINE_SECONDS"]
+
+T = TypeVar("T")
+INLINE_SECONDS = 0.0005  # jobs predicted below this run on the event loop when the session is idle
+
+
+class SessionLane:
+    def __init__(self, id: str, session: Session, scheduler: Scheduler) -> None:
+        self.id = id
+        self.session = session
+        self.scheduler = scheduler
+        self.jobs = 0  # jobs in flight in its lane: it is not unloaded meanwhile (app/store.py)
+        self._stepping = False
+        self._reading_copy: Session | None = None  # left by a long step's slices for reads meanwhile
+        self._epoch_seconds = 1e-6 * (1 + session.train.shape[0]) * (1 + session.network.n_weights) / 50
+
+    async def _job(self, fn: Callable[[], T], by: str, estimate: float = 1.0) -> T:
+        """Run ``fn`` in this session's lane, attributed to client ``by``."""
+        self.jobs += 1
+        try:
+            return await self.scheduler.run(fn, client=by, lane=self.id, inline_below=INLINE_SECONDS,
+                                            estimate=estimate)  # fmt: skip
+        finally:
+            self.jobs -= 1
+
+    def cost(self, epochs: int) -> int:
+        """What ``epochs`` epochs cost, in weight-passes: points x epochs x weights."""
+        session = self.session
+        points = session.train.shape[0] + session.test.shape[0]
+        return int(points) * int(epochs) * max(1, session.network.n_weights)
+
+    def _timed_step(self, epochs: int) -> Any:
+        started = time.perf_counter()
+        result = self.session.step(epochs)
+        per_epoch = (time.perf_counter() - started) / epochs
+        self._epoch_seconds = 0.7 * self._epoch_seconds + 0.3 * per_epoch
+        return result
+
+    def slice_epochs(self, wanted: int) -> int:
+        """How many of ``wanted`` epochs fit in one slice (at least one)."""
+        return max(1, min(wanted, int(SLICE_SECONDS / max(self._epoch_seconds, 1e-9))))
+
+    # -- reading ------------------------------------------------------------------------
+
+    async def read(self, fn: Callable[[Session], T], by: str, estimate: float = 0.0) -> T:
+        """``fn(session)`` on a consistent session: the live one between jobs in its
+        lane (on the event loop if the lane is idle and ``estimate`` is tiny), or
+        the copy a running long step left: never waiting for the whole step."""
+        copy = self._reading_copy
+        if self._stepping and copy is not None:
+            if estimate < INLINE_SECONDS:
+                return fn(copy)
+            return await self.scheduler.run(lambda: fn(copy), client=by)
+        return await self._job(lambda: fn(self.session), by, estimate=estimate)
+
+    async def reading_copy(self, by: str) -> Session:
+        """An independent copy to compute on elsewhere (pictures, the explainer for a REST reader)."""
+        return await self.read(lambda s: s.copy(), by)
