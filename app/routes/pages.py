@@ -59,10 +59,6 @@ def field_menus(table: Sequence[Field] = TABLE) -> list[dict[str, Any]]:
     return menus
 
 
-def _choices(name: str) -> list[Any]:
-    return list(next(field for field in TABLE if field.name == name).values)
-
-
 def page_config(request: Request, lang: str) -> dict[str, Any]:
     return {
         "lang": lang,
@@ -72,13 +68,6 @@ def page_config(request: Request, lang: str) -> dict[str, Any]:
         "ws": "/ws/sessions/",
         "fields": field_menus(),
         "liveFields": [field.name for field in TABLE if field.effect == "live"],
-        "learningRates": _choices("learningRate"),
-        "regularizationRates": _choices("regularizationRate"),
-        "activations": _choices("activation"),
-        "regularizations": _choices("regularization"),
-        "problems": _choices("problem"),
-        "datasets": _choices("dataset"),
-        "regDatasets": _choices("regDataset"),
         "features": [{"name": f.name, "label": f.label} for f in FEATURES.values()],
         "hideable": [{"name": name, "label": label, "labelKey": f"field.{name}"} for name, label in HIDEABLE.items()],
         "maxHiddenLayers": MAX_HIDDEN_LAYERS,

@@ -5,6 +5,7 @@
 // decides what a change does: the server answers with a new state.
 
 import { css } from "./colors.js";
+import { fieldTable, fillMenu, readValue, showValue } from "./fieldmenus.js";
 import { t, tn } from "./i18n.js";
 
 /** 1234 -> "001,234": six digits at least, thousands separated. */
@@ -18,35 +19,8 @@ export function formatLoss(value) {
 }
 
 const $ = (id) => document.getElementById(id);
-
-/** Fill a menu; `field` names its option messages (option.<field>.<value>),
- * null for numbers, which are shown as they are. */
-function fillSelect(select, values, field = null) {
-  const chosen = select.value;
-  select.replaceChildren(
-    ...values.map((value) => {
-      const option = document.createElement("option");
-      option.value = String(value);
-      option.textContent = field ? t(`option.${field}.${value}`) : String(value);
-      return option;
-    }),
-  );
-  if (chosen) select.value = chosen;
-}
-
-/** Select `value`, adding it as an option first if a pasted hash carries a
- * number the menu does not list (the server accepts any in range). */
-function setSelect(select, value) {
-  const text = String(value);
-  if (![...select.options].some((option) => option.value === text)) {
-    const option = document.createElement("option");
-    option.value = text;
-    option.textContent = text;
-    const after = [...select.options].find((o) => Number(o.value) > value);
-    select.insertBefore(option, after || null);
-  }
-  select.value = text;
-}
+// Everything a watcher may not use (the diagram's buttons are added below).
+const INPUTS = "#top-controls button, #top-controls select, .column.data input, .column.data button, .column.output input, #speed button, #beyond select, #beyond input";
 
 /** Draw a data set's thumbnail as the original does: 4 x 4 squares on a
  * 100 x 100 canvas for x, y in [-6, 6]. */
@@ -71,8 +45,14 @@ export class Controls {
     this.lossTrain = $("loss-train");
     this.lossTest = $("loss-test");
     this.playButton = $("play-pause-button");
-    fillSelect($("learningRate"), config.learningRates);
-    fillSelect($("regularRate"), config.regularizationRates);
+    this.fields = fieldTable(config);
+    // The bar's menus and the settings beyond the original (settings.js
+    // shows and hides those): every control names its field.
+    this.menus = [...document.querySelectorAll("#top-controls select[data-field], #beyond [data-field]")];
+    for (const input of document.querySelectorAll("#beyond input[data-field]")) {
+      const field = this.fields.get(input.dataset.field);
+      Object.assign(input, { min: String(field.low), max: String(field.high), step: field.kind === "integer" ? "1" : "any" });
+    }
     this.buildDatasets();
     this.buildSpeed();
     this.relabel();
@@ -81,9 +61,9 @@ export class Controls {
 
   /** Menus, titles and counts in the current language (after a switch too). */
   relabel() {
-    fillSelect($("activations"), this.config.activations, "activation");
-    fillSelect($("regularizations"), this.config.regularizations, "regularization");
-    fillSelect($("problem"), this.config.problems, "problem");
+    for (const menu of this.menus) {
+      if (menu.tagName === "SELECT") fillMenu(menu, this.fields.get(menu.dataset.field));
+    }
     for (const [name, button] of this.datasetButtons) {
       button.title = t(`option.dataset.${name}`);
       button.setAttribute("aria-label", t("data.dataset_label", { name: button.title }));
@@ -95,7 +75,7 @@ export class Controls {
   buildDatasets() {
     const list = $("dataset-list");
     this.datasetButtons = new Map();
-    for (const name of [...this.config.datasets, ...this.config.regDatasets]) {
+    for (const name of [...this.datasetNames("dataset"), ...this.datasetNames("regDataset")]) {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "dataset";
@@ -106,12 +86,17 @@ export class Controls {
       drawDatasetThumbnail(canvas, this.config.thumbnails[name] || []);
       button.appendChild(canvas);
       button.addEventListener("click", () => {
-        const field = this.config.datasets.includes(name) ? "dataset" : "regDataset";
+        const field = this.datasetNames("dataset").includes(name) ? "dataset" : "regDataset";
         this.handlers.onConfig({ [field]: name });
       });
       list.appendChild(button);
       this.datasetButtons.set(name, button);
     }
+  }
+
+  /** The data sets a field offers (dataset: classification, regDataset: regression). */
+  datasetNames(field) {
+    return this.fields.get(field).options.map((option) => option.value);
   }
 
   buildSpeed() {
@@ -133,10 +118,10 @@ export class Controls {
     this.playButton.addEventListener("click", () => this.togglePlay());
     $("next-step-button").addEventListener("click", () => this.handlers.onCommand({ type: "step" }));
     $("data-regen-button").addEventListener("click", () => this.handlers.onCommand({ type: "regenerate" }));
-    for (const select of document.querySelectorAll("#top-controls select")) {
-      select.addEventListener("change", () => {
-        const value = select.dataset.kind === "number" ? Number(select.value) : select.value;
-        this.handlers.onConfig({ [select.dataset.field]: value });
+    for (const menu of this.menus) {
+      menu.addEventListener("change", () => {
+        const field = this.fields.get(menu.dataset.field);
+        this.handlers.onConfig({ [field.name]: readValue(menu, field) });
       });
     }
     for (const slider of document.querySelectorAll(".column.data input[type=range]")) {
@@ -208,11 +193,7 @@ export class Controls {
   update(state) {
     this.state = state;
     const c = state.config;
-    setSelect($("learningRate"), c.learningRate);
-    $("activations").value = c.activation;
-    $("regularizations").value = c.regularization;
-    setSelect($("regularRate"), c.regularizationRate);
-    $("problem").value = c.problem;
+    for (const menu of this.menus) showValue(menu, c[menu.dataset.field]);
     for (const id of ["percTrainData", "noise", "batchSize"]) {
       const slider = $(id);
       slider.value = String(c[id]);
@@ -221,7 +202,7 @@ export class Controls {
     $("show-test-data").checked = c.showTestData;
     $("discretize").checked = c.discretize;
     const regression = c.problem === "regression";
-    const names = regression ? this.config.regDatasets : this.config.datasets;
+    const names = this.datasetNames(regression ? "regDataset" : "dataset");
     const selected = regression ? c.regDataset : c.dataset;
     let slot = 0;
     for (const [name, button] of this.datasetButtons) {
@@ -242,10 +223,22 @@ export class Controls {
     this.setPlaying(state.playing);
     this.setSpeed(state.epochs_per_frame);
     this.showNumbers(state.epoch, state.loss_train, state.loss_test);
-    for (const el of document.querySelectorAll("#top-controls button, #top-controls select, .column.data input, .column.data button, .column.output input, #speed button")) {
-      el.disabled = false;
-    }
+    for (const el of document.querySelectorAll(INPUTS)) el.disabled = false;
+    this.fitBeyond(c);
     this.disableForWatching();
+  }
+
+  /** The settings beyond the original that apply to this setup: momentum's
+   * μ with the momentum optimizer only; classes for classification only;
+   * with three or more classes the loss is always cross-entropy (a softmax
+   * output), so the squared losses are greyed out rather than refused. */
+  fitBeyond(c) {
+    $("momentum-control").hidden = c.optimizer !== "momentum";
+    const regression = c.problem === "regression";
+    $("classes").disabled = regression;
+    for (const option of $("loss").options) {
+      option.disabled = c.classes > 2 && !regression && !["auto", "cross-entropy"].includes(option.value);
+    }
   }
 
   showNumbers(epoch, lossTrain, lossTest) {
@@ -271,8 +264,7 @@ export class Controls {
 
   disableForWatching() {
     if (!this.watching) return;
-    const inputs = "#top-controls button, #top-controls select, .column.data input, .column.data button, .column.output input, #speed button, #main-part .mini-button";
-    for (const el of document.querySelectorAll(inputs)) el.disabled = true;
+    for (const el of document.querySelectorAll(`${INPUTS}, #main-part .mini-button`)) el.disabled = true;
   }
 
   reset() {

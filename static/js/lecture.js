@@ -9,6 +9,7 @@
 // and "Follow the teacher" goes back to the teacher's pointer.
 
 import { Explainer } from "./explainer.js";
+import { fieldTable, fillMenu } from "./fieldmenus.js";
 import { linkSymbols } from "./formula.js";
 import { t, tn } from "./i18n.js";
 import { SlicePlot } from "./sliceplot.js";
@@ -62,6 +63,7 @@ export class Lecture {
   constructor(config, handlers) {
     this.config = config;
     this.handlers = handlers;
+    this.fields = fieldTable(config);
     const $ = (id) => document.getElementById(id);
     this.bruteForceEl = $("brute-force");
     this.selects = [...document.querySelectorAll("#lecture-options select")];
@@ -72,7 +74,7 @@ export class Lecture {
     $("worked-example-button").addEventListener("click", () => handlers.workedExample());
     $("lecture-preset-button").addEventListener("click", () => handlers.sendConfig({ ...config.lecturePreset }));
     $("original-preset-button").addEventListener("click", () => {
-      const original = Object.fromEntries(Object.entries(config.lectureOptions).map(([name, values]) => [name, values[0]]));
+      const original = Object.fromEntries(Object.keys(config.lectureOptions).map((name) => [name, this.fields.get(name).default]));
       handlers.sendConfig(original);
     });
     this.localView = document.querySelector("#explainer .local-view");
@@ -93,19 +95,7 @@ export class Lecture {
 
   /** Menus and the count in the current language (after a switch too). */
   relabel() {
-    for (const select of this.selects) {
-      const field = select.dataset.field;
-      const chosen = select.value;
-      select.replaceChildren(
-        ...(this.config.lectureOptions[field] || []).map((value) => {
-          const option = document.createElement("option");
-          option.value = value;
-          option.textContent = t(`option.${field}.${value}`);
-          return option;
-        }),
-      );
-      if (chosen) select.value = chosen;
-    }
+    for (const select of this.selects) fillMenu(select, this.fields.get(select.dataset.field));
     if (this.state) this.update(this.state);
     this.explainer.relabel();
     this.slice.relabel();

@@ -170,6 +170,7 @@ class Page extends SessionLifecycle {
         break;
       case "error":
         this.gate.cancelExpectation(); // the change we waited for is not coming
+        if (this.state) this.controls.update(this.state); // a refused choice goes back to the session's
         if (message.code === "forbidden" && this.token) {
           forgetToken(this.sessionId);
           this.token = null; // the token is not valid for this session: watch it

@@ -289,5 +289,6 @@ def test_page_embeds_config(client: TestClient) -> None:
     assert 'id="page-config"' in response.text
     start = response.text.index('id="page-config">') + len('id="page-config">')
     config = json.loads(response.text[start : response.text.index("</script>", start)])
-    assert config["learningRates"][5] == 0.03 and len(config["thumbnails"]["spiral"]) == 200
+    menus = {field["name"]: field for field in config["fields"]}
+    assert menus["learningRate"]["values"][5] == 0.03 and len(config["thumbnails"]["spiral"]) == 200
     assert math.isclose(config["maxHiddenLayers"], 6)
