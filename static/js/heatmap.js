@@ -1,10 +1,14 @@
 // The big output heatmap: 100 x 100 server-quantised cells painted into a
 // canvas shown at 260 px (scaled by the CSS on other screens: the SVG over it
 // has a 300-unit viewBox, so its points and axes scale with it), the data points over it, and d3-like axes from -6
-// to 6 on the right and at the bottom. While a node is hovered it shows that
-// node's full grid instead of the output (kind-2 messages). A click picks the
-// nearest training point (the explainer's point), which is ringed.
+// to 6 on the right and at the bottom. With three or more classes the
+// classes' heatmaps are blended (classcolors.js) and points take their
+// class's colour. While a node is hovered it shows that node's full grid
+// instead of the output (kind-2 messages). A click picks the nearest
+// training point (the explainer's point), which is ringed; in "Your data"
+// mode it adds or removes a point instead (onPlace).
 
+import { classCss, classPainter } from "./classcolors.js";
 import { css, paintBytes } from "./colors.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -28,7 +32,7 @@ const PICK_RADIUS = 10;
 
 export class Heatmap {
   /** onPick(index): a training point was clicked (index into the train rows). */
-  constructor(root, onPick = null) {
+  constructor(root, onPick) {
     this.root = root;
     this.canvas = root.querySelector("canvas");
     this.ctx = this.canvas.getContext("2d");
@@ -39,21 +43,39 @@ export class Heatmap {
     this.drawAxes(svgEl("g", { class: "axes" }, this.svg));
     this.discretize = false;
     this.output = null; // last output bytes (kept to repaint on discretize)
+    this.outputs = null; // every class's bytes, with three or more classes
+    this.painter = null; // a ClassPainter with three or more classes
     this.grid = null; // the hovered node's grid, when one is shown
+    this.gridUnit = null; // ... and the class it belongs to, when it is a class's output unit
+    this.onPlace = null; // "Your data" mode: (x, y, remove) for a click on the plane
     this.pointsKey = "";
     this.train = [];
     this.picked = null;
     this.ring = svgEl("circle", { class: "picked", r: 6.5 }, this.svg);
     this.ring.style.display = "none";
-    if (onPick) this.svg.addEventListener("click", (event) => this.pick(event, onPick));
+    this.svg.addEventListener("click", (event) => {
+      const [x, y] = this.toBox(event);
+      if (this.onPlace) this.place(x, y, event.shiftKey);
+      else this.pick(x, y, onPick);
+    });
+  }
+
+  /** Where a click fell in the 300-unit box (the layout is read on a click, never per frame). */
+  toBox(event) {
+    const box = this.svg.getBoundingClientRect();
+    const scale = box.width / 300 || 1;
+    return [(event.clientX - box.left) / scale, (event.clientY - box.top) / scale];
+  }
+
+  /** "Your data": a click inside the plot adds a point there (shift: removes the nearest). */
+  place(x, y, remove) {
+    if (x < 0 || y < 0 || x > SIZE || y > SIZE) return; // on the axes
+    const round = (v) => Math.round(v * 1000) / 1000;
+    this.onPlace(round((x / SIZE) * 2 * DOMAIN - DOMAIN), round(DOMAIN - (y / SIZE) * 2 * DOMAIN), remove);
   }
 
   /** The training point nearest to a click, if it is close enough. */
-  pick(event, onPick) {
-    const box = this.svg.getBoundingClientRect();
-    const scale = box.width / 300 || 1; // read on a click, never per frame
-    const x = (event.clientX - box.left) / scale;
-    const y = (event.clientY - box.top) / scale;
+  pick(x, y, onPick) {
     let best = -1;
     let bestDistance = PICK_RADIUS;
     this.train.forEach(([px, py], index) => {
@@ -92,54 +114,80 @@ export class Heatmap {
     }
   }
 
-  /** Draw the points when the data or the visibility of the test set changed.
-   * train, test: [x, y, label] rows. */
+  /** The number of classes: three or more blend the classes' heatmaps. */
+  setClasses(classes) {
+    this.painter = classes > 2 ? classPainter(classes) : null;
+  }
+
+  /** Draw the points when the data, their classes or the visibility of the
+   * test set changed. train, test: [x, y, label] rows; rows are kept as given. */
   setPoints(train, test, showTest) {
     this.train = train;
-    const key = `${train.length}:${test.length}:${showTest}:${train[0] ? train[0].join() : ""}:${test[0] ? test[0].join() : ""}`;
+    const classes = this.painter ? this.painter.classes : 2;
+    const key = `${train.length}:${test.length}:${showTest}:${classes}:${train.at(-1) || ""}:${test.at(-1) || ""}:${train[0] || ""}`;
     if (key === this.pointsKey) return;
     this.pointsKey = key;
     this.gPoints.replaceChildren();
+    const color = classes > 2 ? classCss : css;
     const add = (rows, cls) => {
-      for (const [x, y, label] of rows) {
-        if (Math.abs(x) > DOMAIN || Math.abs(y) > DOMAIN) continue; // the original clips to the domain
-        svgEl("circle", { class: cls, cx: toPx(x).toFixed(2), cy: toPy(y).toFixed(2), r: 3, fill: css(label) }, this.gPoints);
-      }
+      rows.forEach(([x, y, label], index) => {
+        if (Math.abs(x) > DOMAIN || Math.abs(y) > DOMAIN) return; // the original clips to the domain
+        const circle = svgEl("circle", { class: cls, cx: toPx(x).toFixed(2), cy: toPy(y).toFixed(2), r: 3, fill: color(label) }, this.gPoints);
+        circle.dataset.index = String(index);
+      });
     };
     add(train, "train");
     if (showTest) add(test, "test");
     this.setPicked(this.picked);
   }
 
-  /** Per-frame: the output node's 100 x 100 bytes. */
+  /** Per-frame: the output's 100 x 100 bytes (every class's, with three or more). */
   update(frame) {
     this.output = frame.output;
-    if (!this.grid) this.paint(frame.output);
+    this.outputs = frame.outputCount > 1 ? frame.outputs : null;
+    if (!this.grid) this.paintOutput();
   }
 
-  /** Show a hovered node's full grid (null: back to the output). */
-  showGrid(bytes) {
+  /** Show a hovered node's full grid (null: back to the output); unit: the
+   * class whose output unit it is, painted in that class's colour. */
+  showGrid(bytes, unit = null) {
     this.grid = bytes;
-    const shown = bytes || this.output;
-    if (shown) this.paint(shown);
+    this.gridUnit = unit;
+    this.repaint();
   }
 
-  paint(bytes) {
-    paintBytes(bytes, this.pixels, this.discretize);
+  repaint() {
+    if (this.grid) this.paint(this.grid, this.gridUnit);
+    else this.paintOutput();
+  }
+
+  paintOutput() {
+    if (this.painter && this.outputs && this.outputs.length === this.painter.classes * this.pixels.length) {
+      this.painter.paint(this.outputs, this.pixels, this.discretize);
+      this.ctx.putImageData(this.image, 0, 0);
+    } else if (this.output) {
+      this.paint(this.output);
+    }
+  }
+
+  paint(bytes, unit = null) {
+    if (unit !== null && this.painter) this.painter.paintUnit(bytes, this.pixels, unit);
+    else paintBytes(bytes, this.pixels, this.discretize);
     this.ctx.putImageData(this.image, 0, 0);
   }
 
   setDiscretize(on) {
     this.discretize = on;
     this.root.classList.toggle("discretized", on);
-    const shown = this.grid || this.output;
-    if (shown) this.paint(shown);
+    this.repaint();
   }
 
   /** Forget what was drawn (a new session state follows). */
   reset() {
     this.grid = null;
+    this.gridUnit = null;
     this.output = null;
+    this.outputs = null;
     this.pointsKey = "";
     this.train = [];
     this.setPicked(null);

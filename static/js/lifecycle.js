@@ -159,6 +159,7 @@ export class SessionLifecycle {
     this.network.reset();
     this.heatmap.reset();
     this.chart.reset();
+    this.metrics.reset();
     this.controls.reset();
     this.classroom.reset();
     this.lecture.reset();

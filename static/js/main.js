@@ -2,6 +2,7 @@
 // trains or evaluates anything; it sends commands and draws what comes back.
 
 import { STOPS } from "./colors.js";
+import { ClassMetrics } from "./classmetrics.js";
 import { Controls } from "./controls.js";
 import { FrameGate } from "./frames.js";
 import { ClassLink } from "./classroom.js";
@@ -64,6 +65,7 @@ class Page extends SessionLifecycle {
       onMessage: (text) => this.showMessage(text),
     });
     this.chart = new LineChart(document.getElementById("linechart"));
+    this.metrics = new ClassMetrics(document.getElementById("class-metrics"), document.getElementById("class-legend"));
     drawLegend(document.getElementById("colormap"), STOPS);
     this.classroom = new ClassroomGrid(
       document.getElementById("classroom-grid"),
@@ -123,6 +125,7 @@ class Page extends SessionLifecycle {
     this.controls.relabel();
     if (this.lastFrame) this.controls.updateFrame(this.lastFrame); // the state's epoch is older than the frame's
     this.lecture.relabel();
+    this.metrics.relabel();
     this.classLink.relabel();
     this.status.relabel();
     this.stats.publish();
@@ -200,8 +203,10 @@ class Page extends SessionLifecycle {
     this.network.discretize = state.config.discretize;
     const sameFrame = this.lastFrame && this.lastFrame.generation === state.generation ? this.lastFrame : null;
     this.network.setState(state, sameFrame);
+    this.heatmap.setClasses(state.shape.at(-1) > 1 ? state.shape.at(-1) : 2);
     this.heatmap.setDiscretize(state.config.discretize);
     this.heatmap.setPoints(state.train, state.test, state.config.showTestData);
+    this.metrics.update(state);
     if (state.history) {
       this.chart.setHistory(state.history.map((row) => row.map(Number)));
     } else if (fresh && state.epoch === 0) {
@@ -228,8 +233,9 @@ class Page extends SessionLifecycle {
   /** Draw one accepted frame and / or the focused node's grid. */
   draw(frame, grid) {
     const showGrid = grid && this.focus === grid.node;
+    const unit = showGrid ? this.network.unitOf(grid.node) : null;
     if (!frame) {
-      if (showGrid) this.heatmap.showGrid(grid.grid);
+      if (showGrid) this.heatmap.showGrid(grid.grid, unit);
       return;
     }
     this.stats.begin();
@@ -237,9 +243,10 @@ class Page extends SessionLifecycle {
       this.heatmap.update(frame);
       this.chart.update(frame);
       this.controls.updateFrame(frame);
+      this.metrics.updateFrame(frame);
       this.lastFrame = frame;
     }
-    if (showGrid) this.heatmap.showGrid(grid.grid);
+    if (showGrid) this.heatmap.showGrid(grid.grid, unit);
     this.stats.end(frame.epoch);
   }
 

@@ -33,21 +33,25 @@ export function hiddenLayerLefts(count, width) {
  * inputs: visible feature descriptors [{name, index, enabled, row}] (row =
  * position among the drawn features); hidden: neurons per hidden layer;
  * width: the box from the FEATURES column to the OUTPUT column; outputNode:
- * draw the output as a node at the right edge instead of the heatmap.
- * Returns {inputs: [{x, y}], hidden: [[{x, y}]], output: {x, y}, height}
+ * draw the output units as nodes at the right edge instead of the heatmap;
+ * outputs: how many output units (one per class with three or more).
+ * Returns {inputs: [{x, y}], hidden: [[{x, y}]], outputs: [{x, y}], height}
  * with x, y the node's top-left corner (PAD included).
  */
-export function layoutNodes(inputs, hidden, width, outputNode = false) {
-  // Without the big heatmap beside it (narrow screens), the output is a node
-  // of its own at the right edge, and the hidden layers make room for it.
+export function layoutNodes(inputs, hidden, width, outputNode = false, outputs = 1) {
+  // Without the big heatmap beside it (narrow screens, or one unit per
+  // class), the output units are nodes of their own at the right edge, and
+  // the hidden layers make room for them.
   const lefts = hiddenLayerLefts(hidden.length, outputNode ? width - OUTPUT_ROOM : width);
-  const rows = Math.max(inputs.length, ...hidden, 1);
+  const rows = Math.max(inputs.length, ...hidden, outputNode ? outputs : 1);
   return {
     inputs: inputs.map((_, row) => ({ x: INPUT_LEFT + PAD, y: row * ROW + PAD })),
     hidden: hidden.map((n, l) => Array.from({ length: n }, (_, j) => ({ x: lefts[l] + PAD, y: j * ROW + PAD }))),
-    // The output "node" is the big heatmap: links end on its left edge at the
-    // first row's height.
-    output: outputNode ? { x: width - RECT - PAD, y: PAD } : { x: width, y: PAD },
+    // The original's output "node" is the big heatmap: links end on its left
+    // edge at the first row's height.
+    outputs: outputNode
+      ? Array.from({ length: outputs }, (_, k) => ({ x: width - RECT - PAD, y: k * ROW + PAD }))
+      : [{ x: width, y: PAD }],
     height: rows * ROW,
   };
 }

@@ -1,20 +1,22 @@
-// The network diagram: feature and hidden nodes with their thumbnails, links
-// coloured and sized by weight, bias squares, the per-layer "+/-" buttons,
-// and hover / click-to-edit on links and biases. A click (a tap) also points
-// the explainer at that link (onSelect), drawn with a halo; a tap on a
-// neuron shows it in the big heatmap, as hovering does.
+// The network diagram: feature and hidden nodes with their thumbnails, every
+// output unit (one per class with three or more classes), links coloured and
+// sized by weight, bias squares, the per-layer "+/-" buttons, and hover /
+// click-to-edit on links and biases. A click (a tap) also points the
+// explainer at that link (onSelect), drawn with a halo; a tap on a neuron
+// shows it in the big heatmap, as hovering does (netnodes.js).
 // setState() rebuilds the structure when it changes; update(frame) only
 // repaints: links, biases and thumbnails on one canvas (netcanvas.js), the
-// thumbnails' cells with one putImageData, and no layout reads.
+// thumbnails' cells with one putImageData (thumbatlas.js), and no layout reads.
 
-import { css, paintBytes } from "./colors.js";
+import { classPainter } from "./classcolors.js";
+import { css } from "./colors.js";
 import { HoverCard } from "./hovercard.js";
-import { t } from "./i18n.js";
 import { LinkCanvas, flatten } from "./netcanvas.js";
-import { addLayerControls, appendLabel, placeCallouts, svgEl } from "./netdecor.js";
+import { addLayerControls, placeCallouts, svgEl } from "./netdecor.js";
 import { PAD, RECT, layoutNodes, linkPath, linkWidth, minimumWidth } from "./netlayout.js";
+import { NodeBoxes } from "./netnodes.js";
+import { ThumbnailAtlas } from "./thumbatlas.js";
 
-const THUMB = 10;
 const WIDEST = 660; // the diagram is laid out at most this wide on narrow screens, then scaled
 // Below this width the columns stack and the diagram takes the page's width
 // (responsive.css switches at the same width).
@@ -38,15 +40,12 @@ export class NetworkView {
     this.card = new HoverCard(root.querySelector("#hovercard"), (target, value) => this.applyEdit(target, value));
     this.calloutThumb = root.querySelector(".callout.thumbnail");
     this.calloutWeights = root.querySelector(".callout.weights");
-    // Every thumbnail's 10x10 cells, stacked: painted with one putImageData,
-    // then drawn into the diagram's canvas.
-    this.atlas = document.createElement("canvas");
-    this.atlasCtx = this.atlas.getContext("2d");
-    this.atlasImage = null;
-    this.atlasPixels = null;
-    this.nodeLayer = document.createElement("div");
-    this.nodeLayer.className = "nodes";
-    this.stage.insertBefore(this.nodeLayer, this.calloutThumb);
+    this.atlas = new ThumbnailAtlas();
+    this.painter = null; // the ClassPainter of three or more classes (their output units' colours)
+    const nodeLayer = document.createElement("div");
+    nodeLayer.className = "nodes";
+    this.stage.insertBefore(nodeLayer, this.calloutThumb);
+    this.boxes = new NodeBoxes(nodeLayer, { onFocus: handlers.onFocus, onToggleFeature: handlers.onToggleFeature });
     this.key = null;
     this.width = 0;
     this.scale = 1;
@@ -54,10 +53,7 @@ export class NetworkView {
     this.discretize = false;
     this.links = [];
     this.biasRects = [];
-    this.nodes = [];
     this.lastFrame = null;
-    this.hoveredNode = null;
-    this.tappedNode = null;
     this.selection = null; // the explainer's {layer, source, target}, drawn with a halo
     this.selectable = true; // a watcher selects locally (handlers.onSelect decides where it goes)
     this.bindEvents();
@@ -111,13 +107,16 @@ export class NetworkView {
   /** Where the diagram goes: on a wide page, from the FEATURES column to the
    * OUTPUT column at scale 1, as the original; on a narrow one (or
    * presenting), the column's width, laid out at least minimumWidth wide
-   * and at most WIDEST, then scaled to fit. Read once per rebuild. */
-  measure(hiddenLayers) {
+   * and at most WIDEST, then scaled to fit. Read once per rebuild. The one
+   * output of the original is the big heatmap on a wide page; several (one
+   * per class) are nodes of their own, at the heatmap's left edge. */
+  measure(hiddenLayers, outputs) {
     const features = this.root.parentElement;
     const stacked = document.body.classList.contains("present") || window.matchMedia(NARROW).matches;
     if (!stacked) {
       const output = document.querySelector(".column.output");
-      return { width: Math.round(output.getBoundingClientRect().left - features.getBoundingClientRect().left), scale: 1, outputNode: false };
+      const width = Math.round(output.getBoundingClientRect().left - features.getBoundingClientRect().left);
+      return { width, scale: 1, outputNode: outputs > 1 };
     }
     const available = Math.max(200, features.clientWidth);
     const width = Math.min(WIDEST, Math.max(minimumWidth(hiddenLayers), available));
@@ -135,14 +134,16 @@ export class NetworkView {
       .filter((f) => !hidden.has(f.name))
       .map((f, row) => ({ ...f, row, enabled: Boolean(config[f.name]), thumb: this.features.indexOf(f) }));
     const shape = state.shape.slice(1, -1);
-    const box = this.measure(shape.length);
-    const key = JSON.stringify([inputs.map((f) => [f.name, f.enabled]), shape, box, config.features]);
+    const outputs = state.shape.at(-1);
+    this.painter = outputs > 1 ? classPainter(outputs) : null;
+    const box = this.measure(shape.length, outputs);
+    const key = JSON.stringify([inputs.map((f) => [f.name, f.enabled]), shape, outputs, box, config.features]);
     if (key !== this.key) {
       this.key = key;
-      this.build(inputs, shape, box, this.features.filter((f) => config[f.name]).map((f) => f.name));
+      this.build(inputs, shape, box, this.features.filter((f) => config[f.name]).map((f) => f.name), outputs);
     }
     this.setNumbers(state.weights.flat(2).map(Number), state.biases.flat().map(Number), state.dead.flat(2).map(Number), state.epoch);
-    if (frame && frame.thumbnailCount >= this.nodes.length) {
+    if (frame && frame.thumbnailCount >= this.boxes.nodes.length) {
       this.paintThumbnails(frame.thumbnails, frame.thumbnailCount);
       this.lastFrame = frame;
     }
@@ -154,13 +155,13 @@ export class NetworkView {
     this.linkCanvas.draw(this.links, this.biasRects, this.epoch, this.thumbs);
   }
 
-  build(inputs, hidden, box, enabledNames) {
+  build(inputs, hidden, box, enabledNames, outputs) {
     this.card.hide(true);
     const { width, scale, outputNode } = box;
     this.width = width;
     this.scale = scale;
     this.shape = hidden;
-    const geometry = layoutNodes(inputs, hidden, width, outputNode);
+    const geometry = layoutNodes(inputs, hidden, width, outputNode, outputs);
     // The original lets the last links run into the heatmap's edge and the
     // SVG overhang by a node; with an output node of its own, nothing overhangs.
     const stageWidth = outputNode ? width : width + RECT;
@@ -174,27 +175,23 @@ export class NetworkView {
     this.gSelection = svgEl("g", { class: "selection" }, this.svg);
     const gMarks = svgEl("g", { class: "marks" }, this.svg);
     const gHover = svgEl("g", { class: "hover" }, this.svg);
-    this.nodeLayer.replaceChildren();
+    this.boxes.clear();
     this.layerControls.replaceChildren();
-    this.nodes = [];
-    this.tappedNode = null;
-    this.atlasImage = null;
 
     // Sources of weight layer 0 are the enabled features that are drawn.
     const inputPos = new Map(inputs.map((f, row) => [f.name, geometry.inputs[row]]));
-    const layers = [enabledNames.map((name) => inputPos.get(name) || null), ...geometry.hidden, [geometry.output]];
-    inputs.forEach((f, row) => this.addInputNode(f, geometry.inputs[row], gMarks));
+    const layers = [enabledNames.map((name) => inputPos.get(name) || null), ...geometry.hidden, geometry.outputs];
+    inputs.forEach((f, row) => this.boxes.addInput(f, geometry.inputs[row], gMarks));
     let thumb = this.features.length;
     geometry.hidden.forEach((column, l) => {
       column.forEach((pos, j) => {
-        this.addHiddenNode(pos, thumb, l, j);
+        this.boxes.addHidden(pos, thumb, l, j, gMarks);
         thumb += 1;
-        svgEl("path", { class: "arrow", d: `M${pos.x + RECT + 2},${pos.y + RECT / 2 - 4.5}l4.5,4.5l-4.5,4.5z` }, gMarks);
       });
       const where = { layer: l, centreX: (column[0].x + RECT / 2) * scale, neurons: hidden[l], max: this.maxNeurons };
       addLayerControls(this.layerControls, where, (layer, delta) => this.handlers.onNeurons(layer, delta));
     });
-    if (outputNode) this.addNode(geometry.output, thumb, "output-node").el.title = t("network.output_node");
+    if (outputNode) geometry.outputs.forEach((pos, k) => this.boxes.addOutput(pos, thumb + k, outputs > 1 ? k : null));
 
     this.links = [];
     for (let l = 0; l + 1 < layers.length; l += 1) {
@@ -225,65 +222,8 @@ export class NetworkView {
     });
     placeCallouts(this.svg, this.calloutThumb, this.calloutWeights, { geometry, hidden, layers });
     this.markSelected(this.selection);
-    this.atlas.width = THUMB;
-    this.atlas.height = THUMB * Math.max(1, this.nodes.length);
-    this.atlasImage = this.atlasCtx.createImageData(THUMB, THUMB * Math.max(1, this.nodes.length));
-    this.atlasPixels = new Uint32Array(this.atlasImage.data.buffer);
-    this.thumbs = { atlas: this.atlas, nodes: this.nodes };
-  }
-
-  addInputNode(feature, pos, gMarks) {
-    const text = svgEl("text", { class: `node-label sym${feature.enabled ? "" : " inactive"}`, x: pos.x - 10, y: pos.y + RECT / 2 }, gMarks);
-    appendLabel(text, feature.label);
-    const node = this.addNode(pos, feature.thumb, `feature ${feature.enabled ? "active" : "inactive"}`);
-    node.el.dataset.feature = feature.name;
-    node.el.title = t(feature.enabled ? "network.feature_remove" : "network.feature_add", { feature: feature.label });
-    node.el.addEventListener("click", () => this.handlers.onToggleFeature(feature.name));
-    if (feature.enabled) {
-      svgEl("path", { class: "arrow", d: `M${pos.x + RECT + 2},${pos.y + RECT / 2 - 4.5}l4.5,4.5l-4.5,4.5z` }, gMarks);
-    }
-  }
-
-  addHiddenNode(pos, thumb, layer, index) {
-    const node = this.addNode(pos, thumb, "neuron");
-    node.el.dataset.layer = String(layer);
-    node.el.dataset.index = String(index);
-    node.el.title = t("network.neuron_tap");
-    // The tap equivalent of hovering: show this neuron in the big heatmap
-    // until it, or another, is tapped again.
-    node.el.addEventListener("click", () => {
-      const next = this.tappedNode === node ? null : node;
-      this.tappedNode = next;
-      this.setHovered(next);
-    });
-  }
-
-  addNode(pos, thumb, className) {
-    const el = document.createElement("div");
-    el.className = `node ${className}`;
-    el.style.left = `${pos.x}px`;
-    el.style.top = `${pos.y}px`;
-    el.dataset.thumb = String(thumb);
-    this.nodeLayer.appendChild(el);
-    // Its picture is drawn on the diagram's canvas, under this box.
-    const node = { el, thumb, slot: this.nodes.length, x: pos.x, y: pos.y, faded: className.includes("inactive"), painted: false };
-    // A touch has no hover: taps are handled by the click listener.
-    el.addEventListener("pointerenter", (event) => {
-      if (event.pointerType === "mouse") this.setHovered(node);
-    });
-    el.addEventListener("pointerleave", (event) => {
-      if (event.pointerType === "mouse" && !this.tappedNode) this.setHovered(null);
-    });
-    this.nodes.push(node);
-    return node;
-  }
-
-  setHovered(node) {
-    if (this.hoveredNode === node) return;
-    if (this.hoveredNode) this.hoveredNode.el.classList.remove("hovered");
-    this.hoveredNode = node;
-    if (node) node.el.classList.add("hovered");
-    this.handlers.onFocus(node ? node.thumb : null);
+    this.atlas.resize(this.boxes.nodes.length);
+    this.thumbs = { atlas: this.atlas.canvas, nodes: this.boxes.nodes };
   }
 
   /** false for a watcher: a click does not edit (it still selects, locally). */
@@ -347,14 +287,7 @@ export class NetworkView {
 
   /** The frame's thumbnails into the atlas, with one putImageData. */
   paintThumbnails(bytes, count) {
-    if (!this.atlasPixels) return;
-    const cells = THUMB * THUMB;
-    for (const node of this.nodes) {
-      if (node.thumb >= count) continue;
-      paintBytes(bytes, this.atlasPixels.subarray(node.slot * cells, (node.slot + 1) * cells), this.discretize, node.thumb * cells);
-      node.painted = true;
-    }
-    this.atlasCtx.putImageData(this.atlasImage, 0, 0);
+    this.atlas.paint(bytes, count, this.boxes.nodes, this.discretize, this.painter);
   }
 
   setDiscretize(on) {
@@ -367,9 +300,14 @@ export class NetworkView {
 
   /** The thumbnail of node `thumb` as drawn (RGBA of its 10x10 cells), for tests and the console. */
   thumbnailPixels(thumb) {
-    const node = this.nodes.find((n) => n.thumb === thumb);
+    const node = this.boxes.nodes.find((n) => n.thumb === thumb);
     if (!node || !node.painted) return null;
-    return Array.from(this.atlasCtx.getImageData(0, node.slot * THUMB, THUMB, THUMB).data);
+    return this.atlas.pixelsOf(node.slot);
+  }
+
+  /** The class whose output unit node `thumb` is (its grid is painted in that colour), or null. */
+  unitOf(thumb) {
+    return this.boxes.unitOf(thumb);
   }
 
   /** Forget the drawn structure so the next state rebuilds it (also after
@@ -378,7 +316,6 @@ export class NetworkView {
     this.key = null;
     this.lastFrame = null;
     this.card.hide(true);
-    this.tappedNode = null;
-    if (this.hoveredNode) this.setHovered(null);
+    this.boxes.clear();
   }
 }
