@@ -1,21 +1,56 @@
 // The small loss chart: training loss (grey) and test loss (black) since the
 // last reset, no axes, both curves scaled to the running min / max of all
 // values seen (spec §5). x is the epoch, so thinned history and fast speeds
-// keep the curve's true shape.
+// keep the curve's true shape. Hovering it (or tapping it: the values stay
+// until a tap elsewhere) shows the epoch and both losses there, a long-standing
+// request to TF Playground.
+
+import { t } from "./i18n.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const MAX_POINTS = 1000;
 
+function svgEl(name, attrs, parent) {
+  const el = document.createElementNS(SVG_NS, name);
+  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value);
+  parent.appendChild(el);
+  return el;
+}
+
+/** A loss as the tip writes it: three significant digits, or what it is (NaN). */
+export function tipNumber(value) {
+  return Number.isFinite(value) ? String(Number(value.toPrecision(3))) : String(value);
+}
+
 export class LineChart {
-  constructor(svg) {
+  /** svg: the chart; tip: the element that shows the hovered values. */
+  constructor(svg, tip) {
     this.svg = svg;
+    this.tip = tip;
     this.width = Number(svg.getAttribute("width"));
     this.height = Number(svg.getAttribute("height"));
-    this.paths = ["train", "test"].map((cls) => {
-      const path = document.createElementNS(SVG_NS, "path");
-      path.setAttribute("class", cls);
-      svg.appendChild(path);
-      return path;
+    this.paths = ["train", "test"].map((cls) => svgEl("path", { class: cls }, svg));
+    this.guide = svgEl("g", { class: "guide", visibility: "hidden" }, svg);
+    svgEl("line", { y1: 0, y2: this.height }, this.guide);
+    this.dots = ["train", "test"].map((cls) => svgEl("circle", { class: cls, r: 2.5 }, this.guide));
+    // The whole box takes the pointer, not only the strokes.
+    svgEl("rect", { class: "hit", width: this.width, height: this.height, fill: "transparent" }, svg);
+    this.pinned = false;
+    svg.addEventListener("pointermove", (event) => {
+      if (event.pointerType === "mouse") this.hover(event);
+    });
+    svg.addEventListener("pointerleave", (event) => {
+      if (event.pointerType === "mouse" && !this.pinned) this.hideTip();
+    });
+    svg.addEventListener("pointerdown", (event) => {
+      this.pinned = event.pointerType !== "mouse";
+      this.hover(event);
+    });
+    document.addEventListener("pointerdown", (event) => {
+      if (this.pinned && !svg.contains(event.target)) {
+        this.pinned = false;
+        this.hideTip();
+      }
     });
     this.reset();
   }
@@ -25,6 +60,48 @@ export class LineChart {
     this.min = Infinity;
     this.max = -Infinity;
     for (const path of this.paths) path.setAttribute("d", "");
+    this.hideTip();
+  }
+
+  /** The point nearest to the pointer's x: its epoch and losses in the tip,
+   * a guide and two dots on the curves. Reads the layout on pointer events only. */
+  hover(event) {
+    const pts = this.points;
+    if (pts.length < 2) return;
+    const box = this.svg.getBoundingClientRect();
+    const x = ((event.clientX - box.left) / (box.width || 1)) * this.width;
+    const x0 = pts[0][0];
+    const span = pts[pts.length - 1][0] - x0 || 1;
+    const wanted = x0 + (Math.max(0, Math.min(this.width, x)) / this.width) * span;
+    let lo = 0;
+    let hi = pts.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (pts[mid][0] < wanted) lo = mid;
+      else hi = mid;
+    }
+    const [epoch, train, test] = wanted - pts[lo][0] <= pts[hi][0] - wanted ? pts[lo] : pts[hi];
+    const px = ((epoch - x0) / span) * this.width;
+    this.guide.firstChild.setAttribute("x1", px.toFixed(1));
+    this.guide.firstChild.setAttribute("x2", px.toFixed(1));
+    [train, test].forEach((value, k) => {
+      this.dots[k].setAttribute("cx", px.toFixed(1));
+      this.dots[k].setAttribute("cy", Number.isFinite(value) ? this.toY(value).toFixed(1) : "-10");
+    });
+    this.guide.setAttribute("visibility", "visible");
+    this.tip.textContent = t("chart.tip", { epoch: Math.round(epoch).toLocaleString("en-US"), train: tipNumber(train), test: tipNumber(test) });
+    this.tip.dataset.epoch = String(epoch);
+    this.tip.hidden = false;
+  }
+
+  hideTip() {
+    this.guide.setAttribute("visibility", "hidden");
+    this.tip.hidden = true;
+  }
+
+  toY(value) {
+    const range = this.max - this.min || 1;
+    return this.height - ((value - this.min) / range) * this.height;
   }
 
   /** Replace everything with a history: [[epoch, train, test], ...]. */
@@ -72,9 +149,7 @@ export class LineChart {
     }
     const x0 = pts[0][0];
     const span = pts[pts.length - 1][0] - x0 || 1;
-    const range = this.max - this.min || 1;
     const sx = this.width / span;
-    const sy = this.height / range;
     for (let k = 0; k < 2; k += 1) {
       let d = "";
       let pen = "M";
@@ -84,7 +159,7 @@ export class LineChart {
           pen = "M"; // NaN breaks the line, as a gap
           continue;
         }
-        d += `${pen}${((p[0] - x0) * sx).toFixed(1)},${(this.height - (v - this.min) * sy).toFixed(1)}`;
+        d += `${pen}${((p[0] - x0) * sx).toFixed(1)},${this.toY(v).toFixed(1)}`;
         pen = "L";
       }
       this.paths[k].setAttribute("d", d);

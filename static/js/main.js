@@ -64,7 +64,7 @@ class Page extends SessionLifecycle {
       onRejoin: (teacher) => this.rejoin(teacher),
       onMessage: (text) => this.showMessage(text),
     });
-    this.chart = new LineChart(document.getElementById("linechart"));
+    this.chart = new LineChart(document.getElementById("linechart"), document.getElementById("chart-tip"));
     this.metrics = new ClassMetrics(document.getElementById("class-metrics"), document.getElementById("class-legend"));
     drawLegend(document.getElementById("colormap"), STOPS);
     this.classroom = new ClassroomGrid(
@@ -81,6 +81,7 @@ class Page extends SessionLifecycle {
       document.getElementById("server-message"),
       document.getElementById("control-badge"),
       document.getElementById("resume-offer"),
+      document.getElementById("stop-notice"),
     );
     document.getElementById("resume-button").addEventListener("click", () => this.command({ type: "play" }));
     this.mySessions = new MySessions(document.getElementById("my-sessions-button"), document.getElementById("sessions-dialog"), () => this.sessionId);
@@ -147,6 +148,7 @@ class Page extends SessionLifecycle {
         this.classLink.setWatchers(message.watchers);
         if (this.state) Object.assign(this.state, { ...message, type: this.state.type });
         this.offerResume();
+        if (!message.stopped) this.status.showStop(null); // a frame says where it stopped
         break;
       case "explain":
         // An explanation sent before a change we asked for belongs to the
@@ -214,6 +216,7 @@ class Page extends SessionLifecycle {
     }
     this.classroom.update(state);
     this.classLink.update(state);
+    this.status.showStop(state.stopped, state.epoch, state.loss_test);
     applyHidden(state.config, this.config.hideable);
     writeHash(state.config.hash);
     if (this.token) describe(this.sessionId, state);
@@ -244,6 +247,7 @@ class Page extends SessionLifecycle {
       this.chart.update(frame);
       this.controls.updateFrame(frame);
       this.metrics.updateFrame(frame);
+      this.status.showStop(frame.stopped, frame.epoch, frame.lossTest);
       this.lastFrame = frame;
     }
     if (showGrid) this.heatmap.showGrid(grid.grid, unit);

@@ -1,16 +1,19 @@
 // The connection badge in the run strip, the "You control this session"
-// badge, the offer to resume after a server restart, and short server messages.
+// badge, the offer to resume after a server restart, why training stopped by
+// itself (stopEpoch, stopLoss, a diverging loss), and short server messages.
 
 import { t } from "./i18n.js";
 
 const STATUSES = ["connecting", "reconnecting", "connected", "watching", "lost"];
 
 export class StatusBadge {
-  constructor(badge, messageBox, controlBadge, resumeOffer) {
+  constructor(badge, messageBox, controlBadge, resumeOffer, stopNotice) {
     this.badge = badge;
     this.messageBox = messageBox;
     this.controlBadge = controlBadge;
     this.resumeOffer = resumeOffer;
+    this.stopNotice = stopNotice;
+    this.stop = null; // {reason, epoch, loss} shown, or null
     this.timer = null;
     this.shown = "connecting";
     this.controlling = false;
@@ -31,6 +34,31 @@ export class StatusBadge {
     this.badge.textContent = t(`status.${this.shown}`);
     this.badge.title = this.shown === "watching" ? t("status.watching_title") : "";
     this.controlBadge.hidden = !this.controlling;
+    if (this.stop) this.writeStop();
+  }
+
+  /** Why training stopped by itself: reason "epoch", "loss" or "diverged"
+   * (null: it did not, or a change cleared it), at `epoch` with test loss
+   * `loss`. Called with every frame: the text changes only with the reason. */
+  showStop(reason, epoch, loss) {
+    if (!reason) {
+      if (this.stop) {
+        this.stop = null;
+        this.stopNotice.hidden = true;
+      }
+      return;
+    }
+    if (this.stop && this.stop.reason === reason && this.stop.epoch === epoch) return;
+    this.stop = { reason, epoch, loss };
+    this.writeStop();
+  }
+
+  writeStop() {
+    const { reason, epoch, loss } = this.stop;
+    const params = { epoch: Math.round(epoch).toLocaleString("en-US"), loss: Number.isFinite(loss) ? String(Number(loss.toPrecision(3))) : String(loss) };
+    this.stopNotice.textContent = t(`stop.${reason}`, params);
+    this.stopNotice.dataset.reason = reason;
+    this.stopNotice.hidden = false;
   }
 
   /** The server restarted while the session trained: it came back paused
