@@ -3,8 +3,9 @@
 // the same averaged over the mini-batch the next update really uses. It
 // draws the server's `explain` messages as they come; it computes nothing.
 
-import { backpropTable, factorGrid, generalFormula, linkSymbols, lossNote, updateLine } from "./formula.js";
+import { activationName, backpropTable, factorGrid, generalFormula, linkSymbols, lossNote, updateLine } from "./formula.js";
 import { fill, t, tn } from "./i18n.js";
+import { optimizerSteps } from "./optformula.js";
 import { fmt, fmtAround, math, mrow, mi, mo, num, partial, subscript, toNumber } from "./typeset.js";
 
 /** A span of text that is a symbol (a feature's name), not a message. */
@@ -82,7 +83,15 @@ export class Explainer {
     this.pointLabel.replaceChildren(...this.pointParts(ex));
     const parts = [generalFormula(ex, linkSymbols(ex))];
     if (ex.backprop) parts.push(backpropTable(ex, names));
-    parts.push(factorGrid(ex, names, this.fromSlide()), updateLine(ex), lossNote(ex));
+    parts.push(factorGrid(ex, names, this.fromSlide()), updateLine(ex));
+    const optimizer = this.state ? this.state.config.optimizer : "sgd";
+    if (optimizer !== "sgd") {
+      const note = document.createElement("p");
+      note.className = "note";
+      note.textContent = t("formula.optimizer_note", { optimizer: t(`option.optimizer.${optimizer}`) });
+      parts.push(note);
+    }
+    parts.push(lossNote(ex));
     this.perPoint.replaceChildren(...parts);
     this.batch.replaceChildren(...this.batchParts(ex));
   }
@@ -118,7 +127,7 @@ export class Explainer {
     const sym = linkSymbols(ex);
     const what = ex.kind === "bias" ? t("explainer.title_bias", { target: names.target }) : t("explainer.title_weight", names);
     const value = num(toNumber(ex.value), "explain.value", { format: (v) => fmtAround(v, toNumber(ex.step)) });
-    const activation = t(`option.activation.${ex.node.activation}`);
+    const activation = activationName(ex.node.activation);
     const parts = [math(sym.concrete()), " ", ...fill("explainer.title", { what, activation, value })];
     if (ex.dead) parts.push(t("explainer.dead"));
     return parts;
@@ -134,7 +143,13 @@ export class Explainer {
     const label = document.createElement("span");
     label.dataset.point = String(p.index);
     const params = { n: p.index + 1, total, inputs: symbol(inputs), target: fmt(toNumber(p.target), 3) };
-    label.append(...fill(this.fromSlide() ? "explainer.point_slide" : "explainer.point", params));
+    if (ex.targets.length > 1) {
+      // One output unit per class: the point's class, not one unit's 0 or 1.
+      params.label = ex.targets.map(toNumber).indexOf(1);
+      label.append(...fill("explainer.point_class", params));
+    } else {
+      label.append(...fill(this.fromSlide() ? "explainer.point_slide" : "explainer.point", params));
+    }
     if (inBatch) label.append(t("explainer.in_batch"));
     return [label];
   }
@@ -157,21 +172,37 @@ export class Explainer {
     const line = document.createElement("p");
     line.className = "batch-line";
     const step = toNumber(b.step);
-    line.append(...fill("explainer.mean", {
-      gradient: math(partial(mi("E"), sym.concrete())),
-      value: num(toNumber(b.gradient), "explain.batch.gradient"),
-      step: math(mrow(mo(MINUS), mi("\u03b1"), mo("\u00b7"), mi(t("explainer.mean_word")))),
-      stepValue: num(step, "explain.batch.step"),
-    }));
-    const reg = b.regularization;
-    if (reg) {
-      line.append(...fill("explainer.reg_step", { name: reg.name, value: num(toNumber(reg.step), "explain.batch.regularization.step") }));
+    const gradient = math(partial(mi("E"), sym.concrete()));
+    const optimizer = b.optimizer ? optimizerSteps(b, ex.learning_rate) : [];
+    if (b.optimizer) {
+      // The raw mean gradient g first; the optimizer turns it into the step.
+      line.append(...fill("explainer.mean_only", { gradient, value: num(toNumber(b.gradient), "explain.batch.gradient") }));
+    } else {
+      line.append(...fill("explainer.mean", {
+        gradient,
+        value: num(toNumber(b.gradient), "explain.batch.gradient"),
+        step: math(mrow(mo(MINUS), mi("\u03b1"), mo("\u00b7"), mi(t("explainer.mean_word")))),
+        stepValue: num(step, "explain.batch.step"),
+      }));
     }
-    line.append(...fill("explainer.new", {
+    const last = document.createElement("p");
+    last.className = "batch-line";
+    if (b.optimizer) {
+      last.append(...fill("explainer.opt_step", {
+        optimizer: t(`option.optimizer.${b.optimizer.name}`),
+        value: num(step, "explain.batch.step", { format: (v) => (v > 0 ? "+" : "") + fmt(v) }),
+      }));
+    }
+    const reg = b.regularization;
+    const tail = b.optimizer ? last : line;
+    if (reg) {
+      tail.append(...fill("explainer.reg_step", { name: reg.name, value: num(toNumber(reg.step), "explain.batch.regularization.step") }));
+    }
+    tail.append(...fill("explainer.new", {
       symbol: math(sym.concrete()),
       value: num(toNumber(b.new_weight), "explain.batch.new_weight", { format: (v) => fmtAround(v, step) }),
     }));
-    return [head, text, line];
+    return b.optimizer ? [head, text, line, ...optimizer, last] : [head, text, line];
   }
 
   movePoint(delta) {

@@ -7,12 +7,26 @@
 // hidden node's back-propagated error is e_j = Σ_k w_jk δ_k (the server's
 // dE_da and backprop terms, negated). The gradient's first factor, −e, is
 // then exactly the server's dE_do / dE_da.
+//
+// Cross-entropy with its sigmoid or softmax output ("combined" in the explain
+// message): the output's slope cancels against the loss, so the output's
+// δ is o − t (the server's `delta`) and the formula has no f′ factor.
 
 import { fill, t } from "./i18n.js";
 import { fmt, fmtAround, m, math, mi, mn, mo, mrow, msub, num, paren, partial, slopeFormula, subscript, toNumber } from "./typeset.js";
 
 const MINUS = "\u2212";
 const DOT = "\u00b7";
+
+/** An output or hidden function's name in the reader's language. */
+export function activationName(name) {
+  return name === "softmax" ? t("formula.softmax") : t(`option.activation.${name}`);
+}
+
+/** o_k − t_k, the output's δ under cross-entropy. */
+function combinedTerm(k) {
+  return mrow(msub("o", mi(k)), mo(MINUS), msub("t", mi(k)));
+}
 
 /** The symbols of a link: w_jk (or b_k) with its two letters and 1-based numbers. */
 export function linkSymbols(ex) {
@@ -40,21 +54,26 @@ export function generalFormula(ex, sym) {
   const { from, to } = sym;
   const twice = ex.loss === "square";
   const sum = mrow(m("munder", mo("\u2211"), mi(from)), msub("w", mi(`${from}${to}`)), msub("o", mi(from)), mo("+"), msub("b", mi(to)));
-  const first = ex.node.is_output ? outputErrorTerm(twice, to) : mrow(mo(MINUS), msub("e", mi(to)));
   const source = ex.kind === "bias" ? mn("1") : msub("o", mi(from));
-  const rows = [
-    partial(mi("E"), sym.generic()), mo("="), first, mo(DOT),
-    mrow(mi("f"), mo("\u2032"), paren(sum)), mo(DOT), source,
-  ];
-  const formula = math(mrow(...rows));
-  formula.setAttribute("display", "block");
   const wrap = document.createElement("div");
   wrap.className = "general";
-  const slope = document.createElement("p");
-  slope.className = "note";
-  const formulaNode = math(mrow(mi("f"), mo("\u2032"), paren(mi("z")), mo("="), slopeFormula(ex.node.activation, mi("z"))));
-  slope.append(...fill("formula.activation_at", { activation: t(`option.activation.${ex.node.activation}`), formula: formulaNode }));
-  wrap.append(formula, slope);
+  const note = document.createElement("p");
+  note.className = "note";
+  const activation = activationName(ex.node.activation);
+  let rows;
+  if (ex.combined) {
+    rows = [partial(mi("E"), sym.generic()), mo("="), paren(combinedTerm(to)), mo(DOT), source];
+    const delta = math(mrow(msub("\u03b4", mi(to)), mo("="), partial(mi("E"), msub("z", mi(to))), mo("="), combinedTerm(to)));
+    note.append(...fill("formula.combined", { activation, formula: delta }));
+  } else {
+    const first = ex.node.is_output ? outputErrorTerm(twice, to) : mrow(mo(MINUS), msub("e", mi(to)));
+    rows = [partial(mi("E"), sym.generic()), mo("="), first, mo(DOT), mrow(mi("f"), mo("\u2032"), paren(sum)), mo(DOT), source];
+    const formulaNode = math(mrow(mi("f"), mo("\u2032"), paren(mi("z")), mo("="), slopeFormula(ex.node.activation, mi("z"))));
+    note.append(...fill("formula.activation_at", { activation, formula: formulaNode }));
+  }
+  const formula = math(mrow(...rows));
+  formula.setAttribute("display", "block");
+  wrap.append(formula, note);
   return wrap;
 }
 
@@ -87,7 +106,11 @@ export function factorGrid(ex, names, fromSlide = false) {
     return el;
   };
   let first;
-  if (ex.node.is_output && fromSlide && !twice) {
+  if (ex.combined) {
+    first = cell(combinedTerm(sym.to), toNumber(ex.delta), "explain.delta", [
+      ...fill("formula.combined_label", { output: num(toNumber(ex.output), "explain.output"), target: num(toNumber(ex.point.target), "explain.point.target") }),
+    ]);
+  } else if (ex.node.is_output && fromSlide && !twice) {
     // e₁ = t − o = −∂E/∂o with the half-square loss the example uses.
     first = cell(outputErrorTerm(twice, sym.to), toNumber(ex.dE_do), "explain.dE_do", [
       // As the slide writes it (0.8, not 0.8000); it moves as the network trains.
@@ -103,7 +126,7 @@ export function factorGrid(ex, names, fromSlide = false) {
       t("formula.hidden_error", { target: names.target }),
     ]);
   }
-  const activation = t(`option.activation.${ex.node.activation}`);
+  const activation = activationName(ex.node.activation);
   const slope = cell(mrow(mi("f"), mo("\u2032"), paren(mi("z"))), toNumber(ex.slope), "explain.slope", [
     ...fill("formula.slope_label", { activation, z: num(toNumber(ex.z), "explain.z") }),
   ]);
@@ -111,7 +134,9 @@ export function factorGrid(ex, names, fromSlide = false) {
   const source = cell(ex.kind === "bias" ? mn("1") : msub("o", mi(sym.from)), toNumber(ex.source_output), "explain.source_output", sourceLabel);
   const result = cell(partial(mi("E"), sym.concrete()), toNumber(ex.gradient), "explain.gradient", [t("formula.for_point")]);
   result.classList.add("result");
-  grid.append(first, op("×"), slope, op("×"), source, op("="), result);
+  grid.classList.toggle("combined", Boolean(ex.combined));
+  if (ex.combined) grid.append(first, op("×"), source, op("="), result);
+  else grid.append(first, op("×"), slope, op("×"), source, op("="), result);
   return grid;
 }
 
@@ -188,6 +213,7 @@ function subscriptLetters(text) {
 export function lossNote(ex) {
   const p = document.createElement("p");
   p.className = "note";
-  p.textContent = t(ex.loss === "square" ? "formula.loss_square" : "formula.loss_half");
+  const key = { square: "formula.loss_square", "cross-entropy": "formula.loss_cross_entropy" }[ex.loss] || "formula.loss_half";
+  p.textContent = t(key);
   return p;
 }
