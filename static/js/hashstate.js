@@ -9,6 +9,9 @@ import { t } from "./i18n.js";
 // The page's own key in the hash (presentation mode): never sent to the
 // server, kept at the end of whatever hash the server writes.
 const PRESENT = "present=true";
+// A control token handed over in the address (the playground client's
+// control_url): taken out of it at once, never part of the setup.
+const TOKEN = "token=";
 
 function rawHash() {
   const raw = window.location.hash.replace(/^#/, "");
@@ -21,7 +24,20 @@ function rawHash() {
 
 /** The setup's hash in the address bar, without its "#" and the page's own keys. */
 export function readHash() {
-  return rawHash().split("&").filter((part) => part && part !== PRESENT && part !== "present=false").join("&");
+  const own = (part) => part === PRESENT || part === "present=false" || part.startsWith(TOKEN);
+  return rawHash().split("&").filter((part) => part && !own(part)).join("&");
+}
+
+/** The token of `#token=<token>`, removed from the address (replaceState:
+ * it stays neither in the address bar nor in the history); null if none. */
+export function takeToken() {
+  const parts = rawHash().split("&");
+  const found = parts.find((part) => part.startsWith(TOKEN));
+  if (found === undefined) return null;
+  const rest = parts.filter((part) => part && !part.startsWith(TOKEN)).join("&");
+  const url = `${window.location.pathname}${window.location.search}${rest ? `#${rest}` : ""}`;
+  window.history.replaceState(window.history.state, "", url);
+  return found.slice(TOKEN.length) || null;
 }
 
 /** Whether the address asks for presentation mode. */

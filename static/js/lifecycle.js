@@ -5,7 +5,7 @@
 
 import { readHash, setWatchedSession } from "./hashstate.js";
 import { t, wantedLanguage } from "./i18n.js";
-import { tokenFor } from "./mysessions.js";
+import { remember, tokenFor } from "./mysessions.js";
 import { createPersistently, createSession, loadStored, recreationBody, store } from "./session.js";
 
 // The lecture's slide: hidden node 1 -> the output, at the one training point.
@@ -14,10 +14,14 @@ const WORKED_EXAMPLE_SELECTION = { layer: 1, source: 0, target: 0, point: 0 };
 export class SessionLifecycle {
   // -- session lifecycle ----------------------------------------------------
 
-  async start() {
+  /** handedToken: a token the address carried (hashstate.takeToken), or null. */
+  async start(handedToken = null) {
     const wanted = wantedLanguage();
     if (wanted !== this.config.lang) this.switchLanguage(wanted, false);
     const watchId = new URLSearchParams(window.location.search).get("session");
+    // `/?session=<id>#token=<token>` hands over control of a session made
+    // elsewhere (over REST): the token joins the ones this browser keeps.
+    if (watchId && handedToken) remember({ id: watchId, control_token: handedToken });
     if (watchId) {
       // A session this browser created (a reopened link, the class link in
       // the teacher's own browser): control it again.
@@ -30,7 +34,7 @@ export class SessionLifecycle {
     if (stored) {
       // A reload keeps the tab's session; if the address now holds another
       // setup, it is applied once we control the session again.
-      this.hashOnLoad = readHash();
+      this.intents.hash = readHash();
       this.adopt(stored);
       return;
     }
@@ -79,7 +83,7 @@ export class SessionLifecycle {
     store(session);
     setWatchedSession(null);
     this.leave();
-    this.selectOnAuth = selection;
+    this.intents.select = selection;
     this.adopt(session);
   }
 
@@ -97,8 +101,7 @@ export class SessionLifecycle {
     this.resetComponents();
     this.state = null;
     this.role = "watch";
-    this.resume = null;
-    this.hashOnLoad = null;
+    this.clearIntents();
     this.offerResume();
   }
 
@@ -108,8 +111,8 @@ export class SessionLifecycle {
   async workedExample() {
     if (this.role !== "control") return;
     if (this.state && this.state.watchers > 1) {
-      this.selectOnAuth = null;
-      this.selectOnState = WORKED_EXAMPLE_SELECTION;
+      this.intents.select = null;
+      this.intents.selectInScenario = WORKED_EXAMPLE_SELECTION;
       this.sendConfig({ scenario: "worked-example" });
       return;
     }
@@ -136,7 +139,7 @@ export class SessionLifecycle {
     this.recreating = true;
     this.setStatus("reconnecting");
     // Carry on as before: playing, at the same speed, once we control it again.
-    this.resume = {
+    this.intents.resume = {
       playing: Boolean(this.lastFrame ? this.lastFrame.playing : this.state && this.state.playing),
       speed: this.state ? this.state.epochs_per_frame : 1,
     };

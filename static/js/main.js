@@ -6,20 +6,20 @@ import { ClassMetrics } from "./classmetrics.js";
 import { Controls } from "./controls.js";
 import { FrameGate } from "./frames.js";
 import { ClassLink } from "./classroom.js";
-import { ClassroomGrid, applyHidden, watchHash, writeHash } from "./hashstate.js";
+import { ClassroomGrid, takeToken, watchHash } from "./hashstate.js";
 import { Heatmap } from "./heatmap.js";
 import { applyStatic, initLanguage, onLanguage, setLanguage, t } from "./i18n.js";
 import { Lecture } from "./lecture.js";
-import { SessionLifecycle } from "./lifecycle.js";
 import { LineChart, drawLegend } from "./linechart.js";
-import { MySessions, describe, forgetToken } from "./mysessions.js";
+import { MySessions } from "./mysessions.js";
 import { NetworkView } from "./network.js";
 import { Presentation } from "./present.js";
+import { SessionView } from "./sessionview.js";
 import { SessionSocket } from "./socket.js";
 import { FrameStats } from "./stats.js";
 import { StatusBadge } from "./status.js";
 
-class Page extends SessionLifecycle {
+class Page extends SessionView {
   constructor(config) {
     super();
     this.config = config;
@@ -31,6 +31,14 @@ class Page extends SessionLifecycle {
     this.lastFrame = null;
     this.data = { train: [], test: [] };
     this.recreating = false;
+    // What the page will do once the server lets it: set where the wish
+    // arises, carried out (and cleared) in drainIntents() only.
+    this.intents = {
+      select: null, // a selection to explain once we control the session (a fork, the worked example)
+      selectInScenario: null, // ... once the worked example has been loaded into ours
+      hash: null, // the address's setup, applied once we control a reloaded tab's session again
+      resume: null, // {playing, speed}: how a recreated session goes on
+    };
     this.gate = new FrameGate((frame, grid) => this.draw(frame, grid));
 
     const onConfig = (fields) => this.sendConfig(fields);
@@ -135,125 +143,6 @@ class Page extends SessionLifecycle {
     if (this.state) this.classroom.update(this.state);
   }
 
-  // -- messages from the server ----------------------------------------------
-
-  onMessage(message) {
-    switch (message.type) {
-      case "state":
-        this.applyState(message);
-        break;
-      case "status":
-        this.controls.setPlaying(message.playing);
-        this.controls.setSpeed(message.epochs_per_frame);
-        this.classLink.setWatchers(message.watchers);
-        if (this.state) Object.assign(this.state, { ...message, type: this.state.type });
-        this.offerResume();
-        if (!message.stopped) this.status.showStop(null); // a frame says where it stopped
-        break;
-      case "explain":
-        // An explanation sent before a change we asked for belongs to the
-        // network we are leaving; the new state brings a fresh one.
-        if (this.gate.minGeneration > this.gate.generation) break;
-        this.lecture.explain(message);
-        break;
-      case "auth":
-        this.role = message.role;
-        this.setWatching(false);
-        this.setStatus("connected");
-        if (this.selectOnAuth) this.select(this.selectOnAuth);
-        this.selectOnAuth = null;
-        if (this.hashOnLoad && this.state && this.hashOnLoad !== this.state.config.hash) {
-          this.command({ type: "hash", hash: this.hashOnLoad });
-        }
-        this.hashOnLoad = null;
-        this.offerResume();
-        if (this.resume) {
-          if (this.resume.speed !== 1) this.command({ type: "speed", epochs_per_frame: this.resume.speed });
-          if (this.resume.playing) this.command({ type: "play" });
-          this.resume = null;
-        }
-        break;
-      case "error":
-        this.gate.cancelExpectation(); // the change we waited for is not coming
-        if (this.state) this.controls.update(this.state); // a refused choice goes back to the session's
-        if (message.code === "forbidden" && this.token) {
-          forgetToken(this.sessionId);
-          this.token = null; // the token is not valid for this session: watch it
-          this.setWatching(true);
-          this.setStatus("watching");
-        }
-        this.showMessage(message.message || message.code);
-        break;
-      default:
-        break;
-    }
-  }
-
-  applyState(state) {
-    const fresh = !this.state || state.generation !== this.gate.generation;
-    // Points come only with the first state and when the data changed.
-    this.data = state.train ? { train: state.train, test: state.test } : this.data;
-    state.train = this.data.train;
-    state.test = this.data.test;
-    // Non-finite numbers travel as strings ("NaN"); Number() reads them back.
-    state.loss_train = Number(state.loss_train);
-    state.loss_test = Number(state.loss_test);
-    this.state = state;
-    this.gate.setGeneration(state.generation);
-    if (fresh) this.gate.clear(true);
-    this.controls.update(state);
-    this.network.discretize = state.config.discretize;
-    const sameFrame = this.lastFrame && this.lastFrame.generation === state.generation ? this.lastFrame : null;
-    this.network.setState(state, sameFrame);
-    this.heatmap.setClasses(state.shape.at(-1) > 1 ? state.shape.at(-1) : 2);
-    this.heatmap.setDiscretize(state.config.discretize);
-    this.heatmap.setPoints(state.train, state.test, state.config.showTestData);
-    this.metrics.update(state);
-    if (state.history) {
-      this.chart.setHistory(state.history.map((row) => row.map(Number)));
-    } else if (fresh && state.epoch === 0) {
-      this.chart.setHistory([[0, state.loss_train, state.loss_test]]);
-    }
-    this.classroom.update(state);
-    this.classLink.update(state);
-    this.status.showStop(state.stopped, state.epoch, state.loss_test);
-    applyHidden(state.config, this.config.hideable);
-    writeHash(state.config.hash);
-    if (this.token) describe(this.sessionId, state);
-    if (this.selectOnState && state.config.scenario === "worked-example") {
-      this.select(this.selectOnState);
-      this.selectOnState = null;
-    }
-    this.lecture.follow(state, this.sessionId);
-    this.offerResume();
-  }
-
-  /** A session the server restored paused after a restart: its controller may resume it. */
-  offerResume() {
-    this.status.offerResume(Boolean(this.state && this.state.restored && this.role === "control"));
-  }
-
-  /** Draw one accepted frame and / or the focused node's grid. */
-  draw(frame, grid) {
-    const showGrid = grid && this.focus === grid.node;
-    const unit = showGrid ? this.network.unitOf(grid.node) : null;
-    if (!frame) {
-      if (showGrid) this.heatmap.showGrid(grid.grid, unit);
-      return;
-    }
-    this.stats.begin();
-    if (this.network.update(frame)) {
-      this.heatmap.update(frame);
-      this.chart.update(frame);
-      this.controls.updateFrame(frame);
-      this.metrics.updateFrame(frame);
-      this.status.showStop(frame.stopped, frame.epoch, frame.lossTest);
-      this.lastFrame = frame;
-    }
-    if (showGrid) this.heatmap.showGrid(grid.grid, unit);
-    this.stats.end(frame.epoch);
-  }
-
   // -- commands ---------------------------------------------------------------
 
   command(message) {
@@ -312,8 +201,9 @@ class Page extends SessionLifecycle {
 }
 
 const pageConfig = JSON.parse(document.getElementById("page-config").textContent);
+const handedToken = takeToken(); // out of the address before anything rewrites it
 initLanguage(pageConfig);
 applyStatic();
 const page = new Page(pageConfig);
 window.__playground = page; // for the console and the browser tests
-page.start().catch((error) => page.showMessage(t("message.start_failed", { error: error.message })));
+page.start(handedToken).catch((error) => page.showMessage(t("message.start_failed", { error: error.message })));
