@@ -124,7 +124,7 @@ export class Controls {
         this.handlers.onConfig({ [field.name]: readValue(menu, field) });
       });
     }
-    for (const slider of document.querySelectorAll(".column.data input[type=range]")) {
+    for (const slider of document.querySelectorAll(".column.data input[type=range][data-field]")) {
       // The label follows the thumb while dragging; the change is sent on release.
       slider.addEventListener("input", () => this.showSlider(slider));
       slider.addEventListener("change", () => this.handlers.onConfig({ [slider.dataset.field]: Number(slider.value) }));

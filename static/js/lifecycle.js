@@ -71,6 +71,7 @@ export class SessionLifecycle {
     this.controls.setWatching(watching);
     this.classroom.setEnabled(!watching);
     this.lecture.setWatching(watching);
+    this.yourData.setWatching(watching);
     this.network.editable = !watching;
     this.classLink.setRole(watching ? "watch" : "control");
   }
@@ -163,6 +164,7 @@ export class SessionLifecycle {
     this.heatmap.reset();
     this.chart.reset();
     this.metrics.reset();
+    this.yourData.reset();
     this.controls.reset();
     this.classroom.reset();
     this.lecture.reset();

@@ -4,6 +4,7 @@
 import { STOPS } from "./colors.js";
 import { ClassMetrics } from "./classmetrics.js";
 import { Controls } from "./controls.js";
+import { SessionFiles } from "./files.js";
 import { FrameGate } from "./frames.js";
 import { ClassLink } from "./classroom.js";
 import { ClassroomGrid, takeToken, watchHash } from "./hashstate.js";
@@ -18,6 +19,7 @@ import { SessionView } from "./sessionview.js";
 import { SessionSocket } from "./socket.js";
 import { FrameStats } from "./stats.js";
 import { StatusBadge } from "./status.js";
+import { YourData } from "./yourdata.js";
 
 class Page extends SessionView {
   constructor(config) {
@@ -72,6 +74,15 @@ class Page extends SessionView {
       onRejoin: (teacher) => this.rejoin(teacher),
       onMessage: (text) => this.showMessage(text),
     });
+    // Files, your own points and pictures: REST calls on the session we are on.
+    const onFiles = {
+      session: () => ({ id: this.sessionId, token: this.token, role: this.role, state: this.state }),
+      onOpened: (session) => this.switchTo(session),
+      onReplacing: (pending) => (pending ? this.gate.expectNewGeneration() : this.gate.cancelExpectation()),
+      onMessage: (text) => this.showMessage(text),
+    };
+    this.files = new SessionFiles(config.api, onFiles);
+    this.yourData = new YourData(config.api, this.heatmap, onFiles);
     this.chart = new LineChart(document.getElementById("linechart"), document.getElementById("chart-tip"));
     this.metrics = new ClassMetrics(document.getElementById("class-metrics"), document.getElementById("class-legend"));
     drawLegend(document.getElementById("colormap"), STOPS);
@@ -135,6 +146,7 @@ class Page extends SessionView {
     if (this.lastFrame) this.controls.updateFrame(this.lastFrame); // the state's epoch is older than the frame's
     this.lecture.relabel();
     this.metrics.relabel();
+    if (this.state) this.yourData.update(this.state);
     this.classLink.relabel();
     this.status.relabel();
     this.stats.publish();

@@ -73,6 +73,7 @@ export class SessionView extends SessionLifecycle {
     this.heatmap.setDiscretize(state.config.discretize);
     this.heatmap.setPoints(state.train, state.test, state.config.showTestData);
     this.metrics.update(state);
+    this.yourData.update(state);
     if (state.history) {
       this.chart.setHistory(state.history.map((row) => row.map(Number)));
     } else if (fresh && state.epoch === 0) {

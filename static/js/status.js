@@ -1,6 +1,7 @@
 // The connection badge in the run strip, the "You control this session"
 // badge, the offer to resume after a server restart, why training stopped by
-// itself (stopEpoch, stopLoss, a diverging loss), and short server messages.
+// itself (stopEpoch, stopLoss, a diverging loss), and short messages (a
+// toast at the bottom of the window).
 
 import { t } from "./i18n.js";
 
@@ -14,6 +15,9 @@ export class StatusBadge {
     this.resumeOffer = resumeOffer;
     this.stopNotice = stopNotice;
     this.stop = null; // {reason, epoch, loss} shown, or null
+    messageBox.addEventListener("click", () => {
+      messageBox.hidden = true;
+    });
     this.timer = null;
     this.shown = "connecting";
     this.controlling = false;
@@ -75,8 +79,9 @@ export class StatusBadge {
     this.messageBox.dataset.literal = "";
     this.messageBox.hidden = false;
     clearTimeout(this.timer);
+    // Long enough to read a refusal; a click closes it sooner.
     this.timer = setTimeout(() => {
       this.messageBox.hidden = true;
-    }, 6000);
+    }, Math.max(6000, 60 * text.length));
   }
 }
