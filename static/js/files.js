@@ -37,6 +37,15 @@ export async function downloadFrom(url, filename) {
   saveBlob(await response.blob(), filename);
 }
 
+/** A file's name: what the session holds and where it got to
+ * (session: {state, frame}; the newest frame's epoch is later than the state's). */
+export function fileStem({ state, frame }) {
+  if (!state) return "playground";
+  const c = state.config;
+  const epoch = frame && frame.generation === state.generation ? frame.epoch : state.epoch;
+  return `playground-${c.problem === "regression" ? c.regDataset : c.dataset}-epoch${epoch}`;
+}
+
 const isCsv = (file) => /\.csv$/i.test(file.name) || file.type === "text/csv";
 
 export class SessionFiles {
@@ -100,12 +109,8 @@ export class SessionFiles {
     return `${this.api}/sessions/${encodeURIComponent(this.handlers.session().id)}`;
   }
 
-  /** The file's name: what it holds and where it got to. */
   stem() {
-    const { state } = this.handlers.session();
-    if (!state) return "playground";
-    const c = state.config;
-    return `playground-${c.problem === "regression" ? c.regDataset : c.dataset}-epoch${state.epoch}`;
+    return fileStem(this.handlers.session());
   }
 
   async save() {

@@ -176,6 +176,20 @@ export class Heatmap {
     this.ctx.putImageData(this.image, 0, 0);
   }
 
+  /** The output as painted (never a hovered node's grid), as a PNG data: URL, for a picture. */
+  outputPicture() {
+    const canvas = document.createElement("canvas");
+    canvas.width = CELLS;
+    canvas.height = CELLS;
+    const ctx = canvas.getContext("2d");
+    const image = ctx.createImageData(CELLS, CELLS);
+    const pixels = new Uint32Array(image.data.buffer);
+    if (this.painter && this.outputs) this.painter.paint(this.outputs, pixels, this.discretize);
+    else if (this.output) paintBytes(this.output, pixels, this.discretize);
+    ctx.putImageData(image, 0, 0);
+    return canvas.toDataURL("image/png");
+  }
+
   setDiscretize(on) {
     this.discretize = on;
     this.root.classList.toggle("discretized", on);

@@ -14,6 +14,7 @@ import { Lecture } from "./lecture.js";
 import { LineChart, drawLegend } from "./linechart.js";
 import { MySessions } from "./mysessions.js";
 import { NetworkView } from "./network.js";
+import { Pictures } from "./pictures.js";
 import { Presentation } from "./present.js";
 import { SessionView } from "./sessionview.js";
 import { SessionSocket } from "./socket.js";
@@ -76,7 +77,7 @@ class Page extends SessionView {
     });
     // Files, your own points and pictures: REST calls on the session we are on.
     const onFiles = {
-      session: () => ({ id: this.sessionId, token: this.token, role: this.role, state: this.state }),
+      session: () => ({ id: this.sessionId, token: this.token, role: this.role, state: this.state, frame: this.lastFrame }),
       onOpened: (session) => this.switchTo(session),
       onReplacing: (pending) => (pending ? this.gate.expectNewGeneration() : this.gate.cancelExpectation()),
       onMessage: (text) => this.showMessage(text),
@@ -84,6 +85,7 @@ class Page extends SessionView {
     this.files = new SessionFiles(config.api, onFiles);
     this.yourData = new YourData(config.api, this.heatmap, onFiles);
     this.chart = new LineChart(document.getElementById("linechart"), document.getElementById("chart-tip"));
+    this.pictures = new Pictures(config.api, this.heatmap, this.chart, onFiles);
     this.metrics = new ClassMetrics(document.getElementById("class-metrics"), document.getElementById("class-legend"));
     drawLegend(document.getElementById("colormap"), STOPS);
     this.classroom = new ClassroomGrid(
