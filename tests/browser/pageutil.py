@@ -188,3 +188,25 @@ def screenshot_between(page: Any, path: str, top: str, bottom: str) -> None:
         [top, bottom],
     )
     page.screenshot(path=path, full_page=True, clip={"x": 0, "y": y0 - 8, "width": width, "height": y1 - y0 + 16})
+
+
+def rest_call(server: Any, path: str, body: Any = None, method: str = "POST", token: str | None = None) -> Any:
+    """A JSON call to the API (a body of None sends none); the JSON answer."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"{server.url}{path}", data=data, headers=headers, method=method)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def page_token(page: Any) -> str:
+    """The control token the page holds for its session."""
+    return str(page.evaluate("window.__playground.token"))
+
+
+def toast(page: Any, timeout: float = 20_000) -> str:
+    """The next message the page shows (the toast at the bottom), once visible."""
+    page.wait_for_selector("#server-message:not([hidden])", timeout=timeout)
+    return str(page.inner_text("#server-message"))
