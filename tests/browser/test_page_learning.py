@@ -99,7 +99,8 @@ def test_new_menus_come_from_the_field_table_and_reach_the_session(page, live_se
 
 
 def test_three_classes_paint_their_colours_legend_and_confusion_matrix(page, live_server, screenshots):
-    open_page(page, live_server, with_fields(dataset="gauss", classes=3, networkShape="6", optimizer="adam", seed="0.5"))
+    hash = with_fields(dataset="gauss", classes=3, networkShape="6", optimizer="adam", seed="0.5")
+    open_page(page, live_server, hash)
     sid = session_id(page)
     rest_call(live_server, f"/api/sessions/{sid}/step", {"epochs": 200}, token=page_token(page))
     wait_until(lambda: epoch(page) == 200)
@@ -112,7 +113,7 @@ def test_three_classes_paint_their_colours_legend_and_confusion_matrix(page, liv
     for k in range(3):
         x, y = mean(p[0] for p in train if p[2] == k), mean(p[1] for p in train if p[2] == k)
         r, g, b, a = heatmap_rgba(page, x, y)
-        assert a == ALPHA and max(abs(r - CLASS_COLORS[k][0]), abs(g - CLASS_COLORS[k][1]), abs(b - CLASS_COLORS[k][2])) <= 12
+        assert a == ALPHA and max(abs(v - c) for v, c in zip((r, g, b), CLASS_COLORS[k], strict=True)) <= 12
     # Every 97th cell, blended from the frame's bytes as documented.
     cells = page.evaluate(
         """() => { const f = window.__playground.lastFrame; const c = document.getElementById('heatmap-canvas');
@@ -122,16 +123,16 @@ def test_three_classes_paint_their_colours_legend_and_confusion_matrix(page, liv
                    return out; }"""
     )
     for classes_bytes, rgba in cells:
-        assert all(abs(a - b) <= 1 for a, b in zip(rgba[:3], blended(classes_bytes), strict=True)), (classes_bytes, rgba)
+        expected = blended(classes_bytes)
+        assert all(abs(a - b) <= 1 for a, b in zip(rgba[:3], expected, strict=True)), (classes_bytes, rgba)
         assert rgba[3] == ALPHA
     shown = [p for p in train if abs(p[0]) <= 6 and abs(p[1]) <= 6]
     fills = page.eval_on_selector_all("#heatmap circle.train", "cs => cs.map(c => c.getAttribute('fill'))")
     assert fills == ["rgb({},{},{})".format(*CLASS_COLORS[int(p[2])]) for p in shown]
     # The confusion matrix is the server's, the test points' first, then the training points'.
     def matrix() -> list[list[int]]:
-        return list(page.eval_on_selector_all(
-            "#confusion tbody tr", "rows => rows.map(r => [...r.querySelectorAll('td')].map(td => Number(td.textContent)))"
-        ))  # fmt: skip
+        cells = "rows => rows.map(r => [...r.querySelectorAll('td')].map(td => Number(td.textContent)))"
+        return list(page.eval_on_selector_all("#confusion tbody tr", cells))
 
     assert matrix() == state["confusion_test"]
     page.click("#class-metrics [data-set='train']")
