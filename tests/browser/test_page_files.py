@@ -31,7 +31,9 @@ pytestmark = pytest.mark.browser
 DROP = """([name, text, kind, events]) => {
   const data = new DataTransfer();
   data.items.add(new File([text], name, { type: kind }));
-  for (const type of events) document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+  for (const type of events) {
+    document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+  }
 }"""
 
 
@@ -46,7 +48,8 @@ def drop(page, name: str, text: str, kind: str = "application/json") -> None:
 def toast_with(page, text: str) -> str:
     """Wait until the page's message says `text`; the whole message."""
     page.wait_for_function(
-        "t => { const box = document.getElementById('server-message'); return !box.hidden && box.textContent.includes(t); }",
+        "t => { const box = document.getElementById('server-message');"
+        " return !box.hidden && box.textContent.includes(t); }",
         arg=text,
         timeout=20_000,
     )
@@ -116,7 +119,7 @@ def test_your_data_adds_and_removes_points_by_click_and_by_tap(browser, page, li
     page.click("#point-classes [data-label='-1']")
     page.mouse.click(*plane_point(page, -3.0, -2.0))
     wait_until(lambda: near(points(live_server, sid)["train"], -3.0, -2.0, -1.0))
-    page.wait_for_function(f"n => document.querySelectorAll('#heatmap circle.train').length === n", arg=count + 2)
+    page.wait_for_function("n => document.querySelectorAll('#heatmap circle.train').length === n", arg=count + 2)
     page.keyboard.down("Shift")  # shift-click takes the nearest point away
     page.mouse.click(*plane_point(page, 2.5, 3.5))
     page.keyboard.up("Shift")
@@ -192,7 +195,7 @@ def test_pictures_download_as_svg_and_png(page, live_server):
     name, png = download_picture(page, "boundary", "png")
     assert name.endswith(".png") and png_size(png)[0] >= 600, "the server's figure with axes"
     _, chart = download_picture(page, "chart", "svg")
-    assert chart.count(b"<path") == 2 and "Training loss".encode() in chart
+    assert chart.count(b"<path") == 2 and b"Training loss" in chart
     _, chart_png = download_picture(page, "chart", "png")
     assert png_size(chart_png) == (1280, 720)
     # Three classes: the page draws the output as it shows it.
