@@ -14,7 +14,10 @@ recalculation, layout, and the rest of the main-thread tasks: paint
 recording, canvas, parsing, GC).  Chromium's rasterisation and compositing
 run off the main thread and are not in these figures.
 
-    .venv/bin/python -m benchmarks.bench_page [--seconds 10] [--runs 2] [--network spiral|default|both]
+    .venv/bin/python -m benchmarks.bench_page [--seconds 10] [--runs 2] [--network spiral|default|classes|all]
+
+``classes`` is the 6x8 spiral with six classes: six output units and six
+heatmaps blended per frame (static/js/classcolors.js).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS
 from tests.browser.pageutil import DEFAULTS, SPIRAL_6X8, open_page
 from tests.live_server import LiveServer
 
-NETWORKS = {"default": DEFAULTS, "spiral": SPIRAL_6X8}
+NETWORKS = {"default": DEFAULTS, "spiral": SPIRAL_6X8, "classes": f"{SPIRAL_6X8}&classes=6"}
 
 # Before any page script: count binary websocket messages and display frames.
 COUNTERS = """
@@ -96,11 +99,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--runs", type=int, default=2, help="measurements per network (the machine is shared)")
-    parser.add_argument("--network", choices=[*NETWORKS, "both"], default="both")
+    parser.add_argument("--network", choices=[*NETWORKS, "all"], default="all")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    names = list(NETWORKS) if args.network == "both" else [args.network]
+    names = list(NETWORKS) if args.network == "all" else [args.network]
     with LiveServer() as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         print(

@@ -28,7 +28,7 @@ from tests.browser.pageutil import (
     wait_until,
     with_fields,
 )
-from tests.browser.screens import catalogue
+from tests.browser.screens import catalogue, no_sideways_scroll
 
 pytestmark = pytest.mark.browser
 
@@ -134,7 +134,7 @@ def test_three_classes_paint_their_colours_legend_and_confusion_matrix(page, liv
         cells = "rows => rows.map(r => [...r.querySelectorAll('td')].map(td => Number(td.textContent)))"
         return list(page.eval_on_selector_all("#confusion tbody tr", cells))
 
-    assert matrix() == state["confusion_test"]
+    wait_until(lambda: matrix() == state["confusion_test"], timeout=5)  # shown a few times a second
     page.click("#class-metrics [data-set='train']")
     assert matrix() == state["confusion_train"]
     assert page.inner_text(".accuracy-train") == f"{100 * state['accuracy_train']:.1f}%"
@@ -180,6 +180,9 @@ def test_stop_conditions_are_shown_in_both_languages(page, live_server):
     assert rest_state(live_server, sid)["stopped"] == "diverged"
     page.select_option("#lang-select", "ko")
     wait_until(lambda: "발산" in notice.inner_text())
+    page.set_viewport_size({"width": 1024, "height": 768})  # the narrowest desktop strip holds it
+    page.wait_for_function("() => window.innerWidth === 1024")
+    assert no_sideways_scroll(page) and notice.is_visible()
 
 
 def tip_matches_chart(page) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from tests.browser.conftest import watch_console
 from tests.browser.pageutil import (
+    DEFAULTS,
     SPIRAL_6X8,
     epoch,
     open_page,
@@ -20,6 +21,7 @@ from tests.browser.pageutil import (
     wait_selected,
     wait_status,
     wait_until,
+    with_fields,
 )
 from tests.browser.screens import (
     SCREENS,
@@ -33,14 +35,16 @@ from tests.browser.screens import (
 pytestmark = pytest.mark.browser
 
 LOCALES = {"ko": "ko-KR", "en": "en-US"}
-# (name, width, height, phone, the teacher's language, the students'): each
-# screen sees both languages, and each language both roles.
+# (name, width, height, phone, the teacher's language, the students',
+# classes): each screen sees both languages, and each language both roles;
+# three screens show a spiral of three to six classes (their output units,
+# legend and confusion matrix), two the original's picture.
 SCREEN_SIZES = [
-    ("phone", 390, 844, True, "ko", "en"),
-    ("tablet", 820, 1180, False, "en", "ko"),
-    ("projector", 1024, 768, False, "ko", "en"),
-    ("laptop", 1280, 800, False, "en", "ko"),
-    ("wide", 1920, 1080, False, "ko", "en"),
+    ("phone", 390, 844, True, "ko", "en", 3),
+    ("tablet", 820, 1180, False, "en", "ko", 2),
+    ("projector", 1024, 768, False, "ko", "en", 4),
+    ("laptop", 1280, 800, False, "en", "ko", 2),
+    ("wide", 1920, 1080, False, "ko", "en", 6),
 ]
 
 
@@ -80,14 +84,15 @@ def check_screen(page, lang: str, label: str) -> None:
     assert uncatalogued(page, lang) == [], label
 
 
-@pytest.mark.parametrize(("name", "width", "height", "phone", "teacher_lang", "student_lang"), SCREEN_SIZES,
+@pytest.mark.parametrize(("name", "width", "height", "phone", "teacher_lang", "student_lang", "classes"), SCREEN_SIZES,
                          ids=[s[0] for s in SCREEN_SIZES])  # fmt: skip
 def test_screens_teacher_and_class_link_while_playing(
-    browser, live_server, console, name, width, height, phone, teacher_lang, student_lang
+    browser, live_server, console, name, width, height, phone, teacher_lang, student_lang, classes
 ):
     SCREENS.mkdir(parents=True, exist_ok=True)
     teacher = new_page(browser, console, width, height, teacher_lang, phone)
-    open_page(teacher, live_server)
+    open_page(teacher, live_server, with_fields(dataset="spiral", classes=classes) if classes > 2 else DEFAULTS)
+    teacher.click("#your-data-button")  # the teacher's "Your data" panel is on the screen too
     teacher.click("#share-button")
     teacher.wait_for_selector("#share-dialog[open]")
     href = teacher.get_attribute("#share-link", "href")
@@ -230,7 +235,8 @@ WIDTHS = [320, 360, 414, 600, 601, 768, 999, 1000, 1024, 1179, 1180, 1399, 1400,
 
 def test_no_width_from_320_to_2560_scrolls_sideways(browser, live_server, console):
     page = new_page(browser, console, 320, 800, "ko")
-    open_page(page, live_server, hash=SPIRAL_6X8)  # the widest network: 7 inputs, 6 layers of 8
+    open_page(page, live_server, hash=f"{SPIRAL_6X8}&classes=6")  # the widest network: 7 inputs, 6 layers of 8, 6 outputs
+    page.click("#your-data-button")
     wide = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
