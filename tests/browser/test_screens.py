@@ -235,7 +235,8 @@ WIDTHS = [320, 360, 414, 600, 601, 768, 999, 1000, 1024, 1179, 1180, 1399, 1400,
 
 def test_no_width_from_320_to_2560_scrolls_sideways(browser, live_server, console):
     page = new_page(browser, console, 320, 800, "ko")
-    open_page(page, live_server, hash=f"{SPIRAL_6X8}&classes=6")  # the widest network: 7 inputs, 6 layers of 8, 6 outputs
+    # The widest network: 7 inputs, 6 layers of 8, 6 output units.
+    open_page(page, live_server, hash=f"{SPIRAL_6X8}&classes=6")
     page.click("#your-data-button")
     wide = []
     for width in WIDTHS:
