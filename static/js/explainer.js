@@ -113,7 +113,10 @@ export class Explainer {
     const outputLayer = this.state ? this.state.shape.length - 1 : ex.node.layer;
     const node = (layer, index) => {
       if (layer === 0) return t("explainer.input", { name: this.features[index] || `#${index + 1}` });
-      if (layer === outputLayer) return t("explainer.the_output");
+      if (layer === outputLayer) {
+        const units = this.state ? this.state.shape[outputLayer] : 1;
+        return units > 1 ? t("explainer.output_class", { label: index }) : t("explainer.the_output");
+      }
       return t(outputLayer > 2 ? "explainer.hidden_of_layer" : "explainer.hidden", { n: index + 1, layer });
     };
     return {

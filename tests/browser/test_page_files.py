@@ -108,7 +108,7 @@ def test_save_then_open_by_picker_and_by_drop(page, live_server, console, tmp_pa
     assert session_id(page) == current
 
 
-def test_your_data_adds_and_removes_points_by_click_and_by_tap(browser, page, live_server, console):
+def test_your_data_adds_and_removes_points_by_click_and_by_tap(browser, page, live_server, console, screenshots):
     open_page(page, live_server, with_fields(seed="0.5"))
     sid = session_id(page)
     count = len(points(live_server, sid)["train"])
@@ -142,6 +142,7 @@ def test_your_data_adds_and_removes_points_by_click_and_by_tap(browser, page, li
     touch.touchscreen.tap(*plane_point(touch, 0.5, 5.0))
     wait_until(lambda: not near(points(live_server, tid)["train"], 0.5, 5.0, within=0.3))
     assert len(points(live_server, tid)["train"]) == count
+    touch.locator(".column.data").screenshot(path=str(screenshots / "your_data_phone_en.png"))
     phone.close()
 
 

@@ -139,10 +139,14 @@ def test_three_classes_paint_their_colours_legend_and_confusion_matrix(page, liv
     assert matrix() == state["confusion_train"]
     assert page.inner_text(".accuracy-train") == f"{100 * state['accuracy_train']:.1f}%"
     assert page.inner_text(".accuracy-test") == f"{100 * state['accuracy_test']:.1f}%"
-    page.locator(".column.output").screenshot(path=str(screenshots / "three_classes_output.png"))
+    page.locator(".column.output").screenshot(path=str(screenshots / "three_classes_output_en.png"))
+    page.select_option("#lang-select", "ko")
+    legend = page.locator("#class-legend .legend-item")
+    wait_until(lambda: legend.all_inner_texts() == ["클래스 0", "클래스 1", "클래스 2"])
+    page.locator(".column.output").screenshot(path=str(screenshots / "three_classes_output_ko.png"))
 
 
-def test_stop_conditions_are_shown_in_both_languages(page, live_server):
+def test_stop_conditions_are_shown_in_both_languages(page, live_server, screenshots):
     open_page(page, live_server, with_fields(seed="0.5", stopEpoch=30))
     sid = session_id(page)
     notice = page.locator("#stop-notice")
@@ -183,6 +187,7 @@ def test_stop_conditions_are_shown_in_both_languages(page, live_server):
     page.set_viewport_size({"width": 1024, "height": 768})  # the narrowest desktop strip holds it
     page.wait_for_function("() => window.innerWidth === 1024")
     assert no_sideways_scroll(page) and notice.is_visible()
+    page.locator("#run-strip").screenshot(path=str(screenshots / "stop_diverged_ko.png"))
 
 
 def tip_matches_chart(page) -> None:
@@ -250,7 +255,7 @@ def explained_numbers_match(page, live_server, sid: str, selection: dict[str, in
     ],
     ids=["adam-softmax", "rmsprop-sigmoid", "momentum"],
 )  # fmt: skip
-def test_explainer_follows_the_optimizer_and_the_loss(page, live_server, fields, link, optimizer, terms):
+def test_explainer_follows_the_optimizer_and_the_loss(page, live_server, screenshots, fields, link, optimizer, terms):
     open_page(page, live_server, with_fields(seed="0.5", **fields))
     sid = session_id(page)
     rest_call(live_server, f"/api/sessions/{sid}/step", {"epochs": 3}, token=page_token(page))
@@ -271,3 +276,7 @@ def test_explainer_follows_the_optimizer_and_the_loss(page, live_server, fields,
         assert shown["explain.delta"] == pytest.approx(ex["output"] - ex["point"]["target"], abs=1e-12)
     if fields.get("classes", 2) > 2:
         assert re.search(r"→ class [0-2]", page.inner_text("#explainer .point-label"))
+    page.locator("#explainer").screenshot(path=str(screenshots / f"explainer_{optimizer}_en.png"))
+    page.select_option("#lang-select", "ko")
+    page.wait_for_function("() => document.documentElement.lang === 'ko'")
+    page.locator("#explainer").screenshot(path=str(screenshots / f"explainer_{optimizer}_ko.png"))
