@@ -81,4 +81,4 @@ class Player:
             if packet is not None and not live.closed and packet.generation == generation:
                 live.publish(packet)
 
-        self.scheduler.submit(lambda: live.tick(focus), done, client=live.owner, lane=live.id)
+        self.scheduler.submit(lambda: live.tick(focus, generation), done, client=live.owner, lane=live.id)
