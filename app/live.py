@@ -230,16 +230,20 @@ class LiveSession(SessionLane):
             new_data = self.session.train is not data
             if new_network or new_data:
                 self.generation += 1
+            # A new network pauses at once, here in the lane: the player must not
+            # tick it before the event loop hears of it (a reset shows epoch 0).
+            paused = new_network and self.playing
+            if paused:
+                self.play_state = PlayState.PAUSED
             if not watched:  # a REST caller alone needs no picture
-                return result, new_network, new_data, None
-            playing = self.playing and not new_network
-            packet = render_packet(self.session, self.generation, self.version, playing, focus)
+                return result, new_data, paused, None
+            packet = render_packet(self.session, self.generation, self.version, self.playing, focus)
             packet.explanation = self._explanation()
-            return result, new_network, new_data, packet
+            return result, new_data, paused, packet
 
-        result, new_network, new_data, packet = await self._job(work, by)
-        if new_network:
-            self.pause()
+        result, new_data, paused, packet = await self._job(work, by)
+        if paused:
+            self._broadcast(self.status())
         if announce:
             # Points travel only when they changed; the history only on connect.
             state = await self.read_state(("data",) if new_data else (), by)
@@ -296,8 +300,13 @@ class LiveSession(SessionLane):
             self._reading_copy = None
             self._changed()
 
-    def tick(self, focus: frozenset[int]) -> Packet:
-        """One frame of play (in the session's lane): train, then render what ``focus`` needs."""
+    def tick(self, focus: frozenset[int], generation: int) -> Packet | None:
+        """One frame of play (in the session's lane): train, then render what ``focus`` needs.
+
+        Nothing if the session stopped playing or changed generation since the
+        tick was asked for (``generation``): a reset queued ahead of it wins."""
+        if not self.playing or generation != self.generation:
+            return None
         self._timed_step(self.slice_epochs(self.epochs_per_frame))
         self.version += 1
         playing = self.session.stopped is None  # stopped by itself: publish() pauses

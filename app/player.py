@@ -1,11 +1,14 @@
-"""Play: one loop that ticks every playing session, instead of a task each.
+"""Play: every playing session drives its own ticks, with no task each.
 
 Each playing session with a client gets at most one tick per frame
 interval (``1 / max_fps``), and never a second tick while one is queued or
 running: a session whose frame takes longer simply plays slower, and the
 scheduler's round robin shares the workers between sessions and clients.
-A tick's result comes back through a callback (no task per frame), and the
-newest frame is offered to every client of the session.
+A tick's result comes back through a callback; the callback publishes the
+frame and books the session's next tick at once (or with ``call_at`` at its
+due time), so a tick that ends a millisecond after its due time waits a
+millisecond, not a whole scan of every session.  Nothing here is O(number
+of sessions) per frame.
 """
 
 from __future__ import annotations
@@ -29,45 +32,33 @@ class Player:
     def __init__(self, scheduler: Scheduler, max_fps: float) -> None:
         self.scheduler = scheduler
         self.interval = 1.0 / max_fps
-        self._playing: set[LiveSession] = set()
-        self._wake: asyncio.Event | None = None  # made by run(), on the loop it runs on
+        self._playing: set[LiveSession] = set()  # sessions with a tick queued, running or booked
 
     def add(self, live: LiveSession) -> None:
-        """``live`` started playing (LiveSession.play calls this)."""
-        self._playing.add(live)
-        if self._wake is not None:
-            self._wake.set()
+        """``live`` started playing (LiveSession.play calls this, on the event loop)."""
+        if live not in self._playing:
+            self._playing.add(live)
+            asyncio.get_running_loop().call_soon(self._tick, live)
 
     def __len__(self) -> int:
         return len(self._playing)
 
     async def run(self) -> None:
-        """Tick forever (the app's lifespan runs this as a task)."""
-        loop = asyncio.get_running_loop()
-        self._wake = asyncio.Event()
-        while True:
-            if not self._playing:
-                self._wake.clear()
-                await self._wake.wait()
-            now = loop.time()
-            soonest = now + self.interval
-            for live in list(self._playing):
-                if not live.playing or live.closed or not live.watchers:
-                    self._playing.discard(live)
-                    if live.playing and not live.watchers:
-                        live.pause()  # nobody is watching
-                    continue
-                if live.ticking:
-                    continue
-                if now < live.next_tick:
-                    soonest = min(soonest, live.next_tick)
-                    continue
-                live.next_tick = max(live.next_tick + self.interval, now)  # behind: no bursts to catch up
-                soonest = min(soonest, live.next_tick)
-                self._tick(live)
-            await asyncio.sleep(max(0.001, soonest - loop.time()))
+        """Nothing to do between ticks: kept so the app's lifespan owns the player's life."""
+        try:
+            await asyncio.Event().wait()
+        finally:
+            self._playing.clear()
 
     def _tick(self, live: LiveSession) -> None:
+        """Ask for one frame of ``live``, if it still plays and someone watches."""
+        if not live.playing or live.closed or not live.watchers:
+            self._playing.discard(live)
+            if live.playing and not live.closed:
+                live.pause()  # nobody is watching
+            return
+        loop = asyncio.get_running_loop()
+        live.next_tick = max(live.next_tick + self.interval, loop.time())  # behind: no bursts to catch up
         live.ticking = True
         generation = live.generation
         focus = live.focus()
@@ -76,9 +67,15 @@ class Player:
             live.ticking = False
             if error is not None:
                 log.error("session %s: a play tick failed; pausing", live.id, exc_info=error)
+                self._playing.discard(live)
                 live.pause()
                 return
             if packet is not None and not live.closed and packet.generation == generation:
                 live.publish(packet)
+            delay = live.next_tick - loop.time()
+            if delay <= 0:
+                self._tick(live)
+            else:
+                loop.call_at(live.next_tick, self._tick, live)
 
-        self.scheduler.submit(lambda: live.tick(focus), done, client=live.owner, lane=live.id)
+        self.scheduler.submit(lambda: live.tick(focus, generation), done, client=live.owner, lane=live.id)

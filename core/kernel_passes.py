@@ -33,7 +33,7 @@ SGD, MOMENTUM, RMSPROP, ADAM = 0, 1, 2, 3
 HIDDEN, OUTPUT, LOSS, REG, OPTIMIZER = 0, 1, 2, 3, 4
 BLOCK = 64  # points per block when only the losses are needed (the rows stay in the L1 cache)
 GRID_BLOCK = 500  # points per block of a heatmap pass
-EXACT, FAST, PICTURE = 0, 1, 2  # which tanh a forward pass uses (see _activate)
+EXACT, PICTURE = 0, 1  # which tanh a forward pass uses (see _activate)
 
 # IEEE division (x/0 is ±inf or NaN, as in JavaScript) and no exception
 # checks in the loops, so that they vectorise.
@@ -117,13 +117,10 @@ def _activate(code, Z, A, row, m, fast):  # type: ignore[no-untyped-def]
     original page's losses were read, answers Math.tanh with the C library's
     value, while node's V8 (fdlibm) differs in about one value in 2000, and
     training with fdlibm's tanh moves the 6 x 8 spiral's loss by epoch 100.
-    FAST, core.fastmath's (vectorised, absolute error a few units of 2⁻⁵³),
-    for the displayed losses.  PICTURE, its float32 twin, for heatmaps
-    computed in float32."""
-    if code == TANH and fast == FAST:
-        for s in range(m):
-            A[row, s] = fastmath.tanh(Z[row, s])
-    elif code == TANH and fast == PICTURE:
+    The displayed losses use it too: they are the loss of the very network
+    trained, bit for bit.  PICTURE, core.fastmath's float32 tanh, for
+    heatmaps computed in float32 (a cell is one byte)."""
+    if code == TANH and fast == PICTURE:
         for s in range(m):
             A[row, s] = fastmath.tanh32(Z[row, s])
     elif code == TANH:
@@ -238,7 +235,7 @@ def mean_loss_blocks(X, Y, sizes, w, b, codes, w_off, b_off, n_off, Z, A, confus
     block = Z.shape[1]
     for start in range(0, n, block):
         m = min(block, n - start)
-        forward(X, start, m, sizes, w, b, w_off, b_off, n_off, codes[HIDDEN], codes[OUTPUT], Z, A, FAST)
+        forward(X, start, m, sizes, w, b, w_off, b_off, n_off, codes[HIDDEN], codes[OUTPUT], Z, A, EXACT)
         for s in range(m):  # summed in the points' order
             total += _point_loss(codes[LOSS], Y, start + s, Z, A, s, out, n_out)
         if counting:

@@ -10,6 +10,7 @@ callers use the public ones.
 from __future__ import annotations
 
 import abc
+import asyncio
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -69,19 +70,19 @@ class Backend(abc.ABC):
     async def save(self, record: SessionRecord) -> WriteResult:
         """Store ``record``, writing only the parts that changed since this
         process last wrote it, unless someone else wrote in between."""
-        raw = split_parts(record)
-        digests = {name: part_digest(body) for name, body in raw.items()}
         meta = Meta(record.token_hash, record.created, record.last_active)
         known = self._written.get(record.id)
+        old_digests = known[1] if known is not None else None
+        # Encoding, hashing and compressing a record take a millisecond or so:
+        # never on the event loop.
+        raw, digests, written = await asyncio.to_thread(_encode, record, old_digests)
         revision = None
         full = False
         if known is not None:
-            old_revision, old_digests = known
-            written = {name: pack(body) for name, body in raw.items() if old_digests.get(name) != digests[name]}
-            dropped = set(old_digests) - set(raw)
-            revision = await self._write(record.id, meta, written, dropped, old_revision)
+            dropped = set(known[1]) - set(raw)
+            revision = await self._write(record.id, meta, written, dropped, known[0])
         if revision is None:  # first write here, or the stored revision moved: write everything
-            written = {name: pack(body) for name, body in raw.items()}
+            written = await asyncio.to_thread(lambda: {name: pack(body) for name, body in raw.items()})
             revision = await self._write(record.id, meta, written, None, None)
             full = True
             assert revision is not None  # a full write checks no revision
@@ -200,3 +201,13 @@ class Backend(abc.ABC):
         self._written.move_to_end(session_id)
         while len(self._written) > _DIGEST_CACHE:
             self._written.popitem(last=False)
+
+
+def _encode(
+    record: SessionRecord, old_digests: dict[str, bytes] | None
+) -> tuple[dict[str, bytes], dict[str, bytes], dict[str, bytes]]:
+    """The record's parts, their digests, and the packed parts that differ from ``old_digests``."""
+    raw = split_parts(record)
+    digests = {name: part_digest(body) for name, body in raw.items()}
+    changed = raw if old_digests is None else {n: b for n, b in raw.items() if old_digests.get(n) != digests[n]}
+    return raw, digests, {name: pack(body) for name, body in changed.items()}

@@ -66,20 +66,24 @@ async def boundary(
     if cached is not None:
         return Response(cached, media_type=MEDIA[format])
     copy = await live.reading_copy(key)
+    # One picture at a time per client, in a lane of its own: however many it
+    # asks for at once, they hold at most one worker, and everyone else's
+    # frames take turns with each of their jobs.
+    lane = f"\0pictures:{key}"  # no session id starts with NUL
     xs, ys = grid_axes(density)
     gx, gy = np.meshgrid(xs, ys)
     cells = np.column_stack([gx.ravel(), gy.ravel()])  # (density², 2)
     values = np.empty(cells.shape[0])
     for start in range(0, cells.shape[0], CHUNK_POINTS):
         chunk = slice(start, start + CHUNK_POINTS)
-        values[chunk] = await jobs.run(functools.partial(copy.output, cells[chunk]), client=key)
+        values[chunk] = await jobs.run(functools.partial(copy.output, cells[chunk]), client=key, lane=lane)
     grid = values.reshape(density, density)
     if format == "json":
-        body = await jobs.run(lambda: _numbers(copy, xs, ys, grid), client=key)
+        body = await jobs.run(lambda: _numbers(copy, xs, ys, grid), client=key, lane=lane)
     else:
         shown = _figure(copy, grid, side, points, discretize, lang)
         draw = {"svg": _svg, "png": figure.png if axes else _plain}[format]
-        body = await jobs.run(functools.partial(draw, shown), client=key)
+        body = await jobs.run(functools.partial(draw, shown), client=key, lane=lane)
     live.pictures.put(cache_key, body)
     return Response(body, media_type=MEDIA[format])
 

@@ -134,3 +134,23 @@ def test_session_training_is_the_naive_models_bit_for_bit(hash_: str) -> None:
     for layer, (w, b) in enumerate(zip(session.network.weights, session.network.biases, strict=True)):
         assert w.tolist() == model.weights()[layer]
         assert b.tolist() == model.biases()[layer]
+
+
+@pytest.mark.parametrize("hash_", ["seed=0.42", "seed=0.7&networkShape=8,8,8&xSquared=true&sinX=true&dataset=spiral"])
+def test_session_at_defaults_equals_the_naive_model_bit_for_bit(hash_: str) -> None:
+    """At the original's settings the trained weights and the displayed losses are
+    exactly the naive model's (same floating-point order, the C library's tanh)."""
+    session = Session(PlaygroundConfig.from_hash(hash_))
+    cfg = session.config
+    net = session.network
+    model = ReferenceNet([w.tolist() for w in net.weights], [b.tolist() for b in net.biases],
+                         cfg.activation, cfg.output_activation)  # fmt: skip
+    rows, labels = session._X_train.tolist(), session.train[:, 2].tolist()
+    test_rows, test_labels = session._X_test.tolist(), session.test[:, 2].tolist()
+    session.step(20)
+    for _ in range(20):
+        model.epoch(rows, labels, cfg.batchSize, cfg.learningRate, cfg.regularization, cfg.regularizationRate)
+    for layer, w in enumerate(session.network.weights):
+        assert w.tolist() == model.weights()[layer]
+    assert session.loss_train == model.loss(rows, labels)
+    assert session.loss_test == model.loss(test_rows, test_labels)
