@@ -250,7 +250,7 @@ UserRows = Annotated[list[UserPoint], Field(max_length=MAX_POINTS)]
 
 class DataPoints(_Strict):
     """Your own points as JSON: `points` (split by `percTrainData`), or `train` and `test`.  Limits and
-    labels (±1 for classification, [−1, 1] for regression) are checked by core.points."""
+    labels (±1 for classification, [−2, 2] for regression) are checked by core.points."""
 
     points: UserRows | None = None
     train: UserRows | None = None

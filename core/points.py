@@ -39,6 +39,9 @@ MAX_POINTS = 5000  # rows in one upload, train and test together (the generators
 # The plane shows [-6, 6]²; the noisiest generated points stay within about ±11.  A coordinate
 # beyond ±50 is almost always a unit mistake (pixels, not plane units), so it is refused.
 MAX_COORDINATE = 50.0
+# reg-plane's labels are (x + y)/10 of points within ±6 plus up to ±3 of noise each: they reach
+# ±1.8 at 50 % noise.  Regression labels within ±2 let the generated data go out and come back in.
+MAX_REGRESSION_LABEL = 2.0
 SETS = ("train", "test")
 COLUMNS = ("x", "y", "label", "set")
 
@@ -71,13 +74,13 @@ class LabelRule:
 
 def label_rule(config: PlaygroundConfig) -> LabelRule:
     """The labels ``config`` trains on: classification ±1 (orange −1, blue +1), or 0 .. classes − 1 for three
-    or more classes; regression a value in [−1, 1]."""
+    or more classes; regression a value in [−2, 2] (the generated data's range)."""
     if config.problem == "classification" and config.n_classes > 2:  # classes 0 .. K − 1 (core.datasets)
         top = config.n_classes - 1
         return LabelRule(f"classification with {top + 1} classes", tuple(map(float, range(top + 1))), 0.0, top)
     if config.problem == "classification":
         return LabelRule("classification", (-1.0, 1.0), -1.0, 1.0)
-    return LabelRule("regression", None, -1.0, 1.0)
+    return LabelRule("regression", None, -MAX_REGRESSION_LABEL, MAX_REGRESSION_LABEL)
 
 
 @dataclass(frozen=True)

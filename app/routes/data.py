@@ -72,7 +72,7 @@ async def upload_data(live: Controlled, key: ClientKey, request: Request) -> Res
     CSV (`text/csv`): `x,y,label[,set]`, a header line optional, at most 5,000 rows.  JSON:
     `{"points": [[x, y, label], ...]}` or `{"train": [...], "test": [...]}`.  Without a set, the
     points are shuffled and split by `percTrainData`, as generated data is.  Labels follow the
-    problem type: −1 or +1 for classification (0 .. classes − 1 for 3+ classes), a value in [−1, 1]
+    problem type: −1 or +1 for classification (0 .. classes − 1 for 3+ classes), a value in [−2, 2]
     for regression; coordinates lie within ±50.  A bad row is a 422 naming its line (CSV) or index
     (JSON) and the problem.
     """

@@ -125,6 +125,14 @@ def test_your_data_adds_and_removes_points_by_click_and_by_tap(browser, page, li
     page.keyboard.up("Shift")
     wait_until(lambda: not near(points(live_server, sid)["train"], 2.5, 3.5, within=0.05))
     assert len(points(live_server, sid)["train"]) == count + 1
+    # Regression: a point of the chosen value, among generated labels that reach beyond ±1.
+    page.select_option("#problem", "regression")
+    wait_until(lambda: rest_state(live_server, sid)["config"]["problem"] == "regression")
+    page.wait_for_selector("#point-value-row", state="visible")
+    page.fill("#point-value", "-0.4")
+    page.dispatch_event("#point-value", "input")
+    page.mouse.click(*plane_point(page, 1.0, -1.0))
+    wait_until(lambda: near(points(live_server, sid)["train"], 1.0, -1.0, -0.4))
     # A phone with three classes: tap to add a class-2 point, tap with Remove to take it away.
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     touch = phone.new_page()

@@ -49,7 +49,7 @@ def test_points_csv_round_trip_is_exact() -> None:
         ("x,y,label\n\n60,0,1\n", CLASSIFY, "line 3", "x = 60 is outside [-50, 50]"),
         ("1,2,0.5\n", CLASSIFY, "line 1", "label 0.5 is not a class of classification; allowed: -1, 1"),
         ("1,2,0\n", CLASSIFY, "line 1", "allowed: -1, 1"),
-        ("1,2,1.5\n", REGRESS, "line 1", "label 1.5 is outside [-1, 1] (regression)"),
+        ("1,2,2.5\n", REGRESS, "line 1", "label 2.5 is outside [-2, 2] (regression)"),
         ("1,2,1,validation\n", CLASSIFY, "line 1", "set is 'validation'; allowed: train, test"),
         ("x,y,colour\n", CLASSIFY, "line 1", "unknown column 'colour'"),
         ("x,y,label,x\n", CLASSIFY, "line 1", "column 'x' appears twice"),
@@ -78,8 +78,17 @@ def test_points_csv_row_limit_names_the_first_line_beyond() -> None:
 def test_points_label_rule_follows_the_problem_type() -> None:
     assert label_rule(CLASSIFY).classes == (-1.0, 1.0)
     rule = label_rule(REGRESS)
-    assert rule.classes is None and (rule.low, rule.high) == (-1.0, 1.0)
+    assert rule.classes is None and (rule.low, rule.high) == (-2.0, 2.0)
     assert parse_csv("1,2,0.25\n", REGRESS).points[0, 2] == 0.25
+
+
+@pytest.mark.parametrize("dataset", ["reg-plane", "reg-gauss"])
+def test_points_generated_regression_data_comes_back_in(dataset: str) -> None:
+    """The noisiest generated data (reg-plane's labels reach ±1.8) goes out as CSV and comes back."""
+    session = Session(PlaygroundConfig(seed="0.5", problem="regression", regDataset=dataset, noise=50))
+    given = parse_csv(to_csv(session.train, session.test), session.config)
+    assert given.in_train is not None and np.array_equal(given.points[given.in_train], session.train)
+    assert np.abs(session.train[:, 2]).max() > 1 or dataset == "reg-gauss"
 
 
 def test_points_json_forms_and_errors() -> None:
