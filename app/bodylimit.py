@@ -30,7 +30,8 @@ class BodyLimit:
                 await _reject(send, 413, f"request body larger than {self.max_bytes} bytes")
                 return
         try:
-            body = await asyncio.wait_for(self._read(receive), self.timeout)
+            async with asyncio.timeout(self.timeout):  # no task per request, unlike wait_for
+                body = await self._read(receive)
         except _TooLarge:
             await _reject(send, 413, f"request body larger than {self.max_bytes} bytes")
             return

@@ -40,6 +40,8 @@ NEEDS_TOKEN: dict[int | str, dict[str, Any]] = {
     **NOT_FOUND,
 }
 
+# Every dependency here is ``async def``: FastAPI runs a plain ``def`` one in a
+# thread pool, a thread hop per dependency per request for work of a microsecond.
 bearer = HTTPBearer(auto_error=False, description="The control token returned when the session was created.")
 SessionId = Annotated[str, Path(min_length=1, max_length=64, description="A session id from POST /api/sessions")]
 
@@ -52,22 +54,22 @@ def authorize(live: LiveSession, token: str | None) -> Role:
     return Role.CONTROL if token_matches(token, live.token_hash) else Role.WATCH
 
 
-def get_store(connection: HTTPConnection) -> SessionStore:
+async def get_store(connection: HTTPConnection) -> SessionStore:
     store: SessionStore = connection.app.state.store
     return store
 
 
-def get_settings(connection: HTTPConnection) -> Settings:
+async def get_settings(connection: HTTPConnection) -> Settings:
     settings: Settings = connection.app.state.settings
     return settings
 
 
-def get_scheduler(connection: HTTPConnection) -> Scheduler:
+async def get_scheduler(connection: HTTPConnection) -> Scheduler:
     scheduler: Scheduler = connection.app.state.scheduler
     return scheduler
 
 
-def get_limits(connection: HTTPConnection) -> ClientLimits:
+async def get_limits(connection: HTTPConnection) -> ClientLimits:
     limits: ClientLimits = connection.app.state.limits
     return limits
 
@@ -89,7 +91,7 @@ async def watched(session_id: SessionId, store: Store) -> LiveSession:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown session {session_id!r}") from None
 
 
-def read(live: Annotated[LiveSession, Depends(watched)], credentials: Credentials, key: ClientKey,
+async def read(live: Annotated[LiveSession, Depends(watched)], credentials: Credentials, key: ClientKey,
          limits: Limits) -> LiveSession:  # fmt: skip
     """The session, for reading: anyone may; reads of a session one does not
     control are rate-limited per client address (``reads_per_second``)."""
@@ -99,7 +101,7 @@ def read(live: Annotated[LiveSession, Depends(watched)], credentials: Credential
     return live
 
 
-def controlled(
+async def controlled(
     live: Annotated[LiveSession, Depends(watched)],
     credentials: Credentials,
 ) -> LiveSession:

@@ -19,7 +19,7 @@ from app.ratelimit import KeyedLimiter
 from app.settings import Settings
 from core.errors import InvalidValue
 
-__all__ = ["ClientLimits", "TooManyRequests", "check_work", "client_key"]
+__all__ = ["ClientLimits", "TooManyRequests", "address_of", "check_work", "client_key"]
 
 
 class TooManyRequests(Exception):
@@ -30,11 +30,16 @@ class TooManyRequests(Exception):
         self.retry_after = retry_after
 
 
-def client_key(connection: HTTPConnection) -> str:
+def address_of(connection: HTTPConnection) -> str:
     """Who is asking, for limits and fair turns: the client's address.  Behind a
     proxy listed in ``forwarded_allow_ips`` uvicorn puts the forwarded one here."""
     client = connection.client
     return client.host if client is not None else "unknown"
+
+
+async def client_key(connection: HTTPConnection) -> str:
+    """``address_of`` as a dependency (async: FastAPI would run a plain def in a thread)."""
+    return address_of(connection)
 
 
 def check_work(cost: int, limit: int, what: str) -> None:

@@ -25,7 +25,7 @@ from app import schemas as m
 from app.clients import Client, Peer
 from app.closecodes import CloseCode
 from app.deps import AppSettings, Limits, Store, authorize
-from app.limits import ClientLimits, check_work, client_key
+from app.limits import ClientLimits, address_of, check_work
 from app.live import Interrupted, LiveSession
 from app.persistence import StoreUnavailable
 from app.roles import Role
@@ -150,7 +150,7 @@ def close_reason(error: Exception) -> str:
 async def session_socket(websocket: WebSocket, session_id: str, store: Store, settings: AppSettings,
                          limits: Limits) -> None:  # fmt: skip
     await websocket.accept()
-    key = client_key(websocket)
+    key = address_of(websocket)
     if not limits.may_connect(key):
         await websocket.close(code=CloseCode.MESSAGE_FLOOD, reason="too many messages from this address; wait")
         return
