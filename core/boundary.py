@@ -94,24 +94,24 @@ def decode(data: np.ndarray) -> np.ndarray:
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _block_means(grids, out):  # type: ignore[no-untyped-def]
-    """out[node, by, bx]: the mean of a side x side block; each row's part
-    summed first (in order), then the rows (one pass over memory, in order)."""
-    side = grids.shape[1] // out.shape[1]
-    blocks = out.shape[2]
-    partial = np.zeros(blocks)
+    """out[node, by, bx]: the mean of a side x side block.  A band of rows is
+    summed column by column first (contiguous loops that vectorise), then
+    each block's columns."""
+    width = grids.shape[2]
+    side = width // out.shape[2]
+    columns = np.empty(width)
     for node in range(grids.shape[0]):
         for by in range(out.shape[1]):
-            for bx in range(blocks):
-                partial[bx] = 0.0
+            columns[:] = 0.0
             for r in range(by * side, (by + 1) * side):
                 row = grids[node, r]
-                for bx in range(blocks):
-                    total = 0.0
-                    for c in range(bx * side, (bx + 1) * side):
-                        total += row[c]
-                    partial[bx] += total
-            for bx in range(blocks):
-                out[node, by, bx] = partial[bx] / (side * side)
+                for c in range(width):
+                    columns[c] += row[c]
+            for bx in range(out.shape[2]):
+                total = 0.0
+                for c in range(bx * side, (bx + 1) * side):
+                    total += columns[c]
+                out[node, by, bx] = total / (side * side)
 
 
 def _thumbnails(grids: np.ndarray) -> np.ndarray:
@@ -169,7 +169,7 @@ def render(
     inputs = _grid_inputs32(features, scaling)  # (n_in, 10000)
     n_nodes = int(network.sizes[1:].sum())
     flat = np.empty((n_nodes, DENSITY * DENSITY), dtype=np.float32)
-    network.forward_nodes(inputs.T, flat)  # the points as rows (a view)
+    network.forward_nodes(inputs, flat)
     if decode is not None:
         out = flat[n_nodes - int(network.sizes[-1]) :]  # (output units, 10000)
         with np.errstate(over="ignore", invalid="ignore"):

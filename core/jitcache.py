@@ -1,8 +1,8 @@
 """Keep numba's on-disk cache of the kernel honest.
 
 numba checks only the source file of each cached function, but the kernel's
-functions compile in code from other files (core.fastmath's tanh, the
-passes, the optimizers' constants).  After an edit to one of those, the
+functions compile in code from other files (the passes, the
+optimizers' constants).  After an edit to one of those, the
 cache would go on serving machine code built from the old source.  So the
 cache directory carries a digest of every source the kernel is built from,
 and a mismatch empties the kernel's cache entries before anything compiles.

@@ -24,7 +24,6 @@ import numpy as np
 from core.kernel_passes import (
     ADAM,
     BLOCK,
-    EXACT,
     HIDDEN,
     INLINE,
     JIT,
@@ -144,7 +143,7 @@ def _train_samples(  # type: ignore[no-untyped-def]
             forward_one(X, start, sizes, w, b, w_off, b_off, n_off, codes[HIDDEN], codes[OUTPUT], Z, A)
             backward_one(Y, start, sizes, w, dead, acc_w, acc_b, codes, w_off, b_off, n_off, Z, A, D)
         else:
-            forward(X, start, m, sizes, w, b, w_off, b_off, n_off, codes[HIDDEN], codes[OUTPUT], Z, A, EXACT)
+            forward(X, start, m, sizes, w, b, w_off, b_off, n_off, codes[HIDDEN], codes[OUTPUT], Z, A)
             backward(Y, start, m, sizes, w, dead, acc_w, acc_b, codes, w_off, b_off, n_off, Z, A, D)
         counters[0] += m
         if m == batch:
@@ -213,9 +212,9 @@ def train_epochs(  # type: ignore[no-untyped-def]
 def _refresh_cache() -> None:
     import sys
 
-    from core import fastmath, jitcache, kernel_passes, optimizers
+    from core import jitcache, kernel_passes, optimizers
 
-    jitcache.refresh([fastmath, kernel_passes, optimizers, sys.modules[__name__]])
+    jitcache.refresh([kernel_passes, optimizers, sys.modules[__name__]])
 
 
 _refresh_cache()

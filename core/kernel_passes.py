@@ -22,8 +22,6 @@ import math
 import numpy as np
 from numba import njit
 
-from core import fastmath
-
 # Codes shared with core.activations (OUTPUTS / REGULARIZERS / LOSSES) and core.optimizers.
 RELU, TANH, SIGMOID, LINEAR, SOFTMAX = 0, 1, 2, 3, 4
 REG_NONE, REG_L1, REG_L2 = 0, 1, 2
@@ -32,8 +30,6 @@ SGD, MOMENTUM, RMSPROP, ADAM = 0, 1, 2, 3
 # codes: the integer switches, by index
 HIDDEN, OUTPUT, LOSS, REG, OPTIMIZER = 0, 1, 2, 3, 4
 BLOCK = 64  # points per block when only the losses are needed (the rows stay in the L1 cache)
-GRID_BLOCK = 500  # points per block of a heatmap pass
-EXACT, PICTURE = 0, 1  # which tanh a forward pass uses (see _activate)
 
 # IEEE division (x/0 is ±inf or NaN, as in JavaScript) and no exception
 # checks in the loops, so that they vectorise.
@@ -108,22 +104,17 @@ def _output_delta(codes, z, o, t):  # type: ignore[no-untyped-def]
 
 
 @INLINE
-def _activate(code, Z, A, row, m, fast):  # type: ignore[no-untyped-def]
+def _activate(code, Z, A, row, m):  # type: ignore[no-untyped-def]
     """A[row, :m] = f(Z[row, :m]); one loop per function, so each vectorises.
 
-    ``fast``: which tanh.  EXACT, the C library's, for training: the
-    original's numbers depend on every bit of it (the 6 x 8 spiral is
-    chaotic).  It is also the original's: Debian's Chromium, where the
-    original page's losses were read, answers Math.tanh with the C library's
-    value, while node's V8 (fdlibm) differs in about one value in 2000, and
-    training with fdlibm's tanh moves the 6 x 8 spiral's loss by epoch 100.
-    The displayed losses use it too: they are the loss of the very network
-    trained, bit for bit.  PICTURE, core.fastmath's float32 tanh, for
-    heatmaps computed in float32 (a cell is one byte)."""
-    if code == TANH and fast == PICTURE:
-        for s in range(m):
-            A[row, s] = fastmath.tanh32(Z[row, s])
-    elif code == TANH:
+    tanh is the C library's: the original's numbers depend on every bit of
+    it (the 6 x 8 spiral is chaotic).  It is also the original's: Debian's
+    Chromium, where the original page's losses were read, answers Math.tanh
+    with the C library's value, while node's V8 (fdlibm) differs in about one
+    value in 2000, and training with fdlibm's tanh moves the 6 x 8 spiral's
+    loss by epoch 100.  The displayed losses use it too: they are the loss of
+    the very network trained, bit for bit."""
+    if code == TANH:
         for s in range(m):
             A[row, s] = math.tanh(Z[row, s])
     elif code == RELU:
@@ -139,7 +130,7 @@ def _activate(code, Z, A, row, m, fast):  # type: ignore[no-untyped-def]
 
 
 @JIT
-def forward(X, start, m, sizes, w, b, w_off, b_off, n_off, hidden, output, Z, A, fast):  # type: ignore[no-untyped-def]
+def forward(X, start, m, sizes, w, b, w_off, b_off, n_off, hidden, output, Z, A):  # type: ignore[no-untyped-def]
     """Rows start .. start + m of X through the network: Z, A (nodes, points)."""
     n_layers = sizes.shape[0] - 1
     for i in range(sizes[0]):
@@ -164,7 +155,7 @@ def forward(X, start, m, sizes, w, b, w_off, b_off, n_off, hidden, output, Z, A,
                 for s in range(m):
                     z[s] += weight * a[s]
             if code != SOFTMAX:
-                _activate(code, Z, A, row, m, fast)
+                _activate(code, Z, A, row, m)
         if code == SOFTMAX:
             for s in range(m):
                 _softmax(Z, A, dst, n_out, s)
@@ -235,7 +226,7 @@ def mean_loss_blocks(X, Y, sizes, w, b, codes, w_off, b_off, n_off, Z, A, confus
     block = Z.shape[1]
     for start in range(0, n, block):
         m = min(block, n - start)
-        forward(X, start, m, sizes, w, b, w_off, b_off, n_off, codes[HIDDEN], codes[OUTPUT], Z, A, EXACT)
+        forward(X, start, m, sizes, w, b, w_off, b_off, n_off, codes[HIDDEN], codes[OUTPUT], Z, A)
         for s in range(m):  # summed in the points' order
             total += _point_loss(codes[LOSS], Y, start + s, Z, A, s, out, n_out)
         if counting:
@@ -351,23 +342,3 @@ def backward_one(Y, point, sizes, w, dead, acc_w, acc_b, codes, w_off, b_off, n_
             for j in range(n_out):
                 total += w[row_w + j] * D[dst + j, 0]
             D[src + i, 0] = total
-
-
-@JIT
-def forward_grid(X, sizes, w, b, hidden, output, out):  # type: ignore[no-untyped-def]
-    """Every node's value (inputs excluded) at the rows of ``X`` (n, n_in), into
-    ``out`` (nodes, n), node-major: the heatmaps.  Blocks of points keep the
-    work in the cache.  In float32 when ``X``, ``w``, ``b`` and ``out`` are
-    (a heatmap cell is one byte), with fastmath's tanh32."""
-    w_off, b_off, n_off = offsets(sizes)
-    n_in = sizes[0]
-    n_nodes = n_off[-1]
-    Z = np.empty((n_nodes, GRID_BLOCK), dtype=out.dtype)
-    A = np.empty((n_nodes, GRID_BLOCK), dtype=out.dtype)
-    n = X.shape[0]
-    for start in range(0, n, GRID_BLOCK):
-        m = min(GRID_BLOCK, n - start)
-        forward(X, start, m, sizes, w, b, w_off, b_off, n_off, hidden, output, Z, A, PICTURE)
-        for node in range(n_nodes - n_in):
-            for s in range(m):
-                out[node, start + s] = A[n_in + node, s]

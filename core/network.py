@@ -21,7 +21,7 @@ import numpy as np
 
 from core.activations import OUTPUTS, output_function
 from core.errors import InvalidValue
-from core.kernel_passes import forward_grid, offsets
+from core.kernel_passes import offsets
 from core.optimizers import OPTIMIZERS
 from core.rng import SeedRandom
 
@@ -191,13 +191,22 @@ class Network:
         return self.forward_all(X)[1]
 
     def forward_nodes(self, inputs: np.ndarray, out: np.ndarray) -> None:
-        """The same pass, node-major, compiled, in float32, for pictures: ``inputs``
-        (m, n_in) float32 -> ``out`` (hidden + output nodes, m) float32, each
-        node's row contiguous (the heatmaps; a cell is one byte in the end)."""
-        codes = OUTPUTS[self.activation].code, OUTPUTS[self.output_activation].code
-        with np.errstate(over="ignore"):  # a diverged network's huge weights become ±inf, as drawn
-            w, b = self.w.astype(np.float32), self.b.astype(np.float32)
-        forward_grid(inputs, self.sizes, w, b, codes[0], codes[1], out)
+        """The same pass, node-major, in float32, for pictures: ``inputs``
+        (n_in, m) float32 -> ``out`` (hidden + output nodes, m) float32, each
+        node's row contiguous (the heatmaps; a cell is one byte in the end).
+        Layer by layer straight into ``out``: a matrix product, the biases,
+        then the layer function in place (NumPy's vectorised float32 tanh)."""
+        a, row = inputs, 0
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverged network's huge weights draw as ±inf / NaN
+            for k, layer in enumerate(self.layers):
+                z = out[row : row + layer.biases.shape[0]]  # (n_out, m)
+                np.matmul(layer.weights.T.astype(np.float32), a, out=z)
+                z += layer.biases.astype(np.float32)[:, None]
+                if self._function(k) == "softmax":
+                    z[:] = output_function("softmax", z, axis=0)
+                else:
+                    output_function(self._function(k), z, inplace=True)
+                a, row = z, row + z.shape[0]
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """The output unit(s) for the rows of ``X``: (n, n_in) -> (n,) or (n, n_out)."""
