@@ -43,6 +43,9 @@ class LossHistory:
         """Add ``losses`` (k, 2) for epochs first_epoch .. first_epoch + k - 1,
         exactly as ``add`` one by one would, but with array operations: one
         round per thinning, never one per epoch."""
+        if losses.shape[0] == 1:  # a play tick at speed 1: no arrays to build
+            self.add(first_epoch, float(losses[0, 0]), float(losses[0, 1]))
+            return
         epochs = np.arange(first_epoch, first_epoch + losses.shape[0])
         rows = losses
         while epochs.shape[0]:

@@ -174,9 +174,10 @@ class Session:
         return self._metrics
 
     def _metrics_from(self, confusion: np.ndarray) -> Metrics:
-        counts = [confusion[0], confusion[1]]
-        accuracy = [float(np.trace(c)) / n if (n := int(c.sum())) else None for c in counts]
-        return Metrics(accuracy[0], accuracy[1], counts[0].copy(), counts[1].copy())
+        """From the confusion a step counted (train, test): a fresh array, kept as it is."""
+        right, total = confusion.trace(axis1=1, axis2=2).tolist(), confusion.sum(axis=(1, 2)).tolist()
+        accuracy = [r / n if n else None for r, n in zip(right, total, strict=True)]
+        return Metrics(accuracy[0], accuracy[1], confusion[0], confusion[1])
 
     def _display(self, outputs: np.ndarray) -> np.ndarray:
         """Outputs (n, units) on the label scale: −1 .. +1 for one unit, 2p − 1 for a softmax."""
