@@ -39,6 +39,10 @@ SNAPSHOT_ESTIMATE = 0.001  # seconds: run snapshots on a worker, not on the even
 TOUCH_AFTER_SECONDS = 60.0  # a session only opened (not changed) has its last activity stored this often
 
 
+def _snapshot(session: Session) -> dict[str, Any]:
+    return to_document(session, arrays=True)  # arrays stay arrays: the store's writer serialises them
+
+
 def app_section(live: LiveSession) -> dict[str, Any]:
     """What the app keeps beside the core's snapshot (plain values)."""
     return {
@@ -160,7 +164,7 @@ class Saver:
         if live.discarded:
             return  # deleted meanwhile: writing would bring it back
         mark = _mark(live)  # before the snapshot: at worst it marks an older state, and a later pass saves again
-        document = await live.read(to_document, STORE_CLIENT, estimate=SNAPSHOT_ESTIMATE)
+        document = await live.read(_snapshot, STORE_CLIENT, estimate=SNAPSHOT_ESTIMATE)
         if live.discarded:
             return
         now = time.time()

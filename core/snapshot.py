@@ -58,21 +58,27 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _v0_to_v
 # -- writing -----------------------------------------------------------------
 
 
-def to_document(session: Session) -> dict[str, Any]:
-    """The session's whole state as plain values (see the module's docstring)."""
+def to_document(session: Session, *, arrays: bool = False) -> dict[str, Any]:
+    """The session's whole state as plain values (see the module's docstring).
+
+    ``arrays``: keep each array of finite values as a copy of itself, for a
+    writer that serialises NumPy arrays (orjson's OPT_SERIALIZE_NUMPY writes
+    the same JSON as for the lists): no Python object per number, which
+    matters when many playing sessions are saved every few seconds."""
+    encode = _copy if arrays else _encode
     seed_state, i, j = session.rng.state()
     return {
         "format": FORMAT,
         "version": VERSION,
         "config": session.config.to_dict(),
-        "data": {"train": _encode(session.train), "test": _encode(session.test)},  # [[x, y, label], ...]
+        "data": {"train": encode(session.train), "test": encode(session.test)},  # [[x, y, label], ...]
         "network": {
             "sizes": session.shape,
-            "state": {name: _encode(array.ravel()) for name, array in session.network.state_dict().items()},
+            "state": {name: encode(array.ravel()) for name, array in session.network.state_dict().items()},
         },
         "random": {"seed": session.rng.seed, "state": seed_state.hex(), "i": i, "j": j, "draws": session.rng.draws},
         "epoch": session.epoch,
-        "history": {"stride": session.history.stride, "rows": _encode(session.history.rows)},
+        "history": {"stride": session.history.stride, "rows": encode(session.history.rows)},
         "losses": _encode(np.array([session.loss_train, session.loss_test])),
     }
 
@@ -85,6 +91,13 @@ def _encode(array: np.ndarray) -> list[Any]:
     if array.ndim == 1:
         return [_encode_float(v) for v in values]
     return [[_encode_float(v) for v in row] for row in values]
+
+
+def _copy(array: np.ndarray) -> np.ndarray | list[Any]:
+    """A contiguous copy of ``array``; ``_encode``'s lists if it holds a non-finite float."""
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        return _encode(array)
+    return np.array(array, order="C", copy=True)
 
 
 def _encode_float(value: float) -> float | str:

@@ -87,10 +87,16 @@ def split_parts(record: SessionRecord) -> dict[str, bytes]:
     core = {key: value for key, value in document.items() if key != "data"}
     core["history"] = {key: value for key, value in history.items() if key != "rows"}
     head = {"core": core, "app": record.app, "history_blocks": len(blocks)}
-    parts = {"head": orjson.dumps(head), "data": orjson.dumps(document["data"])}
+    parts = {"head": _json(head), "data": _json(document["data"])}
     for k, block in enumerate(blocks):
-        parts[f"history.{k}"] = orjson.dumps(block)
+        parts[f"history.{k}"] = _json(block)
     return parts
+
+
+def _json(value: Any) -> bytes:
+    """JSON of plain values and NumPy arrays (``to_document(..., arrays=True)``):
+    an array's JSON is its list's."""
+    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 def encode_parts(record: SessionRecord) -> dict[str, bytes]:

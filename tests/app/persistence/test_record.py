@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
 from typing import Any
 
@@ -68,3 +69,23 @@ def test_record_unreadable_part_is_damaged(name: str, body: bytes, message: str)
     parts[name] = body
     with pytest.raises(RecordDamaged, match=message):
         _decode(parts)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {},  # the default: every array finite, history with test losses
+        {"percTrainData": 90, "optimizer": "adam", "networkShape": [8, 8]},
+        # diverges: ±inf / NaN losses in the history
+        {"learningRate": 10, "activation": "relu", "problem": "regression", "regDataset": "reg-plane"},
+    ],
+)
+def test_record_parts_of_a_snapshot_with_arrays_are_the_same_bytes(config: dict[str, Any]) -> None:
+    """The saver snapshots with ``arrays=True`` (no Python object per number);
+    what it stores must be byte for byte what the plain lists give."""
+    from core.snapshot import to_document
+
+    session = trained(2 * HISTORY_BLOCK + 30, **config)
+    plain = record_of(session)
+    with_arrays = dataclasses.replace(plain, document=to_document(session, arrays=True))
+    assert encode_parts(with_arrays) == encode_parts(plain)
