@@ -13,8 +13,11 @@ round like everyone else.  Jobs are short by construction: callers cut
 long work into slices of ``SLICE_SECONDS`` (see ``LiveSession.step``), so
 another session's frame waits at most about one slice per worker.
 
-The compiled kernel and NumPy release the GIL, so the threads run truly in
-parallel; as many threads as cores is right (more only adds hand-offs).
+The compiled kernel and NumPy release the GIL, so several threads can run
+in parallel; but a play tick also holds the GIL for a good part of its time
+(the Python around the kernel and NumPy calls), and with many short jobs a
+second thread spent more time waiting for the GIL than it saved: the app runs
+one (Settings.workers) and scales by processes.
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ class Scheduler:
         self._running: dict[str, int] = {}  # exclusive key -> jobs running (0 or 1)
         self._queued: dict[str, int] = {}  # exclusive key -> jobs waiting, over every client
         self._workers: list[threading.Thread] = []
+        self._ready: dict[asyncio.AbstractEventLoop, list[tuple[_Job, Any, BaseException | None]]] = {}
         self._stopping = False
         self.busy_seconds = 0.0  # CPU time spent in jobs (for /healthz and benchmarks)
 
@@ -197,8 +201,27 @@ class Scheduler:
                 self._finish(job)
                 self._cond.notify()  # the session may be runnable again
             if not job.cancelled:
-                with contextlib.suppress(RuntimeError):  # the loop closed meanwhile (shutdown)
-                    job.loop.call_soon_threadsafe(_deliver, job, result, error)
+                self._deliver_later(job, result, error)
+
+    def _deliver_later(self, job: _Job, result: Any, error: BaseException | None) -> None:
+        """Hand a result to its loop.  Results wait in one queue per loop, and
+        the loop is woken only when that queue was empty: under load one
+        wake-up delivers many results, instead of a wake-up (and a GIL
+        hand-off) each."""
+        loop = job.loop
+        with self._cond:
+            ready = self._ready.setdefault(loop, [])
+            ready.append((job, result, error))
+            if len(ready) > 1:
+                return
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile (shutdown)
+            loop.call_soon_threadsafe(self._drain, loop)
+
+    def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
+        with self._cond:
+            ready = self._ready.pop(loop, [])
+        for job, result, error in ready:
+            _deliver(job, result, error)
 
     def pending(self) -> int:
         with self._cond:
