@@ -24,7 +24,7 @@ from benchmarks.common import LiveServer, Watcher, cpu_seconds, create_session, 
 async def rest_latency(server: LiveServer, n: int) -> None:
     """A 1-epoch REST step against GET /healthz (the framework's floor), interleaved,
     with the same keep-alive client."""
-    async with httpx.AsyncClient(base_url=server.url) as http:
+    async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:  # the first call may compile the kernel
         session_id, token = await create_session(http)
         auth = {"Authorization": f"Bearer {token}"}
         for _ in range(50):  # warm up
