@@ -78,4 +78,4 @@ class Player:
             else:
                 loop.call_at(live.next_tick, self._tick, live)
 
-        self.scheduler.submit(lambda: live.tick(focus, generation), done, client=live.owner, lane=live.id)
+        self.scheduler.submit(lambda: live.tick(focus, generation), done, client=live.owner, lane=live.id, tick=True)

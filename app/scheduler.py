@@ -13,11 +13,14 @@ round like everyone else.  Jobs are short by construction: callers cut
 long work into slices of ``SLICE_SECONDS`` (see ``LiveSession.step``), so
 another session's frame waits at most about one slice per worker.
 
-The compiled kernel and NumPy release the GIL, so several threads can run
-in parallel; but a play tick also holds the GIL for a good part of its time
-(the Python around the kernel and NumPy calls), and with many short jobs a
-second thread spent more time waiting for the GIL than it saved: the app runs
-one (Settings.workers) and scales by processes.
+The compiled kernel and NumPy release the GIL, so the threads run in
+parallel.  But a play tick also holds the GIL for a good part of its time
+(the Python around the kernel and NumPy calls), and two threads running
+many short ticks mostly waited for the GIL and each other: 150 playing
+sessions got 13 frames/s each with both threads on ticks, 21 with one.  So
+at most ``tick_threads`` (1) workers run play ticks at once, and the other
+takes everything else (slices of long steps, pictures, loads), which is
+mostly compiled code: a heavy job never leaves the frames without a worker.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ SLICE_SECONDS = 0.02  # the most CPU one job should take; longer work is sliced 
 
 
 class _Job:
-    __slots__ = ("fn", "lane", "future", "loop", "done", "cancelled")
+    __slots__ = ("fn", "lane", "future", "loop", "done", "cancelled", "tick")
 
     def __init__(
         self,
@@ -46,8 +49,10 @@ class _Job:
         loop: asyncio.AbstractEventLoop,
         future: asyncio.Future[Any] | None,
         done: Callable[[Any, BaseException | None], None] | None,
+        tick: bool = False,
     ) -> None:
         self.fn = fn
+        self.tick = tick  # a play tick: at most ``tick_threads`` of them run at once
         self.lane = lane
         self.loop = loop
         self.future = future
@@ -68,8 +73,11 @@ class _Lane:
 
 
 class Scheduler:
-    def __init__(self, threads: int) -> None:
+    def __init__(self, threads: int, tick_threads: int = 1) -> None:
         self.threads = threads
+        self.tick_threads = tick_threads
+        self._ticking = 0  # play ticks running now
+        self._others = 0  # jobs waiting that are not ticks
         self._cond = threading.Condition()
         # client -> its lanes by key, both in round-robin order
         self._clients: OrderedDict[str, OrderedDict[str, _Lane]] = OrderedDict()
@@ -103,9 +111,10 @@ class Scheduler:
             raise
 
     def submit(self, fn: Callable[[], T], done: Callable[[T | None, BaseException | None], None], *, client: str,
-               lane: str | None = None) -> None:  # fmt: skip
-        """Run ``fn()`` on a worker, then call ``done(result, error)`` on the event loop (no task needed)."""
-        self._enqueue(fn, client, lane, asyncio.get_running_loop(), None, done)
+               lane: str | None = None, tick: bool = False) -> None:  # fmt: skip
+        """Run ``fn()`` on a worker, then call ``done(result, error)`` on the event loop (no task needed).
+        ``tick``: a play tick (see the module's docstring)."""
+        self._enqueue(fn, client, lane, asyncio.get_running_loop(), None, done, tick)
 
     def _idle(self, lane: str | None) -> bool:
         if lane is None:
@@ -121,6 +130,7 @@ class Scheduler:
         loop: asyncio.AbstractEventLoop,
         future: asyncio.Future[Any] | None,
         done: Callable[[Any, BaseException | None], None] | None,
+        tick: bool = False,
     ) -> _Job:
         self._start()
         exclusive = lane_key is not None
@@ -132,11 +142,13 @@ class Scheduler:
             lane = lanes.get(key)
             if lane is None:
                 lane = lanes[key] = _Lane(client_key, key, exclusive)
-            job = _Job(fn, lane, loop, future, done)
+            job = _Job(fn, lane, loop, future, done, tick)
             lane.jobs.append(job)
             if exclusive:
                 self._queued[key] = self._queued.get(key, 0) + 1
-            self._cond.notify()
+            self._others += not tick
+            if not tick or self._ticking < self.tick_threads:
+                self._cond.notify()  # else the worker running a tick takes it next: no one to wake
         return job
 
     # -- the workers ----------------------------------------------------------------
@@ -152,11 +164,17 @@ class Scheduler:
 
     def _next(self) -> _Job | None:
         """The next job in round-robin order (lock held), or None if nothing can run now."""
+        if self._ticking >= self.tick_threads and not self._others:
+            return None  # only ticks wait, and enough are running: no scan over every client
         for client, lanes in self._clients.items():
             for key, lane in lanes.items():
                 if lane.exclusive and self._running.get(key):
                     continue  # that session is busy on another worker
+                if lane.jobs[0].tick and self._ticking >= self.tick_threads:
+                    continue  # enough workers are running ticks; this one takes other work
                 job = lane.jobs.popleft()
+                self._ticking += job.tick
+                self._others -= not job.tick
                 if lane.exclusive:
                     self._running[key] = 1
                     self._queued[key] -= 1
@@ -174,6 +192,7 @@ class Scheduler:
     def _finish(self, job: _Job) -> None:
         """Bookkeeping after a job ran (lock held)."""
         lane = job.lane
+        self._ticking -= job.tick
         if lane.exclusive:
             del self._running[lane.key]
             if not self._queued.get(lane.key):
@@ -237,6 +256,7 @@ class Scheduler:
                         job.cancelled = True
             self._clients.clear()
             self._queued.clear()
+            self._others = 0
             self._cond.notify_all()
         for worker in self._workers:
             worker.join(timeout=5)

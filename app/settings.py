@@ -30,10 +30,8 @@ class Settings:
     max_work: int = 2_000_000_000
     max_picture_cells: int = 1_000_000  # boundary pictures: cells per picture (1000 x 1000)
     max_json_cells: int = 40_000  # boundary numbers: cells per answer (200 x 200)
-    # Threads for training and rendering.  One: a play tick holds the GIL for part of its time, and a
-    # second thread measured slower, not faster (150 sessions playing: 13 frames/s each with two threads,
-    # 21 with one, on 2 cores).  More cores: more processes (docs/deploy.md), not more threads.
-    workers: int = 1
+    # Threads for training and rendering; at most one of them runs play ticks at a time (app.scheduler).
+    workers: int = 2
     public_url: str = ""  # the address students use for class links (default: the teacher's, if we listen there)
     # Per-client limits, by client address (the forwarded one only from a trusted proxy).
     client_limits: bool = True  # PLAYGROUND_CLIENT_LIMITS=0 turns them off (benchmarks that play many clients)

@@ -63,6 +63,47 @@ def test_scheduler_runs_one_job_per_session_at_a_time_in_order() -> None:
     assert sorted(seen) == list(range(30))
 
 
+def test_scheduler_runs_one_play_tick_at_a_time_and_other_work_beside_it() -> None:
+    """Two workers: ticks of different sessions never overlap (they would
+    contend for the GIL), but a long job of someone else runs beside them."""
+
+    async def scenario() -> tuple[int, int]:
+        scheduler = Scheduler(threads=2)
+        lock = threading.Lock()
+        ticking = most_ticking = 0
+        ticks_beside_long = 0
+        long_running = threading.Event()
+
+        def tick() -> None:
+            nonlocal ticking, most_ticking, ticks_beside_long
+            with lock:
+                ticking += 1
+                most_ticking = max(most_ticking, ticking)
+                ticks_beside_long += long_running.is_set()
+            time.sleep(0.002)
+            with lock:
+                ticking -= 1
+
+        def long_job() -> None:
+            long_running.set()
+            time.sleep(0.1)
+            long_running.clear()
+
+        loop = asyncio.get_running_loop()
+        finished: list[asyncio.Future[None]] = []
+        for n in range(40):
+            future: asyncio.Future[None] = loop.create_future()
+            finished.append(future)
+            scheduler.submit(tick, lambda _r, _e, f=future: f.set_result(None), client=f"c{n}", lane=f"s{n}", tick=True)
+        await asyncio.gather(scheduler.run(long_job, client="heavy"), *finished)
+        scheduler.shutdown()
+        return most_ticking, ticks_beside_long
+
+    most_ticking, ticks_beside_long = asyncio.run(scenario())
+    assert most_ticking == 1
+    assert ticks_beside_long > 0  # the long job did not take both workers from the frames
+
+
 def test_scheduler_tiny_job_runs_inline_only_when_its_session_is_idle() -> None:
     async def scenario() -> tuple[str, str]:
         scheduler = Scheduler(threads=1)
