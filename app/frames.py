@@ -9,13 +9,27 @@ kept beside it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from app.serialize import pack_frame, pack_node_grid
+from core.boundary import DENSITY
 from core.session import Session
 
 __all__ = ["Packet", "render_packet"]
+
+_thread = threading.local()
+
+
+def _scratch(size: int) -> np.ndarray:
+    """This thread's float32 buffer of at least ``size`` values (grown, never shrunk: at most 2 MB)."""
+    buffer: np.ndarray | None = getattr(_thread, "scratch", None)
+    if buffer is None or buffer.size < size:
+        buffer = _thread.scratch = np.empty(size, dtype=np.float32)
+    return buffer
 
 
 class Packet:
@@ -45,8 +59,11 @@ class Packet:
 def render_packet(
     session: Session, generation: int, version: int, playing: bool, focus: Iterable[int] = ()
 ) -> Packet:
-    """Render ``session``'s heatmaps and pack them (worker thread; the session is ours meanwhile)."""
-    frame = session.frame()
+    """Render ``session``'s heatmaps and pack them (worker thread; the session is ours meanwhile).
+
+    The float32 grids are computed in this thread's scratch buffer, reused
+    frame after frame: everything kept (the packet) is copied out of it."""
+    frame = session.frame(_scratch(int(session.network.sizes[1:].sum()) * DENSITY * DENSITY))
     n_nodes = int(frame.thumbnails.shape[0])
     grids = {
         node: pack_node_grid(frame, node, generation, session.epoch) for node in set(focus) if 0 <= node < n_nodes

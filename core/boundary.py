@@ -156,8 +156,14 @@ def render(
     features: tuple[str, ...],
     scaling: str = "raw",
     decode: Callable[[np.ndarray], np.ndarray] | None = None,
+    scratch: np.ndarray | None = None,
 ) -> Frame:
     """All heatmaps of ``network`` (whose inputs are ``features``) in one pass.
+
+    ``scratch``: a float32 buffer of at least (nodes x 10000) values to compute
+    the grids in, reused from frame to frame by a caller that is done with
+    the Frame's ``grids`` before the next call (a play tick: no fresh
+    quarter-megabyte, and its page faults, per frame).
 
     ``decode`` maps the output units (rows: points, columns: units) onto the
     label scale for display; hidden nodes are shown as they are.
@@ -168,7 +174,11 @@ def render(
     """
     inputs = _grid_inputs32(features, scaling)  # (n_in, 10000)
     n_nodes = int(network.sizes[1:].sum())
-    flat = np.empty((n_nodes, DENSITY * DENSITY), dtype=np.float32)
+    cells = n_nodes * DENSITY * DENSITY
+    if scratch is not None and scratch.dtype == np.float32 and scratch.size >= cells:
+        flat = scratch.reshape(-1)[:cells].reshape(n_nodes, DENSITY * DENSITY)
+    else:
+        flat = np.empty((n_nodes, DENSITY * DENSITY), dtype=np.float32)
     network.forward_nodes(inputs, flat)
     if decode is not None:
         out = flat[n_nodes - int(network.sizes[-1]) :]  # (output units, 10000)

@@ -151,12 +151,13 @@ class Session:
         decoded: np.ndarray = self._display(outputs)[:, 0]
         return decoded
 
-    def frame(self) -> boundary.Frame:
+    def frame(self, scratch: np.ndarray | None = None) -> boundary.Frame:
         """All heatmaps, quantised (see core.boundary).  One output unit is
         shown on the label scale (−1 .. +1) whatever the targets; a softmax
-        shows each class's probability p as 2p − 1."""
+        shows each class's probability p as 2p − 1.  ``scratch``: see
+        ``boundary.render``."""
         cfg = self.config
-        return boundary.render(self.network, cfg.features, cfg.inputScaling, self._display)
+        return boundary.render(self.network, cfg.features, cfg.inputScaling, self._display, scratch)
 
     def metrics(self) -> Metrics:
         """Accuracy and confusion matrices of the train and test points (classification only).

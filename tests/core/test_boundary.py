@@ -105,3 +105,20 @@ def test_boundary_every_node_is_the_formulas_value(hash_: str) -> None:
     means = expected.reshape(-1, 10, 10, 10, 10).mean(axis=(2, 4))
     means[hidden:] = frame.grids[hidden:].astype(np.float64).reshape(-1, 10, 10, 10, 10).mean(axis=(2, 4))
     assert np.abs(frame.thumbnails[7:].astype(int) - quantize(means).astype(int)).max() <= 1
+
+
+def test_boundary_render_in_a_reused_buffer_draws_the_same_frames() -> None:
+    """A play tick renders into one scratch buffer frame after frame; what it
+    keeps must not change when the buffer is reused."""
+    scratch = np.empty(60 * 100 * 100, dtype=np.float32)
+    a = Session(PlaygroundConfig.from_hash("seed=0.42&networkShape=8,8,8&xSquared=true"))
+    b = Session(PlaygroundConfig.from_hash("seed=0.42&networkShape=3&dataset=spiral"))
+    a.step(5)
+    kept = a.frame(scratch)
+    assert np.shares_memory(kept.grids, scratch)
+    output, thumbnails = kept.output.copy(), kept.thumbnails.copy()
+    b.frame(scratch)  # another network overwrites the buffer
+    assert np.array_equal(kept.output, output) and np.array_equal(kept.thumbnails, thumbnails)
+    fresh = a.frame()
+    assert np.array_equal(fresh.outputs, kept.outputs) and np.array_equal(fresh.thumbnails, kept.thumbnails)
+    assert not np.shares_memory(fresh.grids, scratch)
