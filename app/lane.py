@@ -54,9 +54,9 @@ class SessionLane:
         self._epoch_seconds = 0.7 * self._epoch_seconds + 0.3 * per_epoch
         return result
 
-    def slice_epochs(self, wanted: int) -> int:
-        """How many of ``wanted`` epochs fit in one slice (at least one)."""
-        return max(1, min(wanted, int(SLICE_SECONDS / max(self._epoch_seconds, 1e-9))))
+    def slice_epochs(self, wanted: int, seconds: float = SLICE_SECONDS) -> int:
+        """How many of ``wanted`` epochs fit in a slice of ``seconds`` (at least one)."""
+        return max(1, min(wanted, int(seconds / max(self._epoch_seconds, 1e-9))))
 
     # -- reading ------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from app.closecodes import CloseCode
 from app.frames import Packet, render_packet
 from app.lane import SessionLane
 from app.roles import PlayState
-from app.scheduler import Scheduler
+from app.scheduler import SLICE_SECONDS, Scheduler
 from app.serialize import jsonable, session_state
 from app.settings import Settings
 from core.errors import InvalidValue
@@ -300,14 +300,15 @@ class LiveSession(SessionLane):
             self._reading_copy = None
             self._changed()
 
-    def tick(self, focus: frozenset[int], generation: int) -> Packet | None:
-        """One frame of play (in the session's lane): train, then render what ``focus`` needs.
+    def tick(self, focus: frozenset[int], generation: int, seconds: float = SLICE_SECONDS) -> Packet | None:
+        """One frame of play (in the session's lane): train at most ``seconds``
+        of CPU (the player's share for it), then render what ``focus`` needs.
 
         Nothing if the session stopped playing or changed generation since the
         tick was asked for (``generation``): a reset queued ahead of it wins."""
         if not self.playing or generation != self.generation:
             return None
-        self._timed_step(self.slice_epochs(self.epochs_per_frame))
+        self._timed_step(self.slice_epochs(self.epochs_per_frame, seconds))
         self.version += 1
         playing = self.session.stopped is None  # stopped by itself: publish() pauses
         packet = render_packet(self.session, self.generation, self.version, playing, focus)

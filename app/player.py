@@ -9,6 +9,11 @@ frame and books the session's next tick at once (or with ``call_at`` at its
 due time), so a tick that ends a millisecond after its due time waits a
 millisecond, not a whole scan of every session.  Nothing here is O(number
 of sessions) per frame.
+
+A tick trains for at most one slice (``SLICE_SECONDS``) while its session
+plays alone, and for ``SHARED_TICK_SECONDS`` while others play too: play
+ticks run one at a time (app/scheduler.py), so a session at top speed
+would otherwise hold every other session's frame back by a whole slice.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from app.frames import Packet
-from app.scheduler import Scheduler
+from app.scheduler import SLICE_SECONDS, Scheduler
 
 if TYPE_CHECKING:
     from app.live import LiveSession
@@ -26,6 +31,10 @@ if TYPE_CHECKING:
 __all__ = ["Player"]
 
 log = logging.getLogger("playground.player")
+
+# A tick's most CPU while other sessions play: one session playing at top
+# speed then delays the others' frames by a few milliseconds, not a slice.
+SHARED_TICK_SECONDS = 0.005
 
 
 class Player:
@@ -78,4 +87,6 @@ class Player:
             else:
                 loop.call_at(live.next_tick, self._tick, live)
 
-        self.scheduler.submit(lambda: live.tick(focus, generation), done, client=live.owner, lane=live.id, tick=True)
+        seconds = SLICE_SECONDS if len(self._playing) == 1 else SHARED_TICK_SECONDS
+        self.scheduler.submit(lambda: live.tick(focus, generation, seconds), done, client=live.owner, lane=live.id,
+                              tick=True)  # fmt: skip
