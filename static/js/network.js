@@ -130,8 +130,10 @@ export class NetworkView {
   setState(state, frame = null) {
     const config = state.config;
     const hidden = new Set(config.hidden || []);
+    // Presenting, only the features in use are drawn: the diagram fits a projector's height.
+    const presenting = document.body.classList.contains("present");
     const inputs = this.features
-      .filter((f) => !hidden.has(f.name))
+      .filter((f) => !hidden.has(f.name) && (!presenting || config[f.name]))
       .map((f, row) => ({ ...f, row, enabled: Boolean(config[f.name]), thumb: this.features.indexOf(f) }));
     const shape = state.shape.slice(1, -1);
     const outputs = state.shape.at(-1);
