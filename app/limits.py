@@ -87,6 +87,10 @@ class ClientLimits:
         """False while ``key`` has used up its flood strikes."""
         return not self.enabled or self.flood_strikes.tokens(key) >= 1
 
+    def connect_retry_after(self, key: str) -> int:
+        """Seconds until ``key`` may connect again (after its flood strikes)."""
+        return self.flood_strikes.retry_after(key)
+
     @contextlib.contextmanager
     def busy(self, key: str) -> Iterator[None]:
         """A training call in progress; at most ``busy_calls_per_client`` at once."""

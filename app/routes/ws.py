@@ -18,6 +18,7 @@ import anyio
 import orjson
 from anyio.abc import TaskGroup
 from fastapi import APIRouter, WebSocket
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ValidationError
 from starlette.websockets import WebSocketDisconnect, WebSocketDisconnected
 
@@ -149,11 +150,14 @@ def close_reason(error: Exception) -> str:
 @router.websocket("/ws/sessions/{session_id}")
 async def session_socket(websocket: WebSocket, session_id: str, store: Store, settings: AppSettings,
                          limits: Limits) -> None:  # fmt: skip
-    await websocket.accept()
     key = address_of(websocket)
-    if not limits.may_connect(key):
-        await websocket.close(code=CloseCode.MESSAGE_FLOOD, reason="too many messages from this address; wait")
+    if not limits.may_connect(key):  # closed for flooding twice: refused before the handshake, nothing is read
+        wait = {"Retry-After": str(limits.connect_retry_after(key))}
+        await websocket.send_denial_response(
+            PlainTextResponse("too many messages from this address; wait", status_code=429, headers=wait)
+        )
         return
+    await websocket.accept()
 
     async def serve_here(live: LiveSession) -> None:
         await serve(websocket, key, live, settings, limits)

@@ -13,14 +13,16 @@ import asyncio
 import itertools
 import json
 import socket
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from app.wsprotocol import CLOSE_TIMEOUT_SECONDS
 from tests.app.conftest import parse_frame
 from tests.live_server import LiveServer
 
@@ -279,14 +281,33 @@ def test_abuse_message_flood_is_told_then_closed_with_a_documented_code(server: 
         for _ in range(2):  # two strikes: told, then closed
             codes, code = await flood(url)
             assert "rate_limited" in codes and code == 4430
-        async with connect(url, additional_headers=at("10.12.0.2")) as ws:  # a third time: refused at once
-            with pytest.raises(ConnectionClosed) as closed:
-                await ws.recv()
-            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4430
+        with pytest.raises(InvalidStatus) as refused:  # a third time: refused before the handshake
+            async with connect(url, additional_headers=at("10.12.0.2")):
+                pass
+        assert refused.value.response.status_code == 429
+        assert int(refused.value.response.headers["Retry-After"]) >= 1
         async with connect(url, additional_headers=at("10.12.0.3")) as ws:  # others are not affected
             assert json.loads(await ws.recv())["type"] == "state"
 
     asyncio.run(scenario())
+
+
+def test_abuse_a_client_that_never_answers_a_close_is_dropped_after_the_short_handshake(server: LiveServer) -> None:
+    """A client that keeps sending and never reads (a flooder) is cut off
+    CLOSE_TIMEOUT_SECONDS after the server's close frame, not uvicorn's 10 s."""
+    with httpx.Client(base_url=server.url) as http:
+        session, auth = create(http, "10.13.0.2")
+        with socket.create_connection(("127.0.0.1", server.port), timeout=20) as raw:
+            raw.sendall(f"GET /ws/sessions/{session} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        "Sec-WebSocket-Version: 13\r\nX-Forwarded-For: 10.13.0.2\r\n\r\n".encode())  # fmt: skip
+            assert raw.recv(12) == b"HTTP/1.1 101"
+            assert http.delete(f"/api/sessions/{session}", headers=auth).status_code == 204
+            started = time.monotonic()
+            while raw.recv(65536):  # the state, the close frame 4410, then nothing: the server hung up
+                pass
+            waited = time.monotonic() - started
+    assert waited < CLOSE_TIMEOUT_SECONDS + 4, waited  # uvicorn alone waits 10 s
 
 
 def test_abuse_deleted_session_closes_its_sockets_with_4410(server: LiveServer) -> None:
