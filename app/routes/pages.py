@@ -15,7 +15,7 @@ from app.i18n import LANGUAGES, catalogue, choose_language, translator
 from app.schemas import MAX_EPOCHS
 from app.store import UnknownSession
 from core.config import LECTURE_OPTIONS, LECTURE_PRESET
-from core.datasets import DATASETS
+from core.datasets import DATASETS, MAX_CLASSES, MULTICLASS_DATASETS
 from core.features import FEATURES
 from core.fields import HIDEABLE, MAX_HIDDEN_LAYERS, MAX_NEURONS, TABLE, Field
 from core.rng import SeedRandom
@@ -27,13 +27,20 @@ SPEEDS = (1, 10, 100, 1000)
 
 
 @lru_cache(maxsize=1)
-def _thumbnails() -> dict[str, list[list[float]]]:
-    """Points for the data-set pictures: the real generators, noise 0, as the original draws them."""
+def _thumbnails() -> dict[str, dict[str, list[list[float]]]]:
+    """Points for the data-set pictures, by class count: the real generators,
+    noise 0, as the original draws them ("2": every data set; "3" and up: the
+    ones that make that many classes, with fewer points, which a 100-px
+    picture does not miss)."""
     rng = SeedRandom("thumbnails")
-    return {
-        name: [[round(v, 4) for v in point] for point in generator(rng, THUMBNAIL_POINTS, 0.0)]
-        for name, generator in DATASETS.items()
-    }
+    pictures = {"2": {name: [[round(v, 4) for v in point] for point in generator(rng, THUMBNAIL_POINTS, 0.0)]
+                      for name, generator in DATASETS.items()}}  # fmt: skip
+    for classes in range(3, MAX_CLASSES + 1):
+        pictures[str(classes)] = {
+            name: [[round(v, 2) for v in point] for point in generator(rng, THUMBNAIL_POINTS // 2, 0.0, classes)]
+            for name, generator in MULTICLASS_DATASETS.items()
+        }
+    return pictures
 
 
 def field_menus(table: Sequence[Field] = TABLE) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@
 // changes (handlers) and shows the server's state (update); it never
 // decides what a change does: the server answers with a new state.
 
+import { classCss } from "./classcolors.js";
 import { css } from "./colors.js";
 import { fieldTable, fillMenu, readValue, showValue } from "./fieldmenus.js";
 import { t, tn } from "./i18n.js";
@@ -23,11 +24,12 @@ const $ = (id) => document.getElementById(id);
 const INPUTS = "#top-controls button, #top-controls select, .column.data input, .column.data button, .column.output input, #speed button, #beyond select, #beyond input";
 
 /** Draw a data set's thumbnail as the original does: 4 x 4 squares on a
- * 100 x 100 canvas for x, y in [-6, 6]. */
-function drawDatasetThumbnail(canvas, points) {
+ * 100 x 100 canvas for x, y in [-6, 6]; colour(label) paints a point. */
+function drawDatasetThumbnail(canvas, points, colour) {
   const ctx = canvas.getContext("2d");
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
   for (const [x, y, label] of points) {
-    ctx.fillStyle = css(label);
+    ctx.fillStyle = colour(label);
     ctx.fillRect((100 * (x + 6)) / 12, (100 * (-y + 6)) / 12, 4, 4);
   }
 }
@@ -41,6 +43,7 @@ export class Controls {
     this.state = null;
     this.playing = false;
     this.watching = false;
+    this.drawnClasses = null; // the class count the data-set pictures show
     this.epoch = $("iter-number");
     this.lossTrain = $("loss-train");
     this.lossTest = $("loss-test");
@@ -83,7 +86,6 @@ export class Controls {
       const canvas = document.createElement("canvas");
       canvas.width = 100;
       canvas.height = 100;
-      drawDatasetThumbnail(canvas, this.config.thumbnails[name] || []);
       button.appendChild(canvas);
       button.addEventListener("click", () => {
         const field = this.datasetNames("dataset").includes(name) ? "dataset" : "regDataset";
@@ -91,6 +93,17 @@ export class Controls {
       });
       list.appendChild(button);
       this.datasetButtons.set(name, button);
+    }
+  }
+
+  /** The data-set pictures with `classes` classes (the server sends points
+   * for each count; a data set that cannot make that many has none). */
+  drawDatasets(classes) {
+    if (classes === this.drawnClasses) return;
+    this.drawnClasses = classes;
+    const points = this.config.thumbnails[String(classes)] || {};
+    for (const [name, button] of this.datasetButtons) {
+      drawDatasetThumbnail(button.querySelector("canvas"), points[name] || [], classes > 2 ? classCss : css);
     }
   }
 
@@ -215,6 +228,7 @@ export class Controls {
         slot += 1;
       }
     }
+    this.drawDatasets(regression ? 2 : c.classes);
     const layers = c.networkShape.length;
     $("num-layers").textContent = String(layers);
     $("layers-label").textContent = tn("network.hidden_layers", layers);
@@ -231,13 +245,21 @@ export class Controls {
   /** The settings beyond the original that apply to this setup: momentum's
    * μ with the momentum optimizer only; classes for classification only;
    * with three or more classes the loss is always cross-entropy (a softmax
-   * output), so the squared losses are greyed out rather than refused. */
+   * output), so the squared losses are greyed out rather than refused, and
+   * so is a data set that makes two classes only (xor). */
   fitBeyond(c) {
     $("momentum-control").hidden = c.optimizer !== "momentum";
     const regression = c.problem === "regression";
     $("classes").disabled = regression;
     for (const option of $("loss").options) {
       option.disabled = c.classes > 2 && !regression && !["auto", "cross-entropy"].includes(option.value);
+    }
+    const drawn = this.config.thumbnails[String(regression ? 2 : c.classes)] || {};
+    for (const [name, button] of this.datasetButtons) {
+      const classification = this.datasetNames("dataset").includes(name);
+      const twoOnly = !regression && c.classes > 2 && classification && !(name in drawn); // xor: two classes only
+      button.disabled = twoOnly;
+      button.title = twoOnly ? t("data.two_classes_only", { name: t(`option.dataset.${name}`) }) : t(`option.dataset.${name}`);
     }
   }
 

@@ -87,10 +87,14 @@ def test_new_menus_come_from_the_field_table_and_reach_the_session(page, live_se
     page.wait_for_function("() => document.querySelectorAll('.node.output-node[data-unit]').length === 3")
     disabled = page.eval_on_selector_all("#loss option", "os => os.filter(o => o.disabled).map(o => o.value)")
     assert disabled == ["half-square", "square"], "three classes train with cross-entropy"
-    # xor has two classes: the server's refusal shows, the menus keep the session's values.
-    page.click(".dataset[data-dataset='xor']")
-    assert "xor" in toast(page)
+    # xor makes two classes only: its picture is greyed out and says so (the server refuses it too).
+    xor = page.locator(".dataset[data-dataset='xor']")
+    assert xor.is_disabled() and xor.get_attribute("title") == "Exclusive or makes two classes only"
     assert config()["dataset"] == "circle" and page.locator("#classes").input_value() == "3"
+    # The server's refusal shows in the page, and the menus keep the session's values: a link edited by hand.
+    page.evaluate("() => { location.hash = location.hash.replace(/classes=3/, 'classes=9'); }")
+    assert "classes" in toast(page)
+    assert config()["classes"] == 3 and page.locator("#classes").input_value() == "3"
     page.select_option("#loss", "auto")  # cross-entropy is for classification
     wait_until(lambda: config()["loss"] == "auto")
     page.select_option("#problem", "regression")
@@ -144,6 +148,40 @@ def test_three_classes_paint_their_colours_legend_and_confusion_matrix(page, liv
     legend = page.locator("#class-legend .legend-item")
     wait_until(lambda: legend.all_inner_texts() == ["클래스 0", "클래스 1", "클래스 2"])
     page.locator(".column.output").screenshot(path=str(screenshots / "three_classes_output_ko.png"))
+
+
+def test_data_set_pictures_show_as_many_classes_as_the_setting(page, live_server):
+    """With four classes the DATA column's pictures are four-class data (xor,
+    which makes two only, is greyed out); back at two, the original's."""
+
+    def colours(name: str) -> set[tuple[int, int, int]]:
+        """The palette colours that whole squares of the picture have (edges
+        between squares are blends, and are not counted)."""
+        pixels = page.evaluate(
+            """(name) => { const c = document.querySelector(`.dataset[data-dataset="${name}"] canvas`);
+                           const px = c.getContext('2d').getImageData(0, 0, 100, 100).data; const out = [];
+                           for (let i = 0; i < px.length; i += 4) {
+                             if (px[i + 3] === 255) out.push([px[i], px[i + 1], px[i + 2]]);
+                           }
+                           return out; }""",
+            name,
+        )
+        counts = {colour: 0 for colour in CLASS_COLORS}
+        for pixel in pixels:
+            for colour in CLASS_COLORS:
+                if max(abs(a - b) for a, b in zip(pixel, colour, strict=True)) <= 2:
+                    counts[colour] += 1
+        return {colour for colour, count in counts.items() if count >= 40}
+
+    open_page(page, live_server, with_fields(dataset="spiral", classes=4, networkShape="4", seed="0.5"))
+    for name in ("spiral", "gauss", "circle"):
+        assert colours(name) == set(CLASS_COLORS[:4]), name
+    xor = page.locator('.dataset[data-dataset="xor"]')
+    assert xor.is_disabled() and xor.get_attribute("title") == "Exclusive or makes two classes only"
+    rest_call(live_server, f"/api/sessions/{session_id(page)}/config", {"classes": 2}, method="PATCH",
+              token=page_token(page))  # fmt: skip
+    wait_until(lambda: colours("spiral") == set(CLASS_COLORS[:2]))
+    assert not xor.is_disabled() and colours("xor") == set(CLASS_COLORS[:2])
 
 
 def test_stop_conditions_are_shown_in_both_languages(page, live_server, screenshots):
