@@ -97,13 +97,15 @@ export class Controls {
   }
 
   /** The data-set pictures with `classes` classes (the server sends points
-   * for each count; a data set that cannot make that many has none). */
+   * for each count; a data set that cannot make that many shows its own two). */
   drawDatasets(classes) {
     if (classes === this.drawnClasses) return;
     this.drawnClasses = classes;
     const points = this.config.thumbnails[String(classes)] || {};
     for (const [name, button] of this.datasetButtons) {
-      drawDatasetThumbnail(button.querySelector("canvas"), points[name] || [], classes > 2 ? classCss : css);
+      const own = points[name]; // else its two-class picture, greyed out with its button (fitBeyond)
+      drawDatasetThumbnail(button.querySelector("canvas"), own || this.config.thumbnails["2"][name] || [],
+        own && classes > 2 ? classCss : css);
     }
   }
 
