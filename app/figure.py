@@ -155,7 +155,7 @@ def svg(figure: Figure) -> str:
         f'viewBox="0 0 {lay.width} {lay.height}" font-family="Roboto, Helvetica, Arial, sans-serif" '
         f'font-size="{FONT_SIZE}" fill="#333">',
         f'<rect width="{lay.width}" height="{lay.height}" fill="#fff"/>',
-        f'<text x="{lay.left}" y="{lay.top - 10}">{escape(caption(figure))}</text>',
+        f'<text x="{lay.left}" y="{lay.top - 10}" style="white-space: pre">{escape(caption(figure))}</text>',
         f'<image x="{lay.left}" y="{lay.top}" width="{lay.size}" height="{lay.size}" preserveAspectRatio="none" '
         f'href="data:image/png;base64,{heat}"/>',
         '<g class="points">',
