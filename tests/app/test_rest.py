@@ -290,5 +290,8 @@ def test_page_embeds_config(client: TestClient) -> None:
     start = response.text.index('id="page-config">') + len('id="page-config">')
     config = json.loads(response.text[start : response.text.index("</script>", start)])
     menus = {field["name"]: field for field in config["fields"]}
-    assert menus["learningRate"]["values"][5] == 0.03 and len(config["thumbnails"]["spiral"]) == 200
+    assert menus["learningRate"]["values"][5] == 0.03 and len(config["thumbnails"]["2"]["spiral"]) == 200
+    # Data-set pictures for every class count: four arms have the labels 0..3; xor makes two classes only.
+    assert {point[2] for point in config["thumbnails"]["4"]["spiral"]} == {0, 1, 2, 3}
+    assert "xor" in config["thumbnails"]["2"] and "xor" not in config["thumbnails"]["6"]
     assert math.isclose(config["maxHiddenLayers"], 6)
