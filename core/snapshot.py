@@ -3,7 +3,8 @@
 The document holds everything a session needs to continue exactly: the
 config, the data (which may be the user's own points), the network's state
 (every buffer of ``Network.state_dict()``, by name), the random stream's
-position, the epoch, the thinned loss history and the last losses.  It is
+position, the epoch, the thinned loss history, the last losses and why the
+last step stopped early ("stopped", optional: absent reads as null).  It is
 made of dicts, lists, strings, booleans, ints and floats only, so any JSON
 library writes it; floats are written as Python's shortest round-trip
 digits and read back to the same double, and the non-finite ones travel
@@ -27,6 +28,7 @@ from core.config import PlaygroundConfig
 from core.errors import InvalidValue
 from core.fields import FIELDS
 from core.history import LossHistory
+from core.kernel import STOP_REASONS
 from core.network import Network
 from core.rng import SeedRandom
 from core.session import Session, network_sizes
@@ -80,6 +82,7 @@ def to_document(session: Session, *, arrays: bool = False) -> dict[str, Any]:
         "epoch": session.epoch,
         "history": {"stride": session.history.stride, "rows": encode(session.history.rows)},
         "losses": _encode(np.array([session.loss_train, session.loss_test])),
+        "stopped": session.stopped,  # why the last step ended early; optional (absent: None)
     }
 
 
@@ -127,7 +130,13 @@ def from_document(document: Any) -> Session:
     epoch = _count("epoch", document["epoch"])
     history = _history(document["history"])
     loss_train, loss_test = _floats("losses", document["losses"], length=2)
-    return Session.from_parts(config, rng, train, test, network, epoch, history, (loss_train, loss_test))
+    stopped = document.get("stopped")
+    if stopped not in STOP_REASONS:
+        raise InvalidValue("stopped", f"expected one of {', '.join(map(str, STOP_REASONS[1:]))} or null, "
+                                      f"got {_shown(stopped)}")  # fmt: skip
+    session = Session.from_parts(config, rng, train, test, network, epoch, history, (loss_train, loss_test))
+    session.stopped = stopped
+    return session
 
 
 def _migrate(document: Any) -> dict[str, Any]:

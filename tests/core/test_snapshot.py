@@ -192,7 +192,8 @@ def test_snapshot_floats_keep_every_bit_through_json() -> None:
 def test_snapshot_document_names_its_format_and_version() -> None:
     document = to_document(Session(PlaygroundConfig(seed="v")))
     assert (document["format"], document["version"]) == ("playground-session", 1)
-    assert set(document) == {"format", "version", "config", "data", "network", "random", "epoch", "history", "losses"}
+    assert set(document) == {"format", "version", "config", "data", "network", "random", "epoch", "history", "losses",
+                             "stopped"}
 
 
 def test_snapshot_random_position_continues_the_stream() -> None:
@@ -361,3 +362,17 @@ def test_snapshot_error_quotes_a_huge_value_briefly() -> None:
     with pytest.raises(InvalidValue) as caught:
         from_document(document)
     assert caught.value.field == "format" and len(str(caught.value)) < 200
+
+
+def test_snapshot_keeps_why_the_session_stopped_and_reads_documents_without_it() -> None:
+    session = Session(PlaygroundConfig.from_hash("seed=0.3&stopEpoch=3"))
+    session.step(5)
+    assert session.stopped == "epoch"  # the stop condition, not this test, decided it
+    document = json.loads(json.dumps(to_document(session)))
+    assert from_document(document).stopped == "epoch"
+    del document["stopped"]  # written before the key existed
+    assert from_document(document).stopped is None
+    document["stopped"] = "tired"
+    with pytest.raises(InvalidValue) as wrong:
+        from_document(document)
+    assert wrong.value.field == "stopped"
