@@ -101,12 +101,17 @@ export class Controls {
   drawDatasets(classes) {
     if (classes === this.drawnClasses) return;
     this.drawnClasses = classes;
-    const points = this.config.thumbnails[String(classes)] || {};
+    const points = this.pictures(classes);
     for (const [name, button] of this.datasetButtons) {
       const own = points[name]; // else its two-class picture, greyed out with its button (fitBeyond)
       drawDatasetThumbnail(button.querySelector("canvas"), own || this.config.thumbnails["2"][name] || [],
         own && classes > 2 ? classCss : css);
     }
+  }
+
+  /** The data sets that make `classes` classes, with their pictures' points. */
+  pictures(classes) {
+    return this.config.thumbnails[String(classes)] || {};
   }
 
   /** The data sets a field offers (dataset: classification, regDataset: regression). */
@@ -256,10 +261,10 @@ export class Controls {
     for (const option of $("loss").options) {
       option.disabled = c.classes > 2 && !regression && !["auto", "cross-entropy"].includes(option.value);
     }
-    const drawn = this.config.thumbnails[String(regression ? 2 : c.classes)] || {};
+    const made = this.pictures(regression ? 2 : c.classes);
+    const classification = new Set(this.datasetNames("dataset"));
     for (const [name, button] of this.datasetButtons) {
-      const classification = this.datasetNames("dataset").includes(name);
-      const twoOnly = !regression && c.classes > 2 && classification && !(name in drawn); // xor: two classes only
+      const twoOnly = !regression && c.classes > 2 && classification.has(name) && !(name in made); // xor
       button.disabled = twoOnly;
       button.title = twoOnly ? t("data.two_classes_only", { name: t(`option.dataset.${name}`) }) : t(`option.dataset.${name}`);
     }
