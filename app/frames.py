@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from app.serialize import pack_frame, pack_node_grid
-from core.boundary import DENSITY
 from core.session import Session
 
 __all__ = ["Packet", "render_packet"]
@@ -25,7 +24,7 @@ _thread = threading.local()
 
 
 def _scratch(size: int) -> np.ndarray:
-    """This thread's float32 buffer of at least ``size`` values (grown, never shrunk: at most 2 MB)."""
+    """This thread's float32 buffer, ``size`` values or more (grown, never shrunk: at most 2 MB)."""
     buffer: np.ndarray | None = getattr(_thread, "scratch", None)
     if buffer is None or buffer.size < size:
         buffer = _thread.scratch = np.empty(size, dtype=np.float32)
@@ -63,7 +62,7 @@ def render_packet(
 
     The float32 grids are computed in this thread's scratch buffer, reused
     frame after frame: everything kept (the packet) is copied out of it."""
-    frame = session.frame(_scratch(int(session.network.sizes[1:].sum()) * DENSITY * DENSITY))
+    frame = session.frame(_scratch)
     n_nodes = int(frame.thumbnails.shape[0])
     grids = {
         node: pack_node_grid(frame, node, generation, session.epoch) for node in set(focus) if 0 <= node < n_nodes

@@ -156,13 +156,13 @@ def render(
     features: tuple[str, ...],
     scaling: str = "raw",
     decode: Callable[[np.ndarray], np.ndarray] | None = None,
-    scratch: np.ndarray | None = None,
+    scratch: Callable[[int], np.ndarray] | None = None,
 ) -> Frame:
     """All heatmaps of ``network`` (whose inputs are ``features``) in one pass.
 
-    ``scratch``: a float32 buffer of at least (nodes x 10000) values to compute
-    the grids in, reused from frame to frame by a caller that is done with
-    the Frame's ``grids`` before the next call (a play tick: no fresh
+    ``scratch(n)``: a float32 buffer of at least ``n`` values to compute the
+    grids in, reused from frame to frame by a caller that is done with the
+    Frame's ``grids`` before the next call (a play tick: no fresh
     quarter-megabyte, and its page faults, per frame).
 
     ``decode`` maps the output units (rows: points, columns: units) onto the
@@ -175,10 +175,8 @@ def render(
     inputs = _grid_inputs32(features, scaling)  # (n_in, 10000)
     n_nodes = int(network.sizes[1:].sum())
     cells = n_nodes * DENSITY * DENSITY
-    if scratch is not None and scratch.dtype == np.float32 and scratch.size >= cells:
-        flat = scratch.reshape(-1)[:cells].reshape(n_nodes, DENSITY * DENSITY)
-    else:
-        flat = np.empty((n_nodes, DENSITY * DENSITY), dtype=np.float32)
+    buffer = np.empty(cells, dtype=np.float32) if scratch is None else scratch(cells)
+    flat = buffer[:cells].reshape(n_nodes, DENSITY * DENSITY)
     network.forward_nodes(inputs, flat)
     if decode is not None:
         out = flat[n_nodes - int(network.sizes[-1]) :]  # (output units, 10000)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -151,7 +152,7 @@ class Session:
         decoded: np.ndarray = self._display(outputs)[:, 0]
         return decoded
 
-    def frame(self, scratch: np.ndarray | None = None) -> boundary.Frame:
+    def frame(self, scratch: Callable[[int], np.ndarray] | None = None) -> boundary.Frame:
         """All heatmaps, quantised (see core.boundary).  One output unit is
         shown on the label scale (−1 .. +1) whatever the targets; a softmax
         shows each class's probability p as 2p − 1.  ``scratch``: see

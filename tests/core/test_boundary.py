@@ -114,10 +114,10 @@ def test_boundary_render_in_a_reused_buffer_draws_the_same_frames() -> None:
     a = Session(PlaygroundConfig.from_hash("seed=0.42&networkShape=8,8,8&xSquared=true"))
     b = Session(PlaygroundConfig.from_hash("seed=0.42&networkShape=3&dataset=spiral"))
     a.step(5)
-    kept = a.frame(scratch)
+    kept = a.frame(lambda size: scratch)
     assert np.shares_memory(kept.grids, scratch)
     output, thumbnails = kept.output.copy(), kept.thumbnails.copy()
-    b.frame(scratch)  # another network overwrites the buffer
+    b.frame(lambda size: scratch)  # another network overwrites the buffer
     assert np.array_equal(kept.output, output) and np.array_equal(kept.thumbnails, thumbnails)
     fresh = a.frame()
     assert np.array_equal(fresh.outputs, kept.outputs) and np.array_equal(fresh.thumbnails, kept.thumbnails)
