@@ -66,15 +66,19 @@ def _grid_inputs32(features: tuple[str, ...], scaling: str) -> np.ndarray:
     return inputs
 
 
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _byte(v):  # type: ignore[no-untyped-def]
+    """One value's byte (see the module's docstring)."""
+    if v != v:
+        return NAN_BYTE
+    byte = math.floor((min(max(v, -1.0), 1.0) + 1.0) * 127.0 + 0.5)
+    return 126 if (v < 0 and byte >= 127) else byte
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def _quantize_flat(values, out):  # type: ignore[no-untyped-def]
     for k in range(values.shape[0]):
-        v = values[k]
-        if v != v:
-            out[k] = NAN_BYTE
-            continue
-        byte = math.floor((min(max(v, -1.0), 1.0) + 1.0) * 127.0 + 0.5)
-        out[k] = 126 if (v < 0 and byte >= 127) else byte
+        out[k] = _byte(values[k])
 
 
 def quantize(values: np.ndarray) -> np.ndarray:
@@ -112,6 +116,23 @@ def _block_means(grids, out):  # type: ignore[no-untyped-def]
                 for c in range(bx * side, (bx + 1) * side):
                     total += columns[c]
                 out[node, by, bx] = total / (side * side)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _summarise(grids, means, thumbs, outputs):  # type: ignore[no-untyped-def]
+    """From the node grids (nodes, 100, 100): their thumbnails' bytes
+    (block means, in ``means`` first) and the last ``outputs.shape[0]``
+    grids' bytes.  One compiled call, so a frame gives up the GIL once."""
+    _block_means(grids, means)
+    for node in range(means.shape[0]):
+        for by in range(means.shape[1]):
+            for bx in range(means.shape[2]):
+                thumbs[node, by, bx] = _byte(means[node, by, bx])
+    first = grids.shape[0] - outputs.shape[0]
+    for unit in range(outputs.shape[0]):
+        for r in range(grids.shape[1]):
+            for c in range(grids.shape[2]):
+                outputs[unit, r, c] = _byte(grids[first + unit, r, c])
 
 
 def _thumbnails(grids: np.ndarray) -> np.ndarray:
@@ -173,7 +194,7 @@ def render(
     and no transpose or concatenation copies are needed.
     """
     inputs = _grid_inputs32(features, scaling)  # (n_in, 10000)
-    n_nodes = int(network.sizes[1:].sum())
+    n_nodes = network.b.shape[0]  # one bias per node: the hidden and output nodes
     cells = n_nodes * DENSITY * DENSITY
     buffer = np.empty(cells, dtype=np.float32) if scratch is None else scratch(cells)
     flat = buffer[:cells].reshape(n_nodes, DENSITY * DENSITY)
@@ -183,6 +204,10 @@ def render(
         with np.errstate(over="ignore", invalid="ignore"):
             out[:] = decode(out.T).T  # after the pass: the display copy only
     grids = flat.reshape(n_nodes, DENSITY, DENSITY)
-    thumbs = np.concatenate([_feature_thumbnail_bytes(scaling), quantize(_thumbnails(grids))])
-    outputs = quantize(grids[n_nodes - int(network.sizes[-1]) :])
+    feature_thumbs = _feature_thumbnail_bytes(scaling)
+    n_features = feature_thumbs.shape[0]
+    thumbs = np.empty((n_features + n_nodes, THUMB, THUMB), dtype=np.uint8)
+    thumbs[:n_features] = feature_thumbs
+    outputs = np.empty((int(network.sizes[-1]), DENSITY, DENSITY), dtype=np.uint8)
+    _summarise(grids, np.empty((n_nodes, THUMB, THUMB)), thumbs[n_features:], outputs)
     return Frame(output=outputs[-1], outputs=outputs, thumbnails=thumbs, grids=grids, scaling=scaling)

@@ -21,8 +21,9 @@ import numpy as np
 
 from core.activations import OUTPUTS, output_function
 from core.errors import InvalidValue
-from core.kernel_passes import offsets
+from core.kernel_passes import LINEAR, offsets
 from core.optimizers import OPTIMIZERS
+from core.picture_pass import forward_nodes32
 from core.rng import SeedRandom
 
 __all__ = ["Network", "Layer", "INITS"]
@@ -194,19 +195,15 @@ class Network:
         """The same pass, node-major, in float32, for pictures: ``inputs``
         (n_in, m) float32 -> ``out`` (hidden + output nodes, m) float32, each
         node's row contiguous (the heatmaps; a cell is one byte in the end).
-        Layer by layer straight into ``out``: a matrix product, the biases,
-        then the layer function in place (NumPy's vectorised float32 tanh)."""
-        a, row = inputs, 0
-        with np.errstate(over="ignore", invalid="ignore"):  # a diverged network's huge weights draw as ±inf / NaN
-            for k, layer in enumerate(self.layers):
-                z = out[row : row + layer.biases.shape[0]]  # (n_out, m)
-                np.matmul(layer.weights.T.astype(np.float32), a, out=z)
-                z += layer.biases.astype(np.float32)[:, None]
-                if self._function(k) == "softmax":
-                    z[:] = output_function("softmax", z, axis=0)
-                else:
-                    output_function(self._function(k), z, inplace=True)
-                a, row = z, row + z.shape[0]
+        One compiled call (core.picture_pass, with its vectorised tanh); a
+        softmax output is finished here, over the units of each point."""
+        softmax = self.output_activation == "softmax"
+        output = LINEAR if softmax else OUTPUTS[self.output_activation].code
+        forward_nodes32(inputs, self.sizes, self.w, self.b, OUTPUTS[self.activation].code, output, out)
+        if softmax:
+            z = out[out.shape[0] - int(self.sizes[-1]) :]
+            with np.errstate(over="ignore", invalid="ignore"):  # a diverged network's logits draw as NaN
+                z[:] = output_function("softmax", z, axis=0)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """The output unit(s) for the rows of ``X``: (n, n_in) -> (n,) or (n, n_out)."""

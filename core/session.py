@@ -158,7 +158,7 @@ class Session:
         shows each class's probability p as 2p − 1.  ``scratch``: see
         ``boundary.render``."""
         cfg = self.config
-        return boundary.render(self.network, cfg.features, cfg.inputScaling, self._display, scratch)
+        return boundary.render(self.network, cfg.features, cfg.inputScaling, self._to_label_scale(), scratch)
 
     def metrics(self) -> Metrics:
         """Accuracy and confusion matrices of the train and test points (classification only).
@@ -177,16 +177,23 @@ class Session:
 
     def _metrics_from(self, confusion: np.ndarray) -> Metrics:
         """From the confusion a step counted (train, test): a fresh array, kept as it is."""
-        right, total = confusion.trace(axis1=1, axis2=2).tolist(), confusion.sum(axis=(1, 2)).tolist()
-        accuracy = [r / n if n else None for r, n in zip(right, total, strict=True)]
+        accuracy = []
+        for table in confusion.tolist():  # a few small tables, every play tick: plain Python is quickest
+            total = sum(map(sum, table))
+            accuracy.append(sum(row[k] for k, row in enumerate(table)) / total if total else None)
         return Metrics(accuracy[0], accuracy[1], confusion[0], confusion[1])
 
     def _display(self, outputs: np.ndarray) -> np.ndarray:
         """Outputs (n, units) on the label scale: −1 .. +1 for one unit, 2p − 1 for a softmax."""
+        to_labels = self._to_label_scale()
+        return outputs if to_labels is None else to_labels(outputs)
+
+    def _to_label_scale(self) -> Callable[[np.ndarray], np.ndarray] | None:
+        """What ``_display`` applies; None where the outputs already are on the label scale."""
         cfg = self.config
-        if outputs.shape[-1] > 1 or (cfg.loss_function == "cross-entropy" and cfg.targets == "pm1"):
-            return 2 * outputs - 1  # probabilities -> −1 .. +1
-        return TARGETS[cfg.targets].decode(outputs)
+        if self.network.sizes[-1] > 1 or (cfg.loss_function == "cross-entropy" and cfg.targets == "pm1"):
+            return _probabilities_to_labels
+        return None if cfg.targets == "pm1" else TARGETS[cfg.targets].decode
 
     def explain(self, layer: int, source: int | None, target: int, point: int) -> dict[str, Any]:
         """The lecture's decomposition of one weight's (or, without ``source``,
@@ -431,3 +438,9 @@ def _finite(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise InvalidValue(name, f"expected a finite number, got {value!r}")
     return float(value)
+
+
+def _probabilities_to_labels(outputs: np.ndarray) -> np.ndarray:
+    """Probabilities 0 .. 1 -> the label scale −1 .. +1."""
+    labels: np.ndarray = 2 * outputs - 1
+    return labels
