@@ -31,6 +31,7 @@ FRAME_HEADER = struct.Struct("<BBHIdddIIIHBB")
 STOP_CODES = {None: 0, "epoch": 1, "loss": 2, "diverged": 3}
 # kind, version, node, generation, epoch
 NODE_GRID_HEADER = struct.Struct("<BBHId")
+ACCURACY = struct.Struct("<dd")  # train, test (NaN: not classification)
 assert FRAME_HEADER.size == 48 and NODE_GRID_HEADER.size == 16
 
 
@@ -144,14 +145,14 @@ def pack_frame(session: Session, frame: Frame, generation: int, playing: bool) -
         net.w.shape[0], net.b.shape[0], frame.thumbnails.shape[0], frame.outputs.shape[0],
         classes, STOP_CODES[session.stopped],
     )  # fmt: skip
-    accuracy = np.array([math.nan if a is None else a for a in (metrics.accuracy_train, metrics.accuracy_test)])
+    accuracy = ACCURACY.pack(*(math.nan if a is None else a for a in (metrics.accuracy_train, metrics.accuracy_test)))
     confusion = [m.astype("<u4").tobytes() for m in (metrics.confusion_train, metrics.confusion_test) if m is not None]
     return b"".join(
         (
             header,
             net.w.astype("<f8", copy=False).tobytes(),
             net.b.astype("<f8", copy=False).tobytes(),
-            accuracy.astype("<f8").tobytes(),
+            accuracy,
             *confusion,
             net.dead_flat.astype(np.uint8).tobytes(),
             frame.outputs.tobytes(),

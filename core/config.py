@@ -73,6 +73,7 @@ class PlaygroundConfig:
         object.__setattr__(self, "_values", checked)
         for name, value in checked.items():  # plain attributes: read at full speed in the training loop
             object.__setattr__(self, name, value)
+        object.__setattr__(self, "_features", tuple(name for name in FEATURES if checked[name]))
 
     def __getattr__(self, name: str) -> Any:  # only for names that are not fields (the type checker sees Any)
         raise AttributeError(f"no field {name!r}")
@@ -99,8 +100,8 @@ class PlaygroundConfig:
 
     @property
     def features(self) -> tuple[str, ...]:
-        """Enabled input features, in the network's input order."""
-        return tuple(name for name in FEATURES if self._values[name])
+        """Enabled input features, in the network's input order (read every frame: kept)."""
+        return self._features  # type: ignore[no-any-return]
 
     @property
     def data_name(self) -> str:
