@@ -17,7 +17,9 @@ The compiled kernel and NumPy release the GIL, so the threads run in
 parallel.  But a play tick also holds the GIL for a good part of its time
 (the Python around the kernel and NumPy calls), and two threads running
 many short ticks mostly waited for the GIL and each other: 150 playing
-sessions got 12-13 frames/s each with both threads on ticks, 14-18 with one.  So
+sessions got 12-13 frames/s each with both threads on ticks, 14-18 with one.
+Since a frame is drawn in two compiled calls (core.picture_pass), both give
+17 frames/s: the event loop's share of the GIL is now the limit.  So
 at most ``tick_threads`` (1) workers run play ticks at once, and the other
 takes everything else (slices of long steps, pictures, loads), which is
 mostly compiled code: a heavy job never leaves the frames without a worker.
