@@ -159,8 +159,13 @@ class PlaygroundConfig:
         return cls(**read_hash(text))
 
     def to_hash(self) -> str:
-        """The hash the original would write for this state (without ``#``)."""
-        return write_hash(self._values)
+        """The hash the original would write for this state (without ``#``); written
+        once per config (every state message carries it)."""
+        text: str | None = self.__dict__.get("_hash")
+        if text is None:
+            text = write_hash(self._values)
+            object.__setattr__(self, "_hash", text)
+        return text
 
 
 def _rebuild(values: dict[str, Any]) -> PlaygroundConfig:
