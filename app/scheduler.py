@@ -13,16 +13,16 @@ round like everyone else.  Jobs are short by construction: callers cut
 long work into slices of ``SLICE_SECONDS`` (see ``LiveSession.step``), so
 another session's frame waits at most about one slice per worker.
 
-The compiled kernel and NumPy release the GIL, so the threads run in
-parallel.  But a play tick also holds the GIL for a good part of its time
-(the Python around the kernel and NumPy calls), and two threads running
-many short ticks mostly waited for the GIL and each other: 150 playing
-sessions got 12-13 frames/s each with both threads on ticks, 14-18 with one.
-Since a frame is drawn in two compiled calls (core.picture_pass), both give
-17 frames/s: the event loop's share of the GIL is now the limit.  So
-at most ``tick_threads`` (1) workers run play ticks at once, and the other
-takes everything else (slices of long steps, pictures, loads), which is
-mostly compiled code: a heavy job never leaves the frames without a worker.
+The compiled kernel and the picture pass release the GIL, so the threads
+run in parallel.  Play ticks may use every worker while nothing else
+waits; while another job waits, ticks start on at most all but one worker,
+so the next worker to finish a tick (a few milliseconds at most) takes it:
+a frame never waits behind more than a slice, and other work never waits
+behind a crowd of frames.  (While a frame took about twenty GIL hand-offs,
+ticks on both threads mostly waited for each other and one tick thread was
+better: 150 playing sessions got 12-13 frames/s with two, 14-18 with one.
+With a frame in two compiled calls, two give 22-24 where one gives 15-19,
+runs of each alternating on one day.)
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class _Job:
         tick: bool = False,
     ) -> None:
         self.fn = fn
-        self.tick = tick  # a play tick: at most ``tick_threads`` of them run at once
+        self.tick = tick  # a play tick: see Scheduler._tick_limit
         self.lane = lane
         self.loop = loop
         self.future = future
@@ -75,9 +75,8 @@ class _Lane:
 
 
 class Scheduler:
-    def __init__(self, threads: int, tick_threads: int = 1) -> None:
+    def __init__(self, threads: int) -> None:
         self.threads = threads
-        self.tick_threads = tick_threads
         self._ticking = 0  # play ticks running now
         self._others = 0  # jobs waiting that are not ticks
         self._cond = threading.Condition()
@@ -149,7 +148,7 @@ class Scheduler:
             if exclusive:
                 self._queued[key] = self._queued.get(key, 0) + 1
             self._others += not tick
-            if not tick or self._ticking < self.tick_threads:
+            if not tick or self._ticking < self._tick_limit():
                 self._cond.notify()  # else the worker running a tick takes it next: no one to wake
         return job
 
@@ -164,15 +163,21 @@ class Scheduler:
             worker.start()
             self._workers.append(worker)
 
+    def _tick_limit(self) -> int:
+        """How many play ticks may run at once (lock held): every worker, but
+        one worker is kept for the other jobs while any waits."""
+        return self.threads - 1 if self._others and self.threads > 1 else self.threads
+
     def _next(self) -> _Job | None:
         """The next job in round-robin order (lock held), or None if nothing can run now."""
-        if self._ticking >= self.tick_threads and not self._others:
+        limit = self._tick_limit()
+        if self._ticking >= limit and not self._others:
             return None  # only ticks wait, and enough are running: no scan over every client
         for client, lanes in self._clients.items():
             for key, lane in lanes.items():
                 if lane.exclusive and self._running.get(key):
                     continue  # that session is busy on another worker
-                if lane.jobs[0].tick and self._ticking >= self.tick_threads:
+                if lane.jobs[0].tick and self._ticking >= limit:
                     continue  # enough workers are running ticks; this one takes other work
                 job = lane.jobs.popleft()
                 self._ticking += job.tick

@@ -63,19 +63,21 @@ def test_scheduler_runs_one_job_per_session_at_a_time_in_order() -> None:
     assert sorted(seen) == list(range(30))
 
 
-def test_scheduler_runs_one_play_tick_at_a_time_and_other_work_beside_it() -> None:
-    """Two workers: ticks of different sessions never overlap (they would
-    contend for the GIL), but a long job of someone else runs beside them."""
+def test_scheduler_runs_play_ticks_on_every_worker_but_keeps_one_for_waiting_work() -> None:
+    """Two workers and forty ticks of different sessions: ticks run two at a
+    time while nothing else waits; a long job asked for meanwhile starts as
+    soon as one tick ends (not after the forty), and ticks go on beside it."""
 
-    async def scenario() -> tuple[int, int]:
+    async def scenario() -> tuple[int, int, int, int]:
         scheduler = Scheduler(threads=2)
         lock = threading.Lock()
-        ticking = most_ticking = 0
+        ticking = most_ticking = ticks_done = 0
         ticks_beside_long = 0
+        ticks_before_long = -1
         long_running = threading.Event()
 
         def tick() -> None:
-            nonlocal ticking, most_ticking, ticks_beside_long
+            nonlocal ticking, most_ticking, ticks_beside_long, ticks_done
             with lock:
                 ticking += 1
                 most_ticking = max(most_ticking, ticking)
@@ -83,10 +85,14 @@ def test_scheduler_runs_one_play_tick_at_a_time_and_other_work_beside_it() -> No
             time.sleep(0.002)
             with lock:
                 ticking -= 1
+                ticks_done += 1
 
         def long_job() -> None:
+            nonlocal ticks_before_long
+            with lock:
+                ticks_before_long = ticks_done
             long_running.set()
-            time.sleep(0.1)
+            time.sleep(0.05)
             long_running.clear()
 
         loop = asyncio.get_running_loop()
@@ -95,13 +101,16 @@ def test_scheduler_runs_one_play_tick_at_a_time_and_other_work_beside_it() -> No
             future: asyncio.Future[None] = loop.create_future()
             finished.append(future)
             scheduler.submit(tick, lambda _r, _e, f=future: f.set_result(None), client=f"c{n}", lane=f"s{n}", tick=True)
+        await asyncio.sleep(0.01)  # ticks under way on both workers
         await asyncio.gather(scheduler.run(long_job, client="heavy"), *finished)
         scheduler.shutdown()
-        return most_ticking, ticks_beside_long
+        return most_ticking, ticks_beside_long, ticks_before_long, ticks_done
 
-    most_ticking, ticks_beside_long = asyncio.run(scenario())
-    assert most_ticking == 1
-    assert ticks_beside_long > 0  # the long job did not take both workers from the frames
+    most_ticking, ticks_beside_long, ticks_before_long, ticks_done = asyncio.run(scenario())
+    assert most_ticking == 2  # nothing else waiting: both workers draw frames
+    assert ticks_done == 40
+    assert 0 < ticks_before_long < 20  # the long job waited for a tick to end, not for the crowd
+    assert ticks_beside_long > 0  # and the frames went on beside it, on the other worker
 
 
 def test_scheduler_tiny_job_runs_inline_only_when_its_session_is_idle() -> None:
