@@ -21,8 +21,8 @@ a frame never waits behind more than a slice, and other work never waits
 behind a crowd of frames.  (While a frame took about twenty GIL hand-offs,
 ticks on both threads mostly waited for each other and one tick thread was
 better: 150 playing sessions got 12-13 frames/s with two, 14-18 with one.
-With a frame in two compiled calls, two give 22-24 where one gives 15-19,
-runs of each alternating on one day.)
+With a frame in two compiled calls, two give 19.5-24 where one gives
+14.5-19.5, in five runs of each alternating on one day.)
 """
 
 from __future__ import annotations
