@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import copy
 import dataclasses
+import gc
 import os
 import socket
 from collections.abc import Sequence
@@ -28,6 +29,14 @@ class PlaygroundServer(uvicorn.Server):
     are saved as playing, so the page offers to resume), then every
     websocket is closed with 1012, then uvicorn goes on as usual.
     """
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        # What start-up made (modules, the app, the compiled kernels) lives as long as the
+        # process.  Frozen, a full garbage collection no longer walks it: at 150 playing
+        # sessions a full collection held the GIL, and every frame, for about 100 ms (20 ms frozen).
+        gc.collect()
+        gc.freeze()
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         for server in self.servers:

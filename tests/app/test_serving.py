@@ -87,3 +87,34 @@ def test_share_base_prefers_a_reachable_address_to_loopback(monkeypatch: pytest.
     assert base("evil.example", "x", "0.0.0.0", 8000, "http", "https://play.example.edu/") == (
         "https://play.example.edu"
     )
+
+
+def test_server_start_up_freezes_what_it_made_for_the_garbage_collector() -> None:
+    """After start-up the server's long-lived objects are frozen, so full
+    collections (which hold the GIL) walk only what came since."""
+    import asyncio
+    import gc
+
+    import uvicorn
+
+    from app.cli import PlaygroundServer
+    from app.main import create_app
+    from app.settings import Settings
+    from tests.live_server import free_port
+
+    async def scenario() -> int:
+        settings = Settings.from_env()
+        server = PlaygroundServer(uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(),
+                                                 log_level="warning"))  # fmt: skip
+        serving = asyncio.create_task(server.serve())
+        while not server.started:
+            assert not serving.done(), "the server stopped while starting"
+            await asyncio.sleep(0.05)
+        frozen = gc.get_freeze_count()
+        gc.unfreeze()  # this test process goes on collecting as before
+        server.should_exit = True
+        await serving
+        return frozen
+
+    gc.unfreeze()
+    assert asyncio.run(scenario()) > 10_000  # the app and the modules it imported
