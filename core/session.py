@@ -193,7 +193,7 @@ class Session:
         cfg = self.config
         if self.network.sizes[-1] > 1 or (cfg.loss_function == "cross-entropy" and cfg.targets == "pm1"):
             return _probabilities_to_labels
-        return None if cfg.targets == "pm1" else TARGETS[cfg.targets].decode
+        return TARGETS[cfg.targets].decode
 
     def explain(self, layer: int, source: int | None, target: int, point: int) -> dict[str, Any]:
         """The lecture's decomposition of one weight's (or, without ``source``,
