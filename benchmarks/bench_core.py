@@ -114,13 +114,10 @@ def exact_tanh_floor(session: Session) -> tuple[int, float]:
     net = session.network
     weighted_inputs = []
     for X in (session._X_train, session._X_train, session._X_test):
-        a = X
-        for k, layer in enumerate(net.layers):
-            z = a @ layer.weights + layer.biases
-            function = net.output_activation if k == len(net.layers) - 1 else net.activation
-            if function == "tanh":
-                weighted_inputs.append(z.ravel())
-            a = np.tanh(z) if function == "tanh" else ACTIVATIONS[function].f(z)
+        z = net.forward_all(X)[0]  # z[0] is the inputs' (empty)
+        for k in range(1, len(z)):
+            if (net.output_activation if k == len(z) - 1 else net.activation) == "tanh":
+                weighted_inputs.append(z[k].ravel())
     z = np.concatenate(weighted_inputs)
     out = np.empty_like(z)
     return z.shape[0], timed(lambda: _exact_tanh(z, out), 30)[0]
