@@ -68,7 +68,17 @@ class PlaygroundConfig:
     def __init__(self, **values: Any) -> None:
         if "seed" not in values:
             values["seed"] = random_seed_string()
-        checked = check_values(values)
+        self._take(check_values(values))
+
+    @classmethod
+    def stored(cls, values: dict[str, Any]) -> PlaygroundConfig:
+        """A config read back from a store or a session file: as the constructor,
+        but a field may also hold what an older version allowed (``Field.check_stored``)."""
+        config = cls.__new__(cls)
+        config._take(check_values({"seed": random_seed_string(), **values}, stored=True))
+        return config
+
+    def _take(self, checked: dict[str, Any]) -> None:
         _check_combination(checked)
         object.__setattr__(self, "_values", checked)
         for name, value in checked.items():  # plain attributes: read at full speed in the training loop
@@ -134,8 +144,11 @@ class PlaygroundConfig:
         return "tanh" if self.problem == "classification" else "linear"
 
     def replace(self, **changes: Any) -> PlaygroundConfig:
-        """A copy with ``changes`` applied and validated (unknown names raise)."""
-        return PlaygroundConfig(**{**self._values, **changes})
+        """A copy with ``changes`` applied and validated (unknown names raise);
+        the fields not changed keep their values as they were checked."""
+        config = PlaygroundConfig.__new__(PlaygroundConfig)
+        config._take({**self._values, **check_values(changes, defaults=False)})
+        return config
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (tuples as lists, the hidden set in table order)."""
@@ -169,16 +182,27 @@ class PlaygroundConfig:
 
 
 def _rebuild(values: dict[str, Any]) -> PlaygroundConfig:
-    return PlaygroundConfig(**values)
+    return PlaygroundConfig.stored(values)
 
 
-def check_values(values: dict[str, Any], table: Sequence[Field] = TABLE) -> dict[str, Any]:
-    """Every field of ``table``: the given values checked, the others at their defaults."""
+def check_values(
+    values: dict[str, Any], table: Sequence[Field] = TABLE, *, stored: bool = False, defaults: bool = True
+) -> dict[str, Any]:
+    """Every field of ``table``: the given values checked, the others at their
+    defaults (or left out: ``defaults=False``).  ``stored``: values read back
+    from a store or a file (``Field.check_stored``)."""
     names = {field.name for field in table}
     unknown = sorted(set(values) - names)
     if unknown:
         raise InvalidValue(unknown[0], f"unknown field; allowed: {', '.join(sorted(names))}")
-    return {f.name: f.check(values[f.name]) if f.name in values else f.default for f in table}
+    checked = {}
+    for field in table:
+        if field.name in values:
+            value = values[field.name]
+            checked[field.name] = field.check_stored(value) if stored else field.check(value)
+        elif defaults:
+            checked[field.name] = field.default
+    return checked
 
 
 def read_hash(text: str, table: Sequence[Field] = TABLE) -> dict[str, Any]:

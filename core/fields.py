@@ -84,6 +84,7 @@ class Field:
     hideable: bool = False  # a classroom link may carry `<name>_hide=true`
     label: str = ""  # English fallback for the label (the catalogues own the real text)
     pattern: str = ""  # text: a regular expression the whole value must match
+    stored_pattern: str = ""  # text: what an older version allowed, still read back from stores and files
 
     @property
     def label_key(self) -> str:
@@ -99,6 +100,13 @@ class Field:
             return None
         checker = _CHECKERS[self.kind]
         return checker(self, value)
+
+    def check_stored(self, value: Any) -> Any:
+        """As ``check``, for a value read back from a store or a session file:
+        a text field also takes what an older version allowed (``stored_pattern``)."""
+        if self.stored_pattern and isinstance(value, str) and re.fullmatch(self.stored_pattern, value, re.ASCII):
+            return value
+        return self.check(value)
 
     def allowed(self) -> str:
         """What this field allows, in words (for error messages and docs)."""
@@ -208,8 +216,13 @@ _CHECKERS = {
     "controls": _check_controls,
 }
 
-# Printable ASCII except the hash's own separators '&', '=' and '#'.
-SEED_PATTERN = r"[!-\"$-%'-<>-~]{0," + str(MAX_SEED_LENGTH) + "}"
+# A seed is a word: the original writes digits and a point ("0.12345"), people type
+# words; nothing that can quote, escape, bracket or separate anything (issue 22: a seed
+# with quotes and parentheses once reached a generated Python file).
+SEED_PATTERN = r"[0-9A-Za-z._-]{0," + str(MAX_SEED_LENGTH) + "}"
+# What seeds were until then (printable ASCII but '&', '=' and '#'): sessions stored
+# or saved with such a seed still load, and everything that repeats it escapes it.
+STORED_SEED_PATTERN = r"[!-\"$-%'-<>-~]{0," + str(MAX_SEED_LENGTH) + "}"
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
 REGULARIZATION_RATES = (0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
 
@@ -241,7 +254,8 @@ ROWS: tuple[Field, ...] = (
           label="Regularization rate"),
     Field("noise", "number", 0.0, "data", low=0, high=50, hideable=True, label="Noise level"),
     Field("networkShape", "shape", (4, 2), "reset", label="Neurons per hidden layer"),
-    Field("seed", "text", None, "seed", pattern=SEED_PATTERN, label="Seed"),  # default: a fresh random seed
+    Field("seed", "text", None, "seed", pattern=SEED_PATTERN, stored_pattern=STORED_SEED_PATTERN,
+          label="Seed"),  # default: a fresh random seed
     _bool("showTestData", False, "live", "Show test data", hideable=True),
     _bool("discretize", False, "live", "Discretize output", hideable=True),
     Field("percTrainData", "number", 50.0, "data", low=10, high=90, hideable=True, label="Ratio train data"),

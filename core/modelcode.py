@@ -94,7 +94,7 @@ def model_source(session: Session) -> str:
         '"""A network trained in Playground, as a file that needs only NumPy.',
         "",
         f"Exported at epoch {session.epoch}; training loss {session.loss_train!r}, test loss {session.loss_test!r}.",
-        f"Settings: #{config.to_hash()}",
+        "The settings are SETTINGS below, as the page's URL hash.",
         "",
         f"predict(x, y)         the output on the label scale ({scale}), as the page's",
         "                      heatmap and GET /api/sessions/{id}/boundary?format=json show it",
@@ -109,6 +109,8 @@ def model_source(session: Session) -> str:
         "",
         "import numpy as np",
         "",
+        # User text (the seed is one) is only ever a literal written by repr: never in a docstring or a comment.
+        f"SETTINGS = {config.to_hash()!r}  # open the page at /#<SETTINGS> for the same settings",
         f"FEATURES = {config.features!r}  # the network's inputs, in order",
         f"SHAPE = {session.shape!r}  # units per layer: inputs, hidden layers, output",
         "# WEIGHTS[l][i, j] links node i of layer l to node j of layer l + 1; BIASES[l][j] is node j's of layer l + 1",

@@ -173,7 +173,7 @@ def _config(value: Any) -> PlaygroundConfig:
     if unknown:
         raise InvalidValue(f"config.{unknown[0]}", "unknown field")
     try:
-        return PlaygroundConfig(**value)
+        return PlaygroundConfig.stored(dict(value))
     except InvalidValue as error:
         raise InvalidValue(f"config.{error.field}", error.message) from None
 
