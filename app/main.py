@@ -15,31 +15,30 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from app.bodylimit import BodyLimit
 from app.cluster import Cluster, OwnerRouting
-from app.limits import ClientLimits, TooManyRequests
-from app.live import Interrupted
-from app.middleware import HeadAsGet, SameOriginWrites, SecurityHeaders, method_not_allowed
 from app.persistence import RedisBackend, StoreUnavailable, open_backend
-from app.player import Player
 from app.routes import (
     apidocs,
+    commands,
     data,
     exports,
     health,
     lecture,
-    network,
     pages,
     pictures,
     server_info,
     sessions,
     stateless,
-    training,
     ws,
 )
-from app.scheduler import Scheduler
+from app.sessions.live import Interrupted
+from app.sessions.player import Player
+from app.sessions.scheduler import Scheduler
+from app.sessions.store import OwnedElsewhere, SessionStore, ShuttingDown, StoreFull, TooManySessions, UnknownSession
 from app.settings import Settings
-from app.store import OwnedElsewhere, SessionStore, ShuttingDown, StoreFull, TooManySessions, UnknownSession
+from app.web.body_limit import BodyLimit
+from app.web.client_limits import ClientLimits, TooManyRequests
+from app.web.middleware import HeadAsGet, SameOriginWrites, SecurityHeaders, method_not_allowed
 from core.errors import InvalidValue
 
 __all__ = ["create_app"]
@@ -101,8 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SameOriginWrites)
     app.add_middleware(SecurityHeaders)
     routers = (
-        pages, apidocs, sessions, training, data, network, lecture, pictures, exports, stateless, server_info,
-        health, ws,
+        pages, apidocs, sessions, commands, data, lecture, pictures, exports, stateless, server_info, health, ws,
     )  # fmt: skip
     for module in routers:
         app.include_router(module.router)

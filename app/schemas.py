@@ -1,4 +1,5 @@
-"""Every REST body and websocket message, in one place.
+"""Every REST body and websocket message, in one place (a session command's websocket
+message is its REST body with a ``type``: app/protocol/commands.py).
 
 Allowed values come from the core's registries and limits, so the API, the
 OpenAPI schema and the core can never disagree about what is valid.  The
@@ -184,6 +185,10 @@ class SessionCreate(_ConfigSource):
     )
 
 
+class EmptyBody(_Strict):
+    """A command that takes no fields (reset, regenerate, pause)."""
+
+
 class StepRequest(_Strict):
     epochs: Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS)] = 1
 
@@ -310,54 +315,14 @@ class Health(BaseModel):
 
 
 # -- websocket messages (client -> server) -----------------------------------------
+#
+# A session command's message is its REST body with a `type` (app/protocol/commands.py);
+# these few are the connection's own.
 
 
 class AuthMessage(_Strict):
     type: Literal["auth"]
     token: Annotated[str, Field(max_length=200)]
-
-
-class PlayMessage(_Strict):
-    type: Literal["play"]
-
-
-class PauseMessage(_Strict):
-    type: Literal["pause"]
-
-
-class StepMessage(_Strict):
-    type: Literal["step"]
-    epochs: Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS)] = 1
-
-
-class ResetMessage(_Strict):
-    type: Literal["reset"]
-
-
-class RegenerateMessage(_Strict):
-    type: Literal["regenerate"]
-
-
-class ConfigMessage(_Strict):
-    type: Literal["config"]
-    fields: ConfigFields
-
-
-class HashMessage(_Strict):
-    type: Literal["hash"]
-    hash: Annotated[str, Field(max_length=4000)]
-
-
-class WeightMessage(WeightUpdate):
-    type: Literal["weight"]
-
-
-class BiasMessage(BiasUpdate):
-    type: Literal["bias"]
-
-
-class SpeedMessage(SpeedRequest):
-    type: Literal["speed"]
 
 
 class FocusMessage(_Strict):
@@ -367,7 +332,3 @@ class FocusMessage(_Strict):
 
 class PingMessage(_Strict):
     type: Literal["ping"]
-
-
-class SelectMessage(SelectRequest):
-    type: Literal["select"]

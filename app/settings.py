@@ -30,7 +30,7 @@ class Settings:
     max_work: int = 2_000_000_000
     max_picture_cells: int = 1_000_000  # boundary pictures: cells per picture (1000 x 1000)
     max_json_cells: int = 40_000  # boundary numbers: cells per answer (200 x 200)
-    # Threads for training and rendering; play ticks use them all unless other work waits (app.scheduler).
+    # Threads for training and rendering; play ticks use them all unless other work waits (app.sessions.scheduler).
     workers: int = 2
     public_url: str = ""  # the address students use for class links (default: the teacher's, if we listen there)
     # Per-client limits, by client address (the forwarded one only from a trusted proxy).

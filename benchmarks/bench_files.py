@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import orjson
 
-from app import figure
+from app.output import figure
 from core.boundary import grid_axes
 from core.config import PlaygroundConfig
 from core.modelcode import model_source

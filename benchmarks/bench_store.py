@@ -24,8 +24,8 @@ from pathlib import Path
 
 import orjson
 
+from app.auth import token_digest
 from app.persistence import Backend, MemoryBackend, RedisBackend, SessionRecord, SQLiteBackend
-from app.tokens import token_digest
 from core.config import PlaygroundConfig
 from core.session import Session
 from core.snapshot import to_document

@@ -19,17 +19,18 @@ import base64
 import logging
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Coroutine
+from typing import Any, Protocol
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.ownership import OwnedElsewhere
+from app.cluster.bus import Bus
 from app.persistence import StoreUnavailable
-from app.store import ShuttingDown, StoreFull, UnknownSession
-
-if TYPE_CHECKING:
-    from app.cluster.node import Cluster
+from app.sessions.ownership import OwnedElsewhere
+from app.sessions.store import SessionStore, ShuttingDown, StoreFull, UnknownSession
+from app.settings import Settings
+from app.web.body_limit import replay
 
 __all__ = ["OwnerRouting", "on_request"]
 
@@ -58,6 +59,23 @@ class OwnerRouting:
         await _route(cluster, self.app, match[1], scope, receive, send)
 
 
+class Cluster(Protocol):
+    """What forwarding needs of this process's part in the cluster (app.cluster.node.Cluster)."""
+
+    settings: Settings
+    app: Any
+    node: str
+    bus: Bus
+    replies: dict[int, asyncio.Future[tuple[dict[str, Any], bytes]]]  # forwarded requests awaiting answers
+    forwarded: int
+
+    def store_(self) -> SessionStore: ...
+    def next_id(self) -> int: ...
+    async def owner(self, session_id: str) -> str | None: ...
+    def spawn(self, work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]: ...
+    def to_node(self, node: str, header: dict[str, Any], body: bytes = b"", *, frame: bool = False) -> None: ...
+
+
 MOVED, NOBODY, LOST = "moved", "nobody", "lost"  # what a forward may come to besides an answer
 Answer = tuple[dict[str, Any], bytes]
 
@@ -75,7 +93,7 @@ async def _route(cluster: Cluster, app: ASGIApp, session_id: str, scope: Scope, 
         except (UnknownSession, StoreFull, ShuttingDown, StoreUnavailable):
             owner = None  # the route gives the usual answer (404, 503)
         if owner is None:
-            await app(scope, receive if body is None else _replay(body, receive), send)
+            await app(scope, receive if body is None else replay(body, receive), send)
             return
         if body is None:
             body = await _read_body(receive)
@@ -149,20 +167,6 @@ async def _read_body(receive: Receive) -> bytes:
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A receive that gives the body already read, then waits on the connection."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
 
 
 async def _send_answer(send: Send, header: dict[str, Any], body: bytes) -> None:

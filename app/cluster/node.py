@@ -34,18 +34,19 @@ from typing import TYPE_CHECKING, Any
 import redis.asyncio as aioredis
 from fastapi import WebSocket
 
-from app.closecodes import CloseCode
 from app.cluster import forward, relay, wire
+from app.cluster.bus import COMMANDS, FRAMES, NODE, Bus, Message
+from app.cluster.leases import Leases
 from app.cluster.outbox import Outbox
-from app.frames import Packet
-from app.persistence import Bus, Leases, Message, StoreUnavailable
-from app.persistence.bus import COMMANDS, FRAMES, NODE
+from app.persistence import StoreUnavailable
+from app.protocol.close_codes import CloseCode
+from app.sessions.packets import Packet
 from app.settings import Settings
 
 if TYPE_CHECKING:
     from app.cluster.relay import RelayClient, RemoteSession
-    from app.live import LiveSession
-    from app.store import SessionStore
+    from app.sessions.live import LiveSession
+    from app.sessions.store import SessionStore
 
 __all__ = ["Cluster"]
 
@@ -54,7 +55,7 @@ RENEW_BATCH = 200  # leases renewed concurrently
 
 
 class Cluster:
-    """Ownership through Redis leases (app.ownership.Ownership), and the
+    """Ownership through Redis leases (app.sessions.ownership.Ownership), and the
     messages between processes."""
 
     def __init__(self, settings: Settings, redis: aioredis.Redis, app: Any) -> None:
@@ -132,7 +133,7 @@ class Cluster:
     async def exclusive(self, name: str, seconds: float) -> bool:
         return await self.leases.acquire(f"~{name}", self.node, int(seconds * 1000))  # '~' is in no session id
 
-    # -- what a session sends to its clients in other processes (app.audience.Relay) ----------
+    # -- what a session sends to its clients in other processes (app.sessions.audience.Relay) ----------
 
     def text(self, session_id: str, text: str) -> None:
         self.outbox.to_watchers(session_id, wire.text_message(text))

@@ -15,8 +15,8 @@ import logging
 from collections import deque
 from collections.abc import Callable
 
-from app.persistence import Bus, StoreUnavailable
-from app.persistence.bus import FRAMES, NODE
+from app.cluster.bus import FRAMES, NODE, Bus
+from app.persistence import StoreUnavailable
 
 __all__ = ["Outbox"]
 

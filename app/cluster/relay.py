@@ -7,7 +7,7 @@ the session's ``frames:<id>`` and hands every frame and broadcast to all of
 them.  There (the owner), each of those clients has a ``RelayClient``
 stand-in, attached to the LiveSession like a client of its own: messages
 are carried out by the same handlers, in order; what the session
-broadcasts goes out once per process (app/live.py ``Relay``); what only
+broadcasts goes out once per process (app/sessions/live.py ``Relay``); what only
 that client gets (greeting, answers, errors) goes to its process's
 ``node:<id>`` channel.
 
@@ -22,27 +22,26 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Protocol
 
 import anyio
 import orjson
 from fastapi import WebSocket
 
-from app.clients import Client
-from app.closecodes import CloseCode
+from app.auth import Role
 from app.cluster import wire
-from app.frames import Packet
-from app.live import LiveSession
-from app.ownership import OwnedElsewhere
+from app.cluster.bus import FRAMES, Bus, Subscription
+from app.cluster.outbox import Outbox
 from app.persistence import StoreUnavailable
-from app.persistence.bus import FRAMES
-from app.roles import Role
-from app.routes.ws import close_reason, handle, run_connection
-from app.store import ShuttingDown, StoreFull, UnknownSession
-
-if TYPE_CHECKING:
-    from app.cluster.node import Cluster
+from app.protocol.close_codes import CloseCode
+from app.protocol.connection import close_reason, handle, run_connection
+from app.sessions.clients import Client
+from app.sessions.live import LiveSession
+from app.sessions.ownership import OwnedElsewhere
+from app.sessions.packets import Packet
+from app.sessions.store import SessionStore, ShuttingDown, StoreFull, UnknownSession
+from app.settings import Settings
 
 __all__ = ["RemoteSession", "RelayClient", "relay_socket", "on_command", "on_node_message"]
 
@@ -52,6 +51,26 @@ WELCOME_SECONDS = 10.0  # how long the owner may take to greet a relayed client
 RELAY_QUEUE = 1024  # messages of one relayed client waiting at the owner (its process rate-limits them)
 MAX_ATTEMPTS = 200  # bounds the loop of relay_socket (its deadline comes first)
 GREET = "\0greet"  # queued by a client that must start afresh (no JSON text starts with NUL)
+
+
+class Cluster(Protocol):
+    """What relaying needs of this process's part in the cluster (app.cluster.node.Cluster)."""
+
+    settings: Settings
+    app: Any
+    node: str
+    bus: Bus
+    subscription: Subscription
+    outbox: Outbox
+    remotes: dict[str, RemoteSession]  # sessions owned elsewhere with clients here
+    relays: dict[str, dict[str, RelayClient]]  # sessions owned here: their clients elsewhere
+    forwarded: int
+
+    def store_(self) -> SessionStore: ...
+    async def remote(self, session_id: str, owner: str) -> RemoteSession: ...
+    async def owner(self, session_id: str) -> str | None: ...
+    def spawn(self, work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]: ...
+    def to_node(self, node: str, header: dict[str, Any], body: bytes = b"", *, frame: bool = False) -> None: ...
 
 
 # -- here: this process's clients of a session owned elsewhere ---------------------------------
@@ -93,7 +112,7 @@ class RemoteSession:
             self._close(cid, CloseCode.TRY_AGAIN, "the session is moving to another server process")
 
     async def regreet(self, cid: str) -> list[str]:
-        """The client fell behind (app/clients.py): the owner sends it a fresh start."""
+        """The client fell behind (app/sessions/clients.py): the owner sends it a fresh start."""
         with contextlib.suppress(StoreUnavailable):
             await self._command("greet", client=cid)
         return []
@@ -211,7 +230,7 @@ async def _relayed(websocket: WebSocket, remote: RemoteSession, cid: str, client
 
 
 class RelayClient:
-    """A client of a session held here whose connection another process holds (app.clients.Peer)."""
+    """A client of a session held here whose connection another process holds (app.sessions.clients.Peer)."""
 
     def __init__(self, cluster: Cluster, live: LiveSession, node: str, cid: str, key: str) -> None:
         self.cluster = cluster
@@ -294,7 +313,7 @@ class RelayClient:
                         if live.latest is not None:
                             self.offer(live.latest)
                     else:
-                        await handle(item, self, live, tasks)
+                        await handle(item, self, live, self.cluster.app.state.limits, tasks)
                 tasks.cancel_scope.cancel()
         finally:
             if attached:

@@ -1,5 +1,5 @@
 """What processes send each other about a session over Redis
-(app.persistence.bus), as bytes: a JSON header, a newline, a binary body.
+(app.cluster.bus), as bytes: a JSON header, a newline, a binary body.
 
 On ``frames:<id>`` the owner sends what every client of the session gets
 (``frame``: a rendered frame with the node grids some client looks at;
@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from app.frames import Packet
+from app.sessions.packets import Packet
 
 __all__ = ["pack", "unpack", "frame_message", "packet_of", "text_message"]
 

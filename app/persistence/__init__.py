@@ -1,8 +1,8 @@
 """Where sessions outlive the process: one async interface (``Backend``) and
 three stores behind it, chosen by the settings:
 
-- Redis when PLAYGROUND_REDIS_URL is set (many processes share it; with
-  ``Leases`` for ownership and ``Bus`` for frames and commands between them);
+- Redis when PLAYGROUND_REDIS_URL is set (many processes share it; their
+  leases and messages are app/cluster's);
 - memory when PLAYGROUND_DATA_DIR is ``:memory:`` (tests; nothing is kept);
 - otherwise SQLite in PLAYGROUND_DATA_DIR (the embedded default).
 
@@ -13,8 +13,6 @@ own section, and saves it; see docs/deploy.md for how the pieces fit.
 from __future__ import annotations
 
 from app.persistence.base import Backend, Retention, StoreUnavailable, WriteResult
-from app.persistence.bus import Bus, Message, Subscription
-from app.persistence.leases import Leases
 from app.persistence.memory import MemoryBackend
 from app.persistence.record import RecordDamaged, RecordInfo, SessionRecord
 from app.persistence.redis_store import RedisBackend
@@ -26,10 +24,6 @@ __all__ = [
     "MemoryBackend",
     "SQLiteBackend",
     "RedisBackend",
-    "Leases",
-    "Bus",
-    "Subscription",
-    "Message",
     "SessionRecord",
     "RecordInfo",
     "Retention",

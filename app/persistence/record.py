@@ -57,7 +57,7 @@ class SessionRecord:
     id: str
     document: dict[str, Any]  # core.snapshot.to_document(session)
     app: dict[str, Any]  # the app's own section (selection, class code, speed, ...), plain values
-    token_hash: str  # app.tokens.token_digest(control token): a leaked store does not give control
+    token_hash: str  # app.auth.token_digest(control token): a leaked store does not give control
     created: float  # unix time
     last_active: float  # unix time of the last change or client; retention counts from it
 

@@ -1,6 +1,6 @@
 """The API's documentation pages, /docs (Swagger UI) and /redoc (ReDoc), served from our own files.
 
-Both pages live under the site's Content-Security-Policy (app/middleware.py: no inline script,
+Both pages live under the site's Content-Security-Policy (app/web/middleware.py: no inline script,
 nothing from another host).  Swagger UI needs nothing more.  ReDoc (styled-components) writes its
 rules into ``<style>`` elements that are empty or hold one fixed rule (allowed here by their
 hashes; the rules themselves arrive through the CSSOM) and runs its search index in a worker made
@@ -13,7 +13,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.middleware import CONTENT_SECURITY_POLICY
+from app.web.middleware import CONTENT_SECURITY_POLICY
 
 router = APIRouter(include_in_schema=False)
 

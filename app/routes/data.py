@@ -8,9 +8,9 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from app.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Readable
+from app.output.serialize import json_response
+from app.routes.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Readable
 from app.schemas import DataPoints, SessionState
-from app.serialize import json_response
 from core.errors import InvalidValue
 from core.points import UserPoints, json_points, parse_csv, to_csv
 from core.session import Session

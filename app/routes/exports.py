@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from app.deps import NOT_FOUND, ClientKey, Readable
-from app.serialize import json_response
+from app.output.serialize import json_response
+from app.routes.deps import NOT_FOUND, ClientKey, Readable
 from core.modelcode import model_source
 from core.snapshot import to_document
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from app.deps import Store
+from app.routes.deps import Store
 from app.schemas import Health
 
 router = APIRouter(tags=["health"])

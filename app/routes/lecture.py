@@ -1,5 +1,6 @@
 """REST: the lecture — explain one weight's gradient, the loss along it,
-point every watcher's explainer at a weight, fork a session, share it with a class."""
+fork a session, share it with a class.  Pointing every watcher at a weight
+(`select`) is a command: app/protocol/commands.py."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from typing import Annotated, Any
 import segno
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.addresses import share_base
-from app.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Limits, Readable, Store
-from app.schemas import SelectRequest, SessionCreated, SessionState, ShareLink
-from app.serialize import json_response, jsonable
+from app.output.serialize import json_response, jsonable
+from app.routes.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Limits, Readable, Store
+from app.schemas import SessionCreated, ShareLink
+from app.web.addresses import share_base
 
 router = APIRouter(prefix="/api/sessions/{session_id}", tags=["lecture"])
 
@@ -48,15 +49,6 @@ async def loss_slice(
     there (the tangent) and where the next update lands."""
     result = await live.read(lambda s: s.loss_slice(layer, source, target, samples), key, estimate=1.0)
     return json_response(jsonable(result))
-
-
-@router.post("/select", response_model=SessionState, responses=NEEDS_TOKEN)
-async def select_weight(live: Controlled, key: ClientKey, body: SelectRequest) -> Response:
-    """Point every watcher's explainer at a weight (`layer`, `source`, `target`) or, without `source`, a
-    bias; `point` is the training point explained.  `{"layer": null}` clears it.  As the websocket's
-    `select`: every client receives the `explain` message, and the state's `selection` shows it."""
-    await live.select(body.selection(), key)
-    return json_response(await live.read_state((), key))
 
 
 @router.post("/fork", status_code=status.HTTP_201_CREATED, response_model=SessionCreated, responses=NOT_FOUND)

@@ -3,7 +3,7 @@
 Pictures are computed off the event loop, on a copy of the session, in
 chunks that take turns with everyone else's work; their size is capped, and
 the last few are cached per session until the session changes.  The figure
-(axes, ticks, points, legend) is drawn by app/figure.py.
+(axes, ticks, points, legend) is drawn by app/output/figure.py.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import numpy as np
 import orjson
 from fastapi import APIRouter, Query, Response
 
-from app import figure, render
-from app.deps import NOT_FOUND, AppSettings, ClientKey, Jobs, Readable
-from app.serialize import number
+from app.output import figure, raster
+from app.output.serialize import number
+from app.routes.deps import NOT_FOUND, AppSettings, ClientKey, Jobs, Readable
 from core.boundary import grid_axes
 from core.errors import InvalidValue
 from core.session import Session
@@ -115,7 +115,7 @@ def _svg(shown: figure.Figure) -> bytes:
 
 def _plain(shown: figure.Figure) -> bytes:
     """The plot alone, one cell per pixel, with the points."""
-    image = render.colorize(shown.grid, shown.discretize)
-    render.draw_points(image, shown.train, (255, 255, 255), shown.radius)
-    render.draw_points(image, shown.test, (0, 0, 0), shown.radius)
-    return render.encode_png(image)
+    image = raster.colorize(shown.grid, shown.discretize)
+    raster.draw_points(image, shown.train, (255, 255, 255), shown.radius)
+    raster.draw_points(image, shown.test, (0, 0, 0), shown.radius)
+    return raster.encode_png(image)

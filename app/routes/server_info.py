@@ -8,7 +8,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from app.addresses import reach
+from app.web.addresses import reach
 
 router = APIRouter(prefix="/api/server", tags=["server"])
 

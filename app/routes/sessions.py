@@ -1,4 +1,4 @@
-"""REST: sessions — create, read, delete, change their config."""
+"""REST: sessions — create, read, delete.  Their commands (config, hash, step...) are app/routes/commands.py."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Limits, Readable, Store
-from app.schemas import ConfigFields, HashRequest, SessionCreate, SessionCreated, SessionState
-from app.serialize import json_response
+from app.output.serialize import json_response
+from app.routes.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Limits, Readable, Store
+from app.schemas import SessionCreate, SessionCreated, SessionState
 from core.errors import InvalidValue
 from core.session import Session
 from core.snapshot import from_document
@@ -84,19 +84,3 @@ async def read_session(live: Readable, key: ClientKey, include: Include = None) 
 async def delete_session(live: Controlled, store: Store) -> Response:
     await store.delete(live)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@router.patch("/{session_id}/config", response_model=SessionState, responses=NEEDS_TOKEN)
-async def patch_config(live: Controlled, key: ClientKey, body: ConfigFields) -> Response:
-    """Change any fields, with the original's semantics: the learning rate applies live; the network's
-    settings build a new network; the data's settings draw a new seed and new data.  The header
-    `X-Playground-Effect` says which happened (none, live, reset, data, seed)."""
-    effect = await live.change(lambda s: s.update(**body.given()), key)
-    return json_response(await live.read_state((), key), headers={"X-Playground-Effect": effect})
-
-
-@router.post("/{session_id}/hash", response_model=SessionState, responses=NEEDS_TOKEN)
-async def apply_hash(live: Controlled, key: ClientKey, body: HashRequest) -> Response:
-    """Apply a TF Playground URL hash to the session as one change (a hash without `seed` keeps the seed)."""
-    effect = await live.change(lambda s: s.apply_hash(body.hash), key)
-    return json_response(await live.read_state((), key), headers={"X-Playground-Effect": effect})

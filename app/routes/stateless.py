@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 from fastapi import APIRouter
 
-from app.deps import AppSettings, ClientKey, Jobs, Limits
-from app.limits import check_work
-from app.scheduler import SLICE_SECONDS, Scheduler
+from app.output.serialize import network_state, number
+from app.routes.deps import AppSettings, ClientKey, Jobs, Limits
 from app.schemas import StatelessStep, StatelessStepResult
-from app.serialize import network_state, number
+from app.sessions.scheduler import SLICE_SECONDS, Scheduler
+from app.web.client_limits import check_work
 from core.datasets import generate
 from core.errors import InvalidValue
 from core.rng import SeedRandom

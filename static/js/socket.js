@@ -83,7 +83,7 @@ export function parseNodeGrid(buffer) {
  * One session's socket. Callbacks (all optional): onOpen(), onMessage(msg),
  * onFrame(frame), onNodeGrid(grid), onStatus(text), onLost(code).
  * onLost fires for the close codes the server calls final (`finalCodes`, from
- * app/closecodes.py through the page config); any other close is retried
+ * app/protocol/close_codes.py through the page config); any other close is retried
  * with a growing delay, capped at 2 s.
  */
 export class SessionSocket {

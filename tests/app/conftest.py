@@ -37,7 +37,7 @@ def create(client: TestClient, **body: Any) -> tuple[str, dict[str, str], dict[s
 
 @dataclass
 class ParsedFrame:
-    """A kind-1 frame, read by the layout in docs/protocol.md (independently of app/serialize.py)."""
+    """A kind-1 frame, read by the layout in docs/protocol.md (independently of app/output/serialize.py)."""
 
     playing: bool
     generation: int

@@ -22,7 +22,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from app.wsprotocol import CLOSE_TIMEOUT_SECONDS
+from app.web.ws_server import CLOSE_TIMEOUT_SECONDS
 from tests.app.conftest import parse_frame
 from tests.live_server import LiveServer
 

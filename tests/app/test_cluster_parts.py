@@ -11,7 +11,7 @@ import numpy as np
 
 from app.cluster import wire
 from app.cluster.outbox import Outbox
-from app.frames import render_packet
+from app.sessions.packets import render_packet
 from core.config import PlaygroundConfig
 from core.session import Session
 from tests.app.conftest import parse_frame, parse_node_grid

@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.live import LiveSession
+from app.auth import token_digest
 from app.persistence import MemoryBackend, SessionRecord, WriteResult
-from app.player import Player
-from app.saver import Saver
-from app.scheduler import Scheduler
+from app.sessions.live import LiveSession
+from app.sessions.player import Player
+from app.sessions.saver import Saver
+from app.sessions.scheduler import Scheduler
 from app.settings import Settings
-from app.tokens import token_digest
 from core.config import PlaygroundConfig
 from core.session import Session
 from tests.app.conftest import create, make_client
@@ -200,7 +200,7 @@ def test_saver_serialises_and_coalesces_saves() -> None:
 
 @pytest.mark.parametrize("playing", [False, True])
 def test_saver_records_whether_a_session_was_playing(playing: bool) -> None:
-    from app.saver import app_section
+    from app.sessions.saver import app_section
 
     scheduler = Scheduler(1)
     settings = Settings(data_dir=":memory:")

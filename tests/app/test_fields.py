@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from app.routes.pages import field_menus
 from app.schemas import config_fields_model
+from app.web.page_config import field_menus
 from core.config import check_values, read_hash, write_hash
 from core.errors import InvalidValue
 from core.fields import TABLE, Field, complete

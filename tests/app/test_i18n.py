@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.i18n import LANGUAGES, catalogue, choose_language
+from app.web.i18n import LANGUAGES, catalogue, choose_language
 from core.activations import ACTIVATIONS, REGULARIZERS
 from core.config import LECTURE_OPTIONS
 from core.datasets import DATASETS
@@ -128,3 +128,17 @@ def test_page_renders_in_the_chosen_language(client: TestClient) -> None:
 def test_class_link_expired_page_speaks_the_readers_language(client: TestClient) -> None:
     answer = client.get("/s/nope", headers={"Accept-Language": "ko"}, follow_redirects=False)
     assert answer.status_code == 404 and "만료" in answer.text and 'lang="ko"' in answer.text
+
+
+def test_class_link_keeps_the_language_it_was_given(client: TestClient) -> None:
+    """`/s/CODE?lang=en` opens the session in English, whatever the browser says (issue 18)."""
+    made = client.post("/api/sessions", json={}).json()
+    auth = {"Authorization": f"Bearer {made['control_token']}"}
+    code = client.post(f"/api/sessions/{made['id']}/share", headers=auth).json()["code"]
+    for lang in LANGUAGES:
+        answer = client.get(f"/s/{code}?lang={lang}", headers={"Accept-Language": "ko"}, follow_redirects=False)
+        assert answer.headers["location"] == f"/?session={made['id']}&lang={lang}"
+        page = client.get(answer.headers["location"], headers={"Accept-Language": "ko"}).text
+        assert f'<html lang="{lang}">' in page
+    plain = client.get(f"/s/{code}?lang=xx", follow_redirects=False)
+    assert plain.headers["location"] == f"/?session={made['id']}"  # an unknown language is not passed on

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from app.player import SHARED_TICK_SECONDS, Player
-from app.scheduler import SLICE_SECONDS
+from app.sessions.player import SHARED_TICK_SECONDS, Player
+from app.sessions.scheduler import SLICE_SECONDS
 
 
 class _Scheduler:

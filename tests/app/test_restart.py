@@ -16,7 +16,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from app.serialize import network_state
+from app.output.serialize import network_state
 from core.config import PlaygroundConfig
 from core.session import Session
 from tests.app.conftest import parse_frame

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from app.clients import Client
-from app.closecodes import CloseCode
-from app.ratelimit import KeyedLimiter, TokenBucket
-from app.scheduler import Scheduler
+from app.protocol.close_codes import CloseCode
+from app.sessions.clients import Client
+from app.sessions.scheduler import Scheduler
+from app.web.token_bucket import KeyedLimiter, TokenBucket
 
 
 def test_scheduler_one_client_with_many_jobs_gets_one_turn_per_round() -> None:

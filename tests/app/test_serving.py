@@ -70,7 +70,7 @@ def test_cli_defaults_come_from_the_environment() -> None:
 
 
 def test_share_base_prefers_a_reachable_address_to_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
-    from app import addresses
+    from app.web import addresses
 
     monkeypatch.setattr(addresses, "interface_addresses", lambda: ["192.168.1.20"])
     base = addresses.share_base

@@ -226,12 +226,12 @@ def test_ws_disconnect_pauses_and_keeps_session(client: TestClient) -> None:
 def test_ws_unexpected_handler_failure_is_logged_and_answered(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from app.routes import ws as ws_routes
+    from app.protocol import connection
 
     async def fails(command: object, client: object, live: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setitem(ws_routes.HANDLERS, "ping", dataclasses.replace(ws_routes.HANDLERS["ping"], run=fails))
+    monkeypatch.setitem(connection.CONNECTION, "ping", dataclasses.replace(connection.CONNECTION["ping"], run=fails))
     session_id, token = _authed(client)
     with client.websocket_connect(f"/ws/sessions/{session_id}") as ws:
         _open(ws)

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app.middleware import CONTENT_SECURITY_POLICY
+from app.web.middleware import CONTENT_SECURITY_POLICY
 
 pytestmark = pytest.mark.browser
 

@@ -20,7 +20,7 @@ import httpx
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 from websockets.sync.client import connect
 
-from app.closecodes import FINAL
+from app.protocol.close_codes import FINAL
 from tests.services import require_binary
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 import pytest
 
+from app.auth import token_digest
 from app.persistence import Backend, MemoryBackend, RedisBackend, SessionRecord, SQLiteBackend
-from app.tokens import token_digest
 from core.config import PlaygroundConfig
 from core.session import Session
 from core.snapshot import to_document

@@ -7,9 +7,9 @@ import time
 
 import numpy as np
 
+from app.auth import token_digest
 from app.persistence import Retention
 from app.persistence.base import RECENT_SECONDS
-from app.tokens import token_digest
 from core.snapshot import from_document
 from tests.app.persistence.conftest import MakeBackend, record_of, run, trained
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.persistence import Bus, Leases, Message, RedisBackend, StoreUnavailable, Subscription
-from app.persistence.bus import COMMANDS, FRAMES
+from app.cluster.bus import COMMANDS, FRAMES, Bus, Message, Subscription
+from app.cluster.leases import Leases
+from app.persistence import RedisBackend, StoreUnavailable
 from app.persistence.redis_client import connect
 from core.snapshot import from_document
 from tests.app.persistence.conftest import record_of, run, trained, unique_prefix

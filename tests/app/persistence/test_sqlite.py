@@ -14,10 +14,10 @@ import numpy as np
 import orjson
 import pytest
 
+from app.auth import token_digest
 from app.persistence import SQLiteBackend, open_backend
 from app.persistence.sqlite import FILENAME
 from app.settings import Settings
-from app.tokens import token_digest
 from core.snapshot import from_document
 from tests.app.persistence.conftest import record_of, run, trained
 

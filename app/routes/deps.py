@@ -9,13 +9,12 @@ from fastapi import Depends, HTTPException, Path, status
 from fastapi.requests import HTTPConnection
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.limits import ClientLimits, client_key
-from app.live import LiveSession
-from app.roles import Role
-from app.scheduler import Scheduler
+from app.auth import Role, authorize
+from app.sessions.live import LiveSession
+from app.sessions.scheduler import Scheduler
+from app.sessions.store import SessionStore, UnknownSession
 from app.settings import Settings
-from app.store import SessionStore, UnknownSession
-from app.tokens import token_matches
+from app.web.client_limits import ClientLimits, client_key
 
 __all__ = [
     "AppSettings",
@@ -29,7 +28,6 @@ __all__ = [
     "SessionId",
     "Store",
     "Watched",
-    "authorize",
 ]
 
 # The errors these dependencies answer, for the OpenAPI page.
@@ -44,14 +42,6 @@ NEEDS_TOKEN: dict[int | str, dict[str, Any]] = {
 # thread pool, a thread hop per dependency per request for work of a microsecond.
 bearer = HTTPBearer(auto_error=False, description="The control token returned when the session was created.")
 SessionId = Annotated[str, Path(min_length=1, max_length=64, description="A session id from POST /api/sessions")]
-
-
-def authorize(live: LiveSession, token: str | None) -> Role:
-    """The role a token gives on ``live``: control for its token, else watch.
-
-    REST and the websocket both call this (see app.tokens).
-    """
-    return Role.CONTROL if token_matches(token, live.token_hash) else Role.WATCH
 
 
 async def get_store(connection: HTTPConnection) -> SessionStore:
@@ -84,7 +74,7 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 async def watched(session_id: SessionId, store: Store) -> LiveSession:
     """The session, for reading: anyone with the id may watch.  Loaded from
-    the store on first use after a restart (app/store.py)."""
+    the store on first use after a restart (app/sessions/store.py)."""
     try:
         return await store.open(session_id)
     except UnknownSession:
@@ -96,7 +86,7 @@ async def read(live: Annotated[LiveSession, Depends(watched)], credentials: Cred
     """The session, for reading: anyone may; reads of a session one does not
     control are rate-limited per client address (``reads_per_second``)."""
     token = credentials.credentials if credentials is not None else None
-    if authorize(live, token) is not Role.CONTROL:
+    if authorize(live.token_hash, token) is not Role.CONTROL:
         limits.read(key)
     return live
 
@@ -112,7 +102,7 @@ async def controlled(
             "this call changes the session: send its control token as 'Authorization: Bearer <token>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    if authorize(live, credentials.credentials) is not Role.CONTROL:
+    if authorize(live.token_hash, credentials.credentials) is not Role.CONTROL:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "wrong control token for this session")
     return live
 

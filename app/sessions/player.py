@@ -12,7 +12,7 @@ of sessions) per frame.
 
 A tick trains for at most one slice (``SLICE_SECONDS``) while its session
 plays alone, and for ``SHARED_TICK_SECONDS`` while others play too: play
-ticks run one at a time (app/scheduler.py), so a session at top speed
+ticks run one at a time (app/sessions/scheduler.py), so a session at top speed
 would otherwise hold every other session's frame back by a whole slice.
 """
 
@@ -22,11 +22,11 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from app.frames import Packet
-from app.scheduler import SLICE_SECONDS, Scheduler
+from app.sessions.packets import Packet
+from app.sessions.scheduler import SLICE_SECONDS, Scheduler
 
 if TYPE_CHECKING:
-    from app.live import LiveSession
+    from app.sessions.live import LiveSession
 
 __all__ = ["Player"]
 

@@ -1,5 +1,5 @@
 """One session's lane: all CPU work on a session runs as jobs in its
-exclusive lane of the scheduler (app/scheduler.py), one at a time and in
+exclusive lane of the scheduler (app/sessions/scheduler.py), one at a time and in
 order, so the core session is only ever touched by one thread, and no lock
 is held while a job waits for a worker.
 
@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from app.scheduler import SLICE_SECONDS, Scheduler
+from app.sessions.scheduler import SLICE_SECONDS, Scheduler
 from core.session import Session
 
 __all__ = ["SessionLane", "INLINE_SECONDS"]
@@ -27,7 +27,7 @@ class SessionLane:
         self.id = id
         self.session = session
         self.scheduler = scheduler
-        self.jobs = 0  # jobs in flight in its lane: it is not unloaded meanwhile (app/store.py)
+        self.jobs = 0  # jobs in flight in its lane: it is not unloaded meanwhile (app/sessions/store.py)
         self._stepping = False
         self._reading_copy: Session | None = None  # left by a long step's slices for reads meanwhile
         self._epoch_seconds = 1e-6 * (1 + session.train.shape[0]) * (1 + session.network.n_weights) / 50

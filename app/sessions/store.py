@@ -1,12 +1,12 @@
 """The app's sessions: those held in memory, and the store behind them.
 
-A session is saved as it changes (app/saver.py) and loaded back on first
+A session is saved as it changes (app/sessions/saver.py) and loaded back on first
 use after a restart, paused, with its token, class code, selection and
 speed.  Memory holds the sessions in use: one without clients for
 ``idle_seconds`` is unloaded (saved first) and stays in the store for
 ``keep_days``; at ``max_sessions`` in memory, the longest idle one without
 clients is unloaded to make room.  Which process runs a session is the
-``Ownership``'s business (app/ownership.py): always this one, or one of
+``Ownership``'s business (app/sessions/ownership.py): always this one, or one of
 many through Redis leases (app/cluster).
 """
 
@@ -19,15 +19,15 @@ import secrets
 import time
 from collections.abc import Callable
 
-from app.closecodes import CloseCode
-from app.live import LiveSession
-from app.ownership import OwnedElsewhere, Ownership, SoleOwner
+from app.auth import new_token, token_digest
 from app.persistence import Backend, RecordDamaged, StoreUnavailable, retention
-from app.player import Player
-from app.saver import STORE_CLIENT, Saver, restore
-from app.scheduler import Scheduler
+from app.protocol.close_codes import CloseCode
+from app.sessions.live import LiveSession
+from app.sessions.ownership import OwnedElsewhere, Ownership, SoleOwner
+from app.sessions.player import Player
+from app.sessions.saver import STORE_CLIENT, Saver, restore
+from app.sessions.scheduler import Scheduler
 from app.settings import Settings
-from app.tokens import new_token, token_digest
 from core.errors import InvalidValue
 from core.session import Session
 from core.snapshot import from_document

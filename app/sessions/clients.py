@@ -18,10 +18,10 @@ from typing import Any, Protocol
 import orjson
 from starlette.websockets import WebSocket
 
-from app.closecodes import CloseCode
-from app.frames import Packet
-from app.ratelimit import TokenBucket
-from app.roles import Role
+from app.auth import Role
+from app.protocol.close_codes import CloseCode
+from app.sessions.packets import Packet
+from app.web.token_bucket import TokenBucket
 
 __all__ = ["Client", "Peer"]
 

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from app import render
+from app.output import raster
 from core.boundary import DOMAIN
 
 __all__ = ["Figure", "LANGUAGES", "svg", "png"]
@@ -123,23 +123,23 @@ def caption(figure: Figure) -> str:
 
 
 def _heatmap(figure: Figure, with_points: bool) -> np.ndarray:
-    image = render.colorize(figure.grid, figure.discretize)
+    image = raster.colorize(figure.grid, figure.discretize)
     if with_points:
         scale = figure.grid.shape[0] / figure.size  # points are drawn at the heatmap's resolution
-        render.draw_points(image, figure.train, (255, 255, 255), figure.radius * scale)
-        render.draw_points(image, figure.test, (0, 0, 0), figure.radius * scale)
+        raster.draw_points(image, figure.train, (255, 255, 255), figure.radius * scale)
+        raster.draw_points(image, figure.test, (0, 0, 0), figure.radius * scale)
     return image
 
 
 def _colour(label: float) -> str:
-    shade = int(np.clip(np.floor((np.clip(label, -1, 1) + 1) / 2 * render.SHADES), 0, render.SHADES - 1))
-    r, g, b = render.palette()[shade]
+    shade = int(np.clip(np.floor((np.clip(label, -1, 1) + 1) / 2 * raster.SHADES), 0, raster.SHADES - 1))
+    r, g, b = raster.palette()[shade]
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
 def _bar(width: int) -> np.ndarray:
     """(1, width, 3): the colour scale from −1 (left) to +1 (right), blended as the heatmap is."""
-    return render.colorize(np.linspace(-1.0, 1.0, width)[None, :])
+    return raster.colorize(np.linspace(-1.0, 1.0, width)[None, :])
 
 
 # -- SVG ----------------------------------------------------------------------------
@@ -148,8 +148,8 @@ def _bar(width: int) -> np.ndarray:
 def svg(figure: Figure) -> str:
     """The figure as a standalone SVG document (the heatmap embedded as a PNG, everything else vector)."""
     lay = Layout(figure.size)
-    heat = base64.b64encode(render.encode_png(_heatmap(figure, with_points=False))).decode()
-    bar = base64.b64encode(render.encode_png(_bar(160))).decode()
+    heat = base64.b64encode(raster.encode_png(_heatmap(figure, with_points=False))).decode()
+    bar = base64.b64encode(raster.encode_png(_bar(160))).decode()
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{lay.width}" height="{lay.height}" '
         f'viewBox="0 0 {lay.width} {lay.height}" font-family="Roboto, Helvetica, Arial, sans-serif" '
@@ -246,4 +246,4 @@ def png(figure: Figure) -> bytes:
         draw.ellipse((mx - 4, my - 4, mx + 4, my + 4), fill=_colour(1.0), outline=outline)
         draw.text((mx + 14, my), figure.words[kind], fill=INK, font=font, anchor="lm")
         mx += 40 + int(draw.textlength(figure.words[kind], font=font))
-    return render.encode_png(np.asarray(canvas))
+    return raster.encode_png(np.asarray(canvas))

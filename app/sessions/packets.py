@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from app.serialize import pack_frame, pack_node_grid
+from app.output.serialize import pack_frame, pack_node_grid
 from core.session import Session
 
 __all__ = ["Packet", "render_packet"]
@@ -41,7 +41,7 @@ class Packet:
     ) -> None:
         self.data = data
         self.generation = generation
-        self.version = version  # the session's version it shows (app.live)
+        self.version = version  # the session's version it shows (app.sessions.live)
         self.epoch = epoch
         self.n_nodes = n_nodes  # features and neurons: the valid `focus` indices
         self.grids = grids  # node -> kind-2 message, for the nodes in focus when it was made

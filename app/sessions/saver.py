@@ -22,10 +22,10 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from app.live import LiveSession
 from app.persistence import Backend, SessionRecord, StoreUnavailable
-from app.player import Player
-from app.scheduler import Scheduler
+from app.sessions.live import LiveSession
+from app.sessions.player import Player
+from app.sessions.scheduler import Scheduler
 from app.settings import Settings
 from core.session import Session
 from core.snapshot import to_document

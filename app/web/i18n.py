@@ -15,7 +15,7 @@ from pathlib import Path
 
 __all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "catalogue", "choose_language", "translator"]
 
-CATALOGUES = Path(__file__).resolve().parent.parent / "static" / "i18n"
+CATALOGUES = Path(__file__).resolve().parents[2] / "static" / "i18n"
 LANGUAGES = ("en", "ko")
 DEFAULT_LANGUAGE = "en"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")

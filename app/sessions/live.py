@@ -1,42 +1,52 @@
 """A session as the server holds it: the core session, its clients, and
 everything that changes it or reads it.
 
-Its work runs in its lane of the scheduler (app/lane.py).  Long steps are
+Its work runs in its lane of the scheduler (app/sessions/lane.py).  Long steps are
 cut into slices of about ``SLICE_SECONDS`` that yield to other sessions; a
 pause or any change stops a running step at its next slice.  Playing is
-driven by the app's ``Player`` (app/player.py), which asks every playing
+driven by the app's ``Player`` (app/sessions/player.py), which asks every playing
 session for a ``tick``.  Every change asks for the session to be saved
-(``on_change``, app/saver.py).
+(``on_change``, app/sessions/saver.py).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar
 
 import orjson
 
-from app.audience import Audience
-from app.cache import AnswerCache
-from app.clients import Client, Peer
-from app.closecodes import CloseCode
-from app.frames import Packet, render_packet
-from app.lane import SessionLane
-from app.roles import PlayState
-from app.scheduler import SLICE_SECONDS, Scheduler
-from app.serialize import jsonable, session_state
+from app.output.serialize import jsonable, session_state
+from app.protocol.close_codes import CloseCode
+from app.sessions.answer_cache import AnswerCache
+from app.sessions.audience import Audience
+from app.sessions.clients import Client, Peer
+from app.sessions.lane import SessionLane
+from app.sessions.packets import Packet, render_packet
+from app.sessions.scheduler import SLICE_SECONDS, Scheduler
 from app.settings import Settings
 from core.errors import InvalidValue
 from core.session import Session
 
-if TYPE_CHECKING:
-    from app.player import Player
-
-__all__ = ["LiveSession", "Interrupted"]
+__all__ = ["LiveSession", "Interrupted", "PlayState"]
 
 T = TypeVar("T")
 EXPLAIN_INTERVAL = 0.1  # seconds between explanations while playing: a readable pace, and cheaper
+
+
+class Ticker(Protocol):
+    """What drives play: app.sessions.player.Player, which asks every playing session for ticks."""
+
+    def add(self, live: LiveSession) -> None: ...
+
+
+class PlayState(StrEnum):
+    """Whether a session trains by itself."""
+
+    PAUSED = "paused"
+    PLAYING = "playing"
 
 
 class Interrupted(Exception):
@@ -51,11 +61,11 @@ class LiveSession(SessionLane):
         session: Session,
         settings: Settings,
         scheduler: Scheduler,
-        player: Player,
+        player: Ticker,
         owner: str,
     ) -> None:
         super().__init__(id, session, scheduler)
-        self.token_hash = token_hash  # the control token's digest (app.tokens)
+        self.token_hash = token_hash  # the control token's digest (app.auth)
         self.settings = settings
         self.player = player
         self.owner = owner  # the client key that created it: its fair turns and its per-client limits
@@ -69,7 +79,7 @@ class LiveSession(SessionLane):
         self.code: str | None = None  # its class code, once shared
         self.created = self.last_active = time.monotonic()
         self.created_at = time.time()  # wall clock, for the store
-        # Durability (app.saver): every change calls on_change, which saves soon; `saved` marks what was.
+        # Durability (app.sessions.saver): every change calls on_change, which saves soon; `saved` marks what was.
         self.on_change: Callable[[LiveSession], None] | None = None
         self.saved: Any = None
         self.restored = False  # loaded paused after the server stopped while it was playing (the page offers Resume)
@@ -79,7 +89,7 @@ class LiveSession(SessionLane):
         self.selection: dict[str, Any] | None = None  # the teacher's pointer: every client gets its explanation
         self.version = 0  # bumped by every job that changed the session (caches key on it)
         self.pictures = AnswerCache()
-        self.ticking = False  # a play tick is queued or running (app.player)
+        self.ticking = False  # a play tick is queued or running (app.sessions.player)
         self.next_tick = 0.0
         self._interrupts = 0  # bumped by pause and by changes: a running step stops at its next slice
         self._explained_at = 0.0

@@ -1,6 +1,6 @@
 """Who runs a session: this process alone, or one process of many at a time.
 
-The store (app/store.py) asks an ``Ownership`` before it loads a session
+The store (app/sessions/store.py) asks an ``Ownership`` before it loads a session
 and tells it when it lets one go.  A single process owns everything
 (``SoleOwner``); with Redis, ``app.cluster.ClusterOwnership`` holds one
 lease per session and carries requests to the process that owns it.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from app.live import LiveSession
+    from app.sessions.live import LiveSession
 
 __all__ = ["Ownership", "SoleOwner", "OwnedElsewhere"]
 

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 from fastapi.requests import HTTPConnection
 
-from app.ratelimit import KeyedLimiter
 from app.settings import Settings
+from app.web.token_bucket import KeyedLimiter
 from core.errors import InvalidValue
 
 __all__ = ["ClientLimits", "TooManyRequests", "address_of", "check_work", "client_key"]

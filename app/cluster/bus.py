@@ -1,6 +1,6 @@
 """Messages between processes over Redis pub/sub, per session.
 
-The process that owns a session (app.persistence.leases) publishes each
+The process that owns a session (app.cluster.leases) publishes each
 frame once on ``frames:<id>``; every process with watchers of that session
 subscribes once and fans the frame out to its own websockets.  Commands
 for a session that another process owns travel on ``commands:<id>``; the

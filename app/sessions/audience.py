@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from app.clients import Client, Peer
-from app.closecodes import CloseCode
-from app.frames import Packet
+from app.protocol.close_codes import CloseCode
+from app.sessions.clients import Client, Peer
+from app.sessions.packets import Packet
 
 __all__ = ["Audience", "Relay"]
 

@@ -1,0 +1,69 @@
+"""REST: the session commands (app/protocol/commands.py), one route each.
+
+Each route checks the caller's role as the command's row asks, runs the
+command's handler (the one the websocket runs) and answers the session's
+state, with the parts and the ``X-Playground-Effect`` header the handler's
+``Outcome`` names.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Response, status
+from pydantic import BaseModel
+
+from app.auth import Role
+from app.output.serialize import json_response
+from app.protocol.commands import COMMANDS, Call, Command, Conflict
+from app.routes.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Limits, Watched
+from app.schemas import SessionState
+from app.sessions.live import LiveSession
+from app.web.client_limits import ClientLimits
+
+router = APIRouter(prefix="/api/sessions/{session_id}")
+
+
+def _endpoint(command: Command) -> Any:
+    """A route function for ``command``, with the signature FastAPI reads (session, key, limits, body)."""
+    has_body = bool(command.body.model_fields)
+
+    async def endpoint(live: LiveSession, key: str, limits: ClientLimits, body: BaseModel | None = None) -> Response:
+        try:
+            outcome = await command.run(body if body is not None else command.body(), Call(live, key, limits))
+        except Conflict as exc:
+            raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+        parts = outcome.parts if outcome is not None else ()
+        headers = {"X-Playground-Effect": outcome.effect} if outcome is not None and outcome.effect else None
+        return json_response(await live.read_state(parts, key), headers=headers)
+
+    session = Controlled if command.role is Role.CONTROL else Watched
+    parameters = [
+        inspect.Parameter("live", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=session),
+        inspect.Parameter("key", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=ClientKey),
+        inspect.Parameter("limits", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Limits),
+    ]
+    if has_body:
+        body_type: Any = Annotated[command.body | None, Body()] if command.body_optional else command.body
+        default = None if command.body_optional else inspect.Parameter.empty
+        parameters.append(
+            inspect.Parameter("body", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=body_type, default=default)
+        )
+    endpoint.__signature__ = inspect.Signature(parameters, return_annotation=Response)  # type: ignore[attr-defined]
+    endpoint.__name__ = f"{command.name}_command"
+    endpoint.__doc__ = command.run.__doc__
+    return endpoint
+
+
+for _command in COMMANDS.values():
+    router.add_api_route(
+        _command.rest_path,
+        _endpoint(_command),
+        methods=[_command.method],
+        response_model=SessionState,
+        tags=[_command.tag],
+        responses={**(NEEDS_TOKEN if _command.role is Role.CONTROL else NOT_FOUND), **_command.responses},
+        name=f"{_command.name}_command",
+        summary=" ".join((_command.run.__doc__ or _command.name).split(".")[0].split(":")[0].split()),
+    )
