@@ -8,9 +8,11 @@ The format (also described at the top of api.md):
     # → 201 {"id": "...", "control_token": "...", "state": {"epoch": 0, ...}}
 
 After `# →`: the status; then any of a content type (`image/png`), a header (`X-Playground-Effect:
-live`), and a JSON answer in which `...` stands for what was left out (its keys are checked, at
-every level shown; values are not: ids and weights differ every run).  `ID=...; TOK=...` lines take
-the newest session an example above created.  Other lines (variables, files) run as they are.
+live`), and a JSON answer in which `...` stands for what was left out.  Its keys are checked at
+every level shown, and so are its values, but those that differ every run (`VARYING`: ids,
+tokens, class codes): a number to the digits the doc writes, a string ending in `...` by its
+start, a list by the items it shows.  `ID=...; TOK=...` lines take the newest session an example
+above created.  Other lines (variables, files) run as they are.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -87,11 +90,40 @@ def parse_steps(text: str) -> list[Step]:
     return steps
 
 
+VARYING = {"id", "control_token", "code", "url", "qr_svg", "sessions"}  # new every run (sessions: the server's count)
+DOC_PORT = "8000"  # the doc's server; answers that name the port name the test server's
+
+
 def _json_example(text: str) -> Any:
     text = re.sub(r"\{\s*\.\.\.\s*\}", "{}", text)
     text = re.sub(r"\[\s*\.\.\.\s*\]", "[]", text)
     text = re.sub(r",\s*\.\.\.(?=\s*[}\]])", "", text)
-    return json.loads(text)
+    return json.loads(text, parse_float=Decimal)  # the digits the doc writes
+
+
+def values_differ(example: Any, actual: Any, where: str = "") -> list[str]:
+    """Values the example shows that the answer does not have (see the module's docstring)."""
+    if isinstance(example, dict):
+        if not isinstance(actual, dict):
+            return []  # keys_missing says so
+        return [problem for key, value in example.items() if key in actual and key not in VARYING
+                for problem in values_differ(value, actual[key], f"{where}.{key}".lstrip("."))]  # fmt: skip
+    if isinstance(example, list):
+        if not isinstance(actual, list) or len(actual) < len(example):
+            return [f"{where}: {actual!r:.80}, the doc shows {len(example)} items"]
+        items = enumerate(zip(example, actual, strict=False))
+        return [problem for k, (value, got) in items for problem in values_differ(value, got, f"{where}[{k}]")]
+    if isinstance(example, Decimal):
+        exponent = example.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) else 0
+        same = isinstance(actual, int | float) and round(Decimal(repr(actual)), places) == example
+    elif isinstance(example, str) and example.endswith("..."):
+        same = isinstance(actual, str) and actual.startswith(example[:-3])
+    elif isinstance(example, bool | int) or example is None:
+        same = type(actual) is type(example) and actual == example
+    else:
+        same = actual == example
+    return [] if same else [f"{where}: {actual!r:.80}, the doc says {example!r:.80}"]
 
 
 def keys_missing(example: Any, actual: Any, where: str = "") -> list[str]:
@@ -132,7 +164,9 @@ def check(expect: str, answer: Answer) -> list[str]:
             actual = json.loads(answer.body)
         except ValueError:
             return [*problems, f"not JSON: {answer.body[:200]!r}"]
-        problems += [f"no key {key!r}" for key in keys_missing(_json_example(rest), actual)]
+        example = _json_example(rest)
+        problems += [f"no key {key!r}" for key in keys_missing(example, actual)]
+        problems += values_differ(example, actual)
     return problems
 
 
@@ -175,7 +209,8 @@ def run_steps(steps: list[Step], base_url: str, cwd: Path) -> list[str]:
             if step.expect is None:
                 failures.append(f"api.md line {step.line}: a curl example without a '# →' line")
             else:
-                failures += [f"api.md line {step.line}: {p}" for p in check(step.expect, answer)]
+                expect = step.expect.replace(DOC_PORT, base_url.rsplit(":", 1)[-1])
+                failures += [f"api.md line {step.line}: {p}" for p in check(expect, answer)]
             if answer.status == 201:
                 created = json.loads(answer.body)
                 newest = {"id": created["id"], "control_token": created["control_token"]}
@@ -234,7 +269,14 @@ def test_api_md_has_an_example_for_every_endpoint() -> None:
         ("200 X-Playground-Effect: live", Answer(200, "", {"x-playground-effect": "reset"}),
          ["header X-Playground-Effect: 'reset', the doc says 'live'"]),
         ("404", Answer(200, ""), ["status 200, the doc says 404: "]),
-        ('200 [{"a": 1}, ...]', Answer(200, "", body='[{"a": 2}]'), []),
+        ('200 [{"a": 1}, ...]', Answer(200, "", body='[{"a": 2}]'), ["[0].a: 2, the doc says 1"]),
+        ('200 {"loss": 0.296, "id": "x"}', Answer(200, "", body='{"loss": 0.2964, "id": "y"}'), []),
+        ('200 {"loss": 0.296}', Answer(200, "", body='{"loss": 0.324}'),
+         ["loss: 0.324, the doc says Decimal('0.296')"]),
+        ('200 {"shape": [2, 8, 8, 1]}', Answer(200, "", body='{"shape": [3, 8, 8, 1]}'),
+         ["shape[0]: 3, the doc says 2"]),
+        ('200 {"a": "abc...", "b": true}', Answer(200, "", body='{"a": "abd", "b": 1}'),
+         ["a: 'abd', the doc says 'abc...'", "b: 1, the doc says True"]),
     ],
 )  # fmt: skip
 def test_api_md_checker_catches_what_differs(expect: str, answer: Answer, problems: list[str]) -> None:
