@@ -12,6 +12,7 @@ from core.config import PlaygroundConfig
 from core.errors import InvalidValue
 from core.fields import FIELDS
 from core.inits import initial_ranges
+from core.modelcode import model_source
 from core.session import Session
 
 
@@ -115,3 +116,15 @@ def test_new_fields_are_sparse_and_named_in_english() -> None:
     changed = PlaygroundConfig(seed="1", stepUnit="update", train="selected", fullBatch=True)
     assert "stepUnit=update&fullBatch=true&train=selected" in changed.to_hash()
     assert PlaygroundConfig.from_hash(changed.to_hash()) == changed
+
+
+@pytest.mark.parametrize(("scaling", "targets"), [("large", "zero-one"), ("unit", "zero-one"), ("large", "lecture")])
+def test_model_file_computes_the_new_scalings_and_targets_as_the_session(scaling: str, targets: str) -> None:
+    """core.modelcode writes each scaling and target decoding as source: run, it equals the session's output."""
+    session = Session(PlaygroundConfig(seed="0.8", inputScaling=scaling, targets=targets, outputActivation="sigmoid",
+                                       activation="sigmoid", xSquared=True, networkShape=(3,)))  # fmt: skip
+    session.step(3)
+    namespace: dict = {}
+    exec(compile(model_source(session), "model.py", "exec"), namespace)  # our own generated file, no user text
+    grid = np.array([[x, y] for x in np.linspace(-6, 6, 7) for y in np.linspace(-6, 6, 5)])
+    np.testing.assert_allclose(namespace["predict"](grid[:, 0], grid[:, 1]), session.output(grid), rtol=0, atol=1e-12)
