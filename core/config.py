@@ -52,19 +52,19 @@ class PlaygroundConfig:
     def __init__(self, **values: Any) -> None:
         if "seed" not in values:
             values["seed"] = random_seed_string()
-        self._take(check_values(values))
+        self._take(check_values(values), setting_up=True)
 
     @classmethod
     def stored(cls, values: dict[str, Any]) -> PlaygroundConfig:
         """A config read back from a store or a session file: as the constructor,
         but a field may also hold what an older version allowed (``Field.check_stored``)."""
         config = cls.__new__(cls)
-        config._take(check_values({"seed": random_seed_string(), **values}, stored=True))
+        config._take(check_values({"seed": random_seed_string(), **values}, stored=True), stored=True)
         return config
 
-    def _take(self, checked: dict[str, Any]) -> None:
+    def _take(self, checked: dict[str, Any], stored: bool = False, setting_up: bool = False) -> None:
         _one_zero_init(checked)
-        _check_combination(checked)
+        _check_combination(checked, stored, setting_up)
         object.__setattr__(self, "_values", checked)
         for name, value in checked.items():  # plain attributes: read at full speed in the training loop
             object.__setattr__(self, name, value)
@@ -146,7 +146,8 @@ class PlaygroundConfig:
             merged["init"], merged["initValue"] = FIELDS["init"].default, FIELDS["initValue"].default
         elif "initZero" not in checked and chooses_init:
             merged["initZero"] = False  # init and initValue say what it is now (the zero case sets it again)
-        config._take(merged)
+        kept = _unreachable_targets(self._values) and _unreachable_targets(merged)
+        config._take(merged, stored=kept, setting_up="scenario" in checked or "variant" in checked)
         return config
 
     def to_dict(self) -> dict[str, Any]:
@@ -296,18 +297,29 @@ def _one_zero_init(values: dict[str, Any]) -> None:
         values["init"], values["initValue"], values["initZero"] = "equal", 0.0, True
 
 
-def _check_combination(values: dict[str, Any]) -> None:
-    """Rules between fields, each naming the field to change."""
+def _unreachable_targets(values: dict[str, Any]) -> bool:
+    """A sigmoid output trained towards −1 and +1 (not by cross-entropy, which reads them as 0/1)."""
+    return _loss(values) != "cross-entropy" and values["outputActivation"] == "sigmoid" and values["targets"] == "pm1"
+
+
+def _check_combination(values: dict[str, Any], stored: bool = False, setting_up: bool = False) -> None:
+    """Rules between fields, each naming the field to change.  ``stored``: a config read
+    back as an older version saved it (or changed in other fields since) may keep a sigmoid
+    output with pm1 targets, refused since: its session goes on training as it did.
+    ``setting_up``: a config that names a scenario to set up (a new one, or a change of
+    scenario or variant) is checked as the scenario will set it (core.session), so a link
+    to a scene written before the scene changed its targets still opens it."""
     classes = _classes(values)
     loss = _loss(values)
-    if loss != "cross-entropy" and values["outputActivation"] == "sigmoid" and values["targets"] == "pm1":
-        raise InvalidValue("targets", "a sigmoid output only reaches 0 to 1, so it cannot learn targets -1 and +1; "
-                           "allowed with a sigmoid output: lecture (0.01/0.99), zero-one (0/1)")  # fmt: skip
     scenario = SCENARIOS.get(values["scenario"] or "")
     runs = len(scenario.variants) if scenario is not None else 1
     if values["variant"] >= runs:
         where = f"scenario {values['scenario']} has" if scenario is not None else "without a scenario there is"
         raise InvalidValue("variant", f"{where} {runs} variant(s): allowed 0 to {runs - 1}, got {values['variant']}")
+    as_set_up = {**values, **scenario.fields_for(values["variant"])} if setting_up and scenario else values
+    if _unreachable_targets(as_set_up) and not stored:
+        raise InvalidValue("targets", "a sigmoid output only reaches 0 to 1, so it cannot learn targets -1 and +1; "
+                           "allowed with a sigmoid output: lecture (0.01/0.99), zero-one (0/1)")  # fmt: skip
     if classes > 2 and loss != "cross-entropy":
         raise InvalidValue("loss", f"{classes} classes train with cross-entropy (a softmax output); "
                            f"allowed: auto, cross-entropy, got {values['loss']!r}")  # fmt: skip

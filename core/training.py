@@ -100,8 +100,10 @@ def train(
     An update follows every row position that is a multiple of the batch size; the rows at
     the end of a pass that do not fill a batch carry over into the next pass's first update
     (the original's remainder).  ``only`` trains that one weight or bias; every other
-    parameter, its pending gradient and its optimizer state stay as they are (the counts of
-    pending rows and of updates are shared, and advance).
+    parameter, its pending gradient and its optimizer state stay as they are.  The counts
+    of pending rows and of updates are shared and advance with its updates, so gradients
+    the others carried when ``only`` began wait for the next update of all, which divides
+    them by its own count (the carried remainder is at most a batch less one row).
 
     Stops early at the end of a pass as ``stop`` says, or when a loss turns NaN or infinite
     ("diverged"; also checked at the end inside a pass).  The result's losses are the mean

@@ -128,3 +128,29 @@ def test_model_file_computes_the_new_scalings_and_targets_as_the_session(scaling
     exec(compile(model_source(session), "model.py", "exec"), namespace)  # our own generated file, no user text
     grid = np.array([[x, y] for x in np.linspace(-6, 6, 7) for y in np.linspace(-6, 6, 5)])
     np.testing.assert_allclose(namespace["predict"](grid[:, 0], grid[:, 1]), session.output(grid), rtol=0, atol=1e-12)
+
+
+# The worked example's hash as the version before zero-one targets wrote it (a teacher's saved link).
+OLD_WORKED_EXAMPLE = (
+    "activation=sigmoid&batchSize=1&dataset=circle&regDataset=reg-plane&learningRate=0.1&regularizationRate=0&"
+    "noise=0&networkShape=2&seed=0.5&showTestData=false&discretize=false&percTrainData=50&x=true&y=true&"
+    "xTimesY=false&xSquared=false&ySquared=false&cosX=false&sinX=false&cosY=false&sinY=false&collectStats=false&"
+    "problem=regression&initZero=false&hideText=false&outputActivation=sigmoid&loss=half-square&"
+    "scenario=worked-example"
+)
+
+
+def test_sigmoid_pm1_rule_spares_links_to_scenes_and_sessions_stored_before_it() -> None:
+    session = Session(PlaygroundConfig.from_hash(OLD_WORKED_EXAMPLE))  # set up as the scene sets it now
+    assert session.config.targets == "zero-one"
+    assert session.explain(1, 0, 0, 0)["gradient"] == pytest.approx(-0.0265023, abs=5e-8)
+    with pytest.raises(InvalidValue, match="targets"):
+        session.update(targets="pm1")  # a change on the live scene is checked in full
+    old = {**PlaygroundConfig(seed="1", targets="zero-one", outputActivation="sigmoid").to_dict(), "targets": "pm1"}
+    stored = PlaygroundConfig.stored(old)  # a session saved before the rule: it trains on as it did
+    assert stored.targets == "pm1" and stored.replace(learningRate=0.1).targets == "pm1"
+    assert stored.replace(outputActivation="tanh").outputActivation == "tanh"
+    with pytest.raises(InvalidValue, match="targets"):
+        stored.replace(outputActivation="tanh").replace(outputActivation="sigmoid")
+    with pytest.raises(InvalidValue, match="targets"):
+        PlaygroundConfig(**{**old, "seed": "1"})  # but never made anew
