@@ -13,6 +13,7 @@ import numpy as np
 from core.config import FIELD_EFFECTS, PlaygroundConfig
 from core.errors import InvalidValue
 from core.explain import explain
+from core.fields import TABLE
 from core.history import LossHistory
 from core.inits import initial_ranges
 from core.link import Link
@@ -28,6 +29,7 @@ __all__ = ["Session", "EFFECTS"]
 
 # Effects of a change, weakest first.
 EFFECTS = ("none", "live", "reset", "data", "seed")
+_KEPT_BY_SCENES = ("seed", "hidden", "hideText")  # a scenario's set-up keeps them (unless it sets the seed)
 
 
 class Session(SessionData):
@@ -115,9 +117,9 @@ class Session(SessionData):
         cfg = self.config
         scenario = SCENARIOS.get(cfg.scenario or "")
         if scenario is not None:
-            kept = {"seed": cfg.seed, "hidden": cfg.hidden, "hideText": cfg.hideText}
-            fields = {**kept, "scenario": cfg.scenario, "variant": cfg.variant, **scenario.fields_for(cfg.variant)}
-            self.config = PlaygroundConfig.stored(fields)  # stored: a seed of an older version stays
+            defaults = {field.name: field.default for field in TABLE if field.name not in _KEPT_BY_SCENES}
+            self.config = cfg.replace(**{**defaults, "scenario": cfg.scenario, "variant": cfg.variant,
+                                         **scenario.fields_for(cfg.variant)})  # fmt: skip
         self.rng = SeedRandom(self.config.seed)
         self._load_data()
         self._new_network()
@@ -170,21 +172,19 @@ class Session(SessionData):
              ) -> TrainingResult:  # fmt: skip
         """Train ``epochs`` epochs (1 if neither is given) or ``updates`` updates (mini-batches),
         stopping early at ``stopEpoch``, at ``stopLoss`` or when a loss diverges; returns what
-        it trained (core.training.TrainingResult) and why it stopped early (also ``self.stopped``).
+        it trained (core.training.TrainingResult); why it stopped early is also ``stopped``.
 
-        After a partial epoch: ``epoch`` counts completed passes over the training set and
-        ``position`` says how many points of the current pass are already trained on (the
-        original's remainder, the points at a pass's end that fill no batch, still carries
-        into the next pass's first update); ``epochs=k`` ends at a pass's end, the current
-        pass counting as the first.  The history holds one row per completed pass, with the
-        losses at that pass's end; ``loss_train`` and ``loss_test`` are always the current
-        network's (inside a pass too: a chart may draw them at ``epoch + position / points``).  ``stopEpoch`` and
-        ``stopLoss`` are checked at the end of each pass (``stopEpoch`` stops training that
-        crosses it; once past it, steps run in full: the user chose to continue); a loss
-        that is not finite stops training, inside a pass too.
+        Inside an epoch: ``epoch`` counts completed passes over the training set, ``position``
+        the points of the current pass already trained on (the original's remainder still
+        carries into the next pass's first update); ``epochs=k`` ends at a pass's end, the
+        current pass counting as the first.  The history has one row per completed pass, its
+        losses at the pass's end; ``loss_train`` and ``loss_test`` are always the network's
+        now (a chart may draw them at epoch + position / training points).  ``stopEpoch`` and
+        ``stopLoss`` are checked at each pass's end (``stopEpoch`` stops training that crosses
+        it; once past it, steps run in full); a loss that is not finite stops training anywhere.
 
-        ``only``: the selected weight or bias, which alone is trained when ``train`` is
-        "selected" (and then required); with ``train=all`` it is not used.
+        ``only``: the selected weight or bias, trained alone when ``train`` is "selected"
+        (and then required); with ``train=all`` it is not used.
         """
         cfg = self.config
         if cfg.train == "selected":
@@ -331,7 +331,6 @@ class Session(SessionData):
         self.stopped = None
         self.history.reset()
         self._refresh_losses()
-
 
 
 def network_sizes(config: PlaygroundConfig) -> list[int]:
