@@ -17,6 +17,7 @@ from core.datasets import DATASETS
 from core.features import FEATURES
 from core.fields import HIDEABLE as HIDEABLE_CONTROLS
 from core.fields import PROBLEMS
+from tests.labels import LABELLED_BY_THE_PAGE
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -36,12 +37,6 @@ def test_catalogue_placeholders_match_between_languages() -> None:
         expected = sorted(PLACEHOLDER.findall(text))
         for lang in LANGUAGES:
             assert sorted(PLACEHOLDER.findall(catalogue(lang)[key])) == expected, f"{lang}: {key}"
-
-
-# Values and fields the core gained for issue 18 whose labels the page's half of that issue
-# writes into the catalogues (static/i18n); that change removes them from this set.
-LABELLED_BY_THE_PAGE = {"option.init.wide", "option.init.equal", "option.inputScaling.large", "option.targets.zero-one",
-                        "field.stepUnit", "field.fullBatch", "field.train"}  # fmt: skip
 
 
 def test_catalogue_names_every_menu_value_and_hideable_control() -> None:
