@@ -143,10 +143,11 @@ def test_full_batch_makes_one_update_per_pass_over_every_point() -> None:
     assert session.batch_size == 300  # the whole set, whatever its size
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize(("optimizer", "batch"), [("sgd", 8), ("momentum", 8), ("adam", 8), ("sgd", 1), ("adam", 1)])
 @pytest.mark.parametrize("link", [Link(2, 1, 0), Link(0, 0, 3), Link(1, None, 1)], ids=str)
-def test_train_selected_moves_that_parameter_alone_as_the_explainer_predicts(optimizer: str, link: Link) -> None:
-    session = Session(PlaygroundConfig(seed="0.5", percTrainData=70, batchSize=8, optimizer=optimizer,
+def test_train_selected_moves_that_parameter_alone_as_the_explainer_predicts(optimizer: str, batch: int,
+                                                                             link: Link) -> None:  # fmt: skip
+    session = Session(PlaygroundConfig(seed="0.5", percTrainData=70, batchSize=batch, optimizer=optimizer,
                                        regularization="L1", regularizationRate=0.001))  # fmt: skip
     session.step(updates=50)  # every buffer in use: pending rows, optimizer state, past a pass's end
     session.update(train="selected")
