@@ -16,7 +16,9 @@ from core.errors import InvalidValue
 from core.features import FEATURES
 from core.fields import FIELDS, HIDEABLE, TABLE, Field, hideable_controls
 from core.jsnum import js_number_str, js_parse_number
+from core.preset import LECTURE_PRESET
 from core.rng import random_seed_string
+from core.scenarios import SCENARIOS
 
 __all__ = [
     "PlaygroundConfig",
@@ -36,24 +38,6 @@ LECTURE_OPTIONS: dict[str, tuple[str, ...]] = {
     name: FIELDS[name].values for name in ("outputActivation", "loss", "init", "inputScaling", "targets")
 }
 
-# The lecture's network in one click: sigmoid everywhere, (t − o)², weights
-# from ±1/√fan-in, inputs scaled to 0.01–1.0, targets 0.01/0.99; and, as in
-# the book behind the slides, one hidden layer trained per sample with
-# α = 0.3 (with two sigmoid hidden layers and batches of 10 the circle barely
-# moves in 300 epochs; this way it reaches a training loss below 0.01).
-LECTURE_PRESET: dict[str, object] = {
-    "networkShape": (4,),
-    "batchSize": 1,
-    "learningRate": 0.3,
-    "activation": "sigmoid",
-    "outputActivation": "sigmoid",
-    "loss": "square",
-    "init": "lecture",
-    "inputScaling": "unit",
-    "targets": "lecture",
-}
-
-
 class PlaygroundConfig:
     """An immutable, validated set of every field in core.fields.TABLE.
 
@@ -68,18 +52,19 @@ class PlaygroundConfig:
     def __init__(self, **values: Any) -> None:
         if "seed" not in values:
             values["seed"] = random_seed_string()
-        self._take(check_values(values))
+        self._take(check_values(values), setting_up=True)
 
     @classmethod
     def stored(cls, values: dict[str, Any]) -> PlaygroundConfig:
         """A config read back from a store or a session file: as the constructor,
         but a field may also hold what an older version allowed (``Field.check_stored``)."""
         config = cls.__new__(cls)
-        config._take(check_values({"seed": random_seed_string(), **values}, stored=True))
+        config._take(check_values({"seed": random_seed_string(), **values}, stored=True), stored=True)
         return config
 
-    def _take(self, checked: dict[str, Any]) -> None:
-        _check_combination(checked)
+    def _take(self, checked: dict[str, Any], stored: bool = False, setting_up: bool = False) -> None:
+        _one_zero_init(checked)
+        _check_combination(checked, stored, setting_up)
         object.__setattr__(self, "_values", checked)
         for name, value in checked.items():  # plain attributes: read at full speed in the training loop
             object.__setattr__(self, name, value)
@@ -112,6 +97,13 @@ class PlaygroundConfig:
     def features(self) -> tuple[str, ...]:
         """Enabled input features, in the network's input order (read every frame: kept)."""
         return self._features  # type: ignore[no-any-return]
+
+    @property
+    def initialisation(self) -> dict[str, Any]:
+        """What a new network's weights really are, for the page's menu: ``scheme`` (init) and,
+        for "equal", ``value`` (initValue; 0 also when a TF link said initZero=true)."""
+        equal = self.init == "equal"
+        return {"scheme": self.init, "value": self.initValue if equal else None, "zero": self.initZero}
 
     @property
     def data_name(self) -> str:
@@ -147,7 +139,15 @@ class PlaygroundConfig:
         """A copy with ``changes`` applied and validated (unknown names raise);
         the fields not changed keep their values as they were checked."""
         config = PlaygroundConfig.__new__(PlaygroundConfig)
-        config._take({**self._values, **check_values(changes, defaults=False)})
+        checked = check_values(changes, defaults=False)
+        merged = {**self._values, **checked}
+        chooses_init = "init" in checked or "initValue" in checked
+        if checked.get("initZero") is False and not chooses_init and self.initZero:
+            merged["init"], merged["initValue"] = FIELDS["init"].default, FIELDS["initValue"].default
+        elif "initZero" not in checked and chooses_init:
+            merged["initZero"] = False  # init and initValue say what it is now (the zero case sets it again)
+        kept = _unreachable_targets(self._values) and _unreachable_targets(merged)
+        config._take(merged, stored=kept, setting_up="scenario" in checked or "variant" in checked)
         return config
 
     def to_dict(self) -> dict[str, Any]:
@@ -288,10 +288,38 @@ def _loss(values: dict[str, Any]) -> str:
     return "cross-entropy" if _classes(values) > 2 else "half-square"
 
 
-def _check_combination(values: dict[str, Any]) -> None:
-    """Rules between fields, each naming the field to change."""
+def _one_zero_init(values: dict[str, Any]) -> None:
+    """The original's ``initZero=true`` and ``init=equal&initValue=0`` are one state, written
+    with both (so a TF Playground reading the hash zeroes too) and read back from either:
+    ``initZero`` is true exactly when every weight and bias starts at 0.  Turning initZero
+    off (``replace``) returns to the original's uniform scheme."""
+    if values["initZero"] or (values["init"] == "equal" and values["initValue"] == 0):
+        values["init"], values["initValue"], values["initZero"] = "equal", 0.0, True
+
+
+def _unreachable_targets(values: dict[str, Any]) -> bool:
+    """A sigmoid output trained towards −1 and +1 (not by cross-entropy, which reads them as 0/1)."""
+    return _loss(values) != "cross-entropy" and values["outputActivation"] == "sigmoid" and values["targets"] == "pm1"
+
+
+def _check_combination(values: dict[str, Any], stored: bool = False, setting_up: bool = False) -> None:
+    """Rules between fields, each naming the field to change.  ``stored``: a config read
+    back as an older version saved it (or changed in other fields since) may keep a sigmoid
+    output with pm1 targets, refused since: its session goes on training as it did.
+    ``setting_up``: a config that names a scenario to set up (a new one, or a change of
+    scenario or variant) is checked as the scenario will set it (core.session), so a link
+    to a scene written before the scene changed its targets still opens it."""
     classes = _classes(values)
     loss = _loss(values)
+    scenario = SCENARIOS.get(values["scenario"] or "")
+    runs = len(scenario.variants) if scenario is not None else 1
+    if values["variant"] >= runs:
+        where = f"scenario {values['scenario']} has" if scenario is not None else "without a scenario there is"
+        raise InvalidValue("variant", f"{where} {runs} variant(s): allowed 0 to {runs - 1}, got {values['variant']}")
+    as_set_up = {**values, **scenario.fields_for(values["variant"])} if setting_up and scenario else values
+    if _unreachable_targets(as_set_up) and not stored:
+        raise InvalidValue("targets", "a sigmoid output only reaches 0 to 1, so it cannot learn targets -1 and +1; "
+                           "allowed with a sigmoid output: lecture (0.01/0.99), zero-one (0/1)")  # fmt: skip
     if classes > 2 and loss != "cross-entropy":
         raise InvalidValue("loss", f"{classes} classes train with cross-entropy (a softmax output); "
                            f"allowed: auto, cross-entropy, got {values['loss']!r}")  # fmt: skip

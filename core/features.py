@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["FEATURES", "SCALINGS", "Feature", "feature_matrix"]
+__all__ = ["FEATURES", "SCALINGS", "Feature", "feature_matrix", "UNIT_LOW", "UNIT_HIGH", "LARGE_HIGH"]
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,16 @@ FEATURES: dict[str, Feature] = {
 }
 
 
-SCALINGS = ("raw", "unit")
+SCALINGS = ("raw", "unit", "large")
 UNIT_LOW, UNIT_HIGH = 0.01, 1.0  # the lecture: inputs in 0.01–1.0 (a zero input would kill its weight's gradient)
+LARGE_HIGH = 255.0  # "large": 0–255, like raw pixel values: what saturates a sigmoid network (the lecture's slide)
 
 
 def feature_matrix(names: Sequence[str], x: np.ndarray, y: np.ndarray, scaling: str = "raw") -> np.ndarray:
     """The network's input rows for raw coordinates: (n,), (n,) -> (n, len(names)).
 
-    ``scaling="unit"`` maps each feature's range over the domain onto 0.01–1.0.
+    ``scaling="unit"`` maps each feature's range over the domain onto 0.01–1.0,
+    ``scaling="large"`` onto 0–255.
     """
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
@@ -54,5 +56,7 @@ def feature_matrix(names: Sequence[str], x: np.ndarray, y: np.ndarray, scaling: 
         values = feature.f(x, y)
         if scaling == "unit":
             values = UNIT_LOW + (UNIT_HIGH - UNIT_LOW) * (values - feature.low) / (feature.high - feature.low)
+        elif scaling == "large":
+            values = LARGE_HIGH * (values - feature.low) / (feature.high - feature.low)
         out[:, k] = values
     return out

@@ -23,7 +23,7 @@ from core.activations import ACTIVATIONS, LOSSES, REGULARIZERS
 from core.datasets import CLASSIFICATION_DATASETS, MAX_CLASSES, REGRESSION_DATASETS
 from core.errors import InvalidValue
 from core.features import FEATURES, SCALINGS
-from core.network import INITS
+from core.inits import INITS
 from core.optimizers import OPTIMIZERS
 from core.scenarios import SCENARIOS
 from core.targets import TARGETS
@@ -45,6 +45,9 @@ __all__ = [
     "MAX_BATCH_SIZE",
     "MAX_SEED_LENGTH",
     "PROBLEMS",
+    "MAX_VARIANTS",
+    "STEP_UNITS",
+    "TRAINED",
 ]
 
 PROBLEMS = ("classification", "regression")
@@ -53,6 +56,9 @@ MAX_NEURONS = 8
 MAX_BATCH_SIZE = 30
 MAX_SEED_LENGTH = 64
 MAX_STOP_EPOCH = 10**9
+MAX_VARIANTS = 3  # runs or starts a scenario may name
+STEP_UNITS = ("epoch", "update")
+TRAINED = ("all", "selected")
 
 # How a field's value is read, checked and written:
 #   choice   one of ``values`` (a string)          number   a float in [low, high]
@@ -268,7 +274,7 @@ ROWS: tuple[Field, ...] = (
     _bool("collectStats", False, "live"),  # the original's (unused) statistics switch
     Field("tutorial", "text", None, "live", optional=True, pattern=r"[A-Za-z0-9_-]{1,64}", label="Tutorial"),
     Field("problem", "choice", "classification", "data", PROBLEMS, hideable=True, label="Problem type"),
-    _bool("initZero", False, "reset", "Initialise to zero"),
+    _bool("initZero", False, "reset", "Initialise to zero"),  # the same state as init=equal&initValue=0 (core.config)
     _bool("hideText", False, "live", "Hide the text"),
     # The lecture's network as options (hash keys the original ignores; written only when not default).
     Field("outputActivation", "choice", "auto", "reset", ("auto", *ACTIVATIONS), sparse=True,
@@ -287,6 +293,17 @@ ROWS: tuple[Field, ...] = (
           label="Stop at epoch"),
     Field("stopLoss", "number", None, "live", low=0, high=1e6, optional=True, sparse=True,
           label="Stop at test loss"),
+    # The lecture's demonstrations (issue 18).
+    Field("stepUnit", "choice", "epoch", "live", STEP_UNITS, sparse=True, hideable=True,
+          label="Step size"),  # what one Step trains: an epoch, or one update (one mini-batch); the page's setting
+    Field("fullBatch", "bool", False, "reset", sparse=True, hideable=True,
+          label="Whole training set per update"),  # true: every update uses every training point (batchSize unused)
+    Field("train", "choice", "all", "live", TRAINED, sparse=True, hideable=True,
+          label="Train"),  # selected: only the selected weight or bias learns; every other parameter stays
+    Field("initValue", "number", 0.5, "reset", (0, 0.1, 0.5, 1), -1, 1, sparse=True,
+          label="Initial value (init=equal)"),  # every weight and bias; 0 is the original's initZero
+    Field("variant", "integer", 0, "seed", low=0, high=MAX_VARIANTS - 1, sparse=True,
+          label="Variant"),  # which start or run of the scenario (core.scenarios)
     Field("hidden", "controls", frozenset(), "live", label="Hidden controls"),  # written as `<name>_hide=true`
 )  # fmt: skip
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from core.activations import ACTIVATIONS
 from core.errors import InvalidValue
-from core.features import FEATURES, SCALINGS, UNIT_HIGH, UNIT_LOW
+from core.features import FEATURES, LARGE_HIGH, SCALINGS, UNIT_HIGH, UNIT_LOW
 from core.session import Session
 from core.targets import TARGETS
 
@@ -41,11 +41,13 @@ FEATURE_SOURCES: dict[str, str] = {
 TARGET_SOURCES: dict[str, str] = {
     "pm1": "o",
     "lecture": "(o - 0.5) / 0.49",
+    "zero-one": "2 * o - 1",
 }
 SCALING_SOURCES: dict[str, str] = {
     "raw": "{value}",
     # UNIT_LOW + (UNIT_HIGH - UNIT_LOW) * (value - low) / (high - low), constants folded as core folds them
     "unit": f"{UNIT_LOW!r} + {UNIT_HIGH - UNIT_LOW!r} * ({{value}} - {{low}}) / {{span}}",
+    "large": f"{LARGE_HIGH!r} * ({{value}} - {{low}}) / {{span}}",  # LARGE_HIGH * (value - low) / (high - low)
 }
 SOURCES_COVER = {
     "activations": (ACTIVATION_SOURCES, ACTIVATIONS),

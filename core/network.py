@@ -12,7 +12,6 @@ configuration, not to the network.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ import numpy as np
 
 from core.activations import OUTPUTS, output_function
 from core.errors import InvalidValue
+from core.inits import INITS, draw
 from core.kernel_passes import LINEAR, offsets
 from core.optimizers import OPTIMIZERS
 from core.picture_pass import forward_nodes32
@@ -28,25 +28,7 @@ from core.rng import SeedRandom
 
 __all__ = ["Network", "Layer", "INITS"]
 
-# Weight initialisation schemes.  Each draws one value per link, layer by
-# layer, then destination node, then source node, from the session's stream.
-INITS = ("uniform", "lecture", "normal")
 N_SLOTS = 2  # optimizer state buffers per parameter (adam's m and v)
-
-
-def _draw(rng: SeedRandom, scheme: str, fan_in: int) -> float:
-    if scheme == "uniform":  # the original: r - 0.5, i.e. U(-0.5, 0.5)
-        return rng.random() - 0.5
-    bound = 1 / math.sqrt(fan_in)
-    if scheme == "lecture":  # U(-1/sqrt(fan-in), +1/sqrt(fan-in))
-        return (2 * rng.random() - 1) * bound
-    # "normal": the book's N(0, 1/fan-in), by the same polar method as gauss data
-    while True:
-        v1 = 2 * rng.random() - 1
-        v2 = 2 * rng.random() - 1
-        s = v1 * v1 + v2 * v2
-        if 0 < s <= 1:
-            return math.sqrt(-2 * math.log(s) / s) * v1 * bound
 
 
 @dataclass(frozen=True)
@@ -132,11 +114,13 @@ class Network:
         init_zero: bool = False,
         bias: float = 0.1,
         optimizer: str = "sgd",
+        init_value: float = 0.0,
     ) -> Network:
         """A fresh network, drawing its weights from ``rng`` in the original's order.
 
         ``init_zero`` zeroes weights and biases but still draws the numbers,
-        so the stream continues exactly as in the original.
+        so the stream continues exactly as in the original; ``init="equal"``
+        does the same with ``init_value`` (0: the same as ``init_zero``).
         """
         if init not in INITS:
             raise InvalidValue("init", f"unknown scheme {init!r}; allowed: {', '.join(INITS)}")
@@ -145,11 +129,12 @@ class Network:
             n_in, n_out = weights.shape
             for j in range(n_out):
                 for i in range(n_in):
-                    weights[i, j] = _draw(rng, init, n_in)
+                    weights[i, j] = draw(rng, init, n_in)
         net.b[:] = bias
-        if init_zero:
-            net.w[:] = 0.0
-            net.b[:] = 0.0
+        if init_zero or init == "equal":
+            same = 0.0 if init_zero else float(init_value)
+            net.w[:] = same
+            net.b[:] = same
         return net
 
     def copy(self) -> Network:

@@ -4,7 +4,9 @@ The document holds everything a session needs to continue exactly: the
 config, the data (which may be the user's own points), the network's state
 (every buffer of ``Network.state_dict()``, by name), the random stream's
 position, the epoch, the thinned loss history, the last losses and why the
-last step stopped early ("stopped", optional: absent reads as null).  It is
+last step stopped early ("stopped", optional: absent reads as null) and
+where the current pass over the training points stands ("position",
+optional: absent reads as 0, the start of a pass).  It is
 made of dicts, lists, strings, booleans, ints and floats only, so any JSON
 library writes it; floats are written as Python's shortest round-trip
 digits and read back to the same double, and the non-finite ones travel
@@ -83,6 +85,7 @@ def to_document(session: Session, *, arrays: bool = False) -> dict[str, Any]:
         "history": {"stride": session.history.stride, "rows": encode(session.history.rows)},
         "losses": _encode(np.array([session.loss_train, session.loss_test])),
         "stopped": session.stopped,  # why the last step ended early; optional (absent: None)
+        "position": session.position,  # training points of the current pass done; optional (absent: 0)
     }
 
 
@@ -134,7 +137,10 @@ def from_document(document: Any) -> Session:
     if stopped not in STOP_REASONS:
         raise InvalidValue("stopped", f"expected one of {', '.join(map(str, STOP_REASONS[1:]))} or null, "
                                       f"got {_shown(stopped)}")  # fmt: skip
-    session = Session.from_parts(config, rng, train, test, network, epoch, history, (loss_train, loss_test))
+    position = _count("position", document.get("position", 0))
+    if position and position >= len(train):
+        raise InvalidValue("position", f"expected a training point of the pass, 0 to {len(train) - 1}, got {position}")
+    session = Session.from_parts(config, rng, train, test, network, epoch, history, (loss_train, loss_test), position)
     session.stopped = stopped
     return session
 

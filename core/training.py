@@ -11,6 +11,7 @@ import numpy as np
 from core import kernel
 from core.activations import LOSSES, OUTPUTS, REGULARIZERS
 from core.errors import InvalidValue
+from core.link import Link
 from core.network import Network
 from core.optimizers import OPTIMIZERS
 
@@ -40,12 +41,19 @@ class StopRule:
 
 @dataclass(frozen=True)
 class TrainingResult:
-    losses: np.ndarray  # (epochs run, 2): train and test loss after each epoch
+    """What a call trained.  ``losses`` has one row per pass that ended (an epoch);
+    ``final`` is the network's losses at the end, inside a pass or not."""
+
+    losses: np.ndarray  # (passes ended, 2): train and test loss at the end of each
     stopped: str | None  # None | "epoch" | "loss" | "diverged"
-    confusion: np.ndarray | None = None  # (2, K, K) train and test counts after the last epoch, if asked
+    confusion: np.ndarray | None = None  # (2, K, K) train and test counts at the end, if asked
+    updates: int = 0  # updates made
+    position: int = 0  # rows of the current pass already trained on (0: at a pass's start)
+    final: tuple[float, float] = (math.nan, math.nan)  # (train, test) loss at the end
 
     @property
     def epochs(self) -> int:
+        """Passes that ended (completed epochs)."""
         return int(self.losses.shape[0])
 
 
@@ -74,38 +82,76 @@ def train(
     X: np.ndarray,
     Y: np.ndarray,
     rule: TrainingRule,
-    epochs: int = 1,
+    epochs: int | None = None,
     X_test: np.ndarray | None = None,
     Y_test: np.ndarray | None = None,
     stop: StopRule = StopRule(),
     classes: int = 0,
     threshold: float = 0.0,
+    *,
+    updates: int | None = None,
+    position: int = 0,
+    only: Link | None = None,
 ) -> TrainingResult:
-    """Train up to ``epochs`` passes over the rows of ``X`` (n, n_in) with
-    targets ``Y`` (n, n_out), in order, updating ``network`` in place.
+    """Train ``network`` in place on the rows of ``X`` (n, n_in) with targets ``Y`` (n, n_out),
+    in order, from row ``position`` of the current pass: ``epochs`` passes (1 if neither is
+    given; a pass already begun counts as the first), or ``updates`` updates (mini-batches).
 
-    Stops early as ``stop`` says, or when a loss turns NaN or infinite
-    ("diverged").  The losses are the mean train and test loss after every
-    epoch run (the test loss is NaN without test data).  ``classes`` > 0
-    also counts the points' confusion after the last epoch, from the same
-    pass (one output unit: class 1 where it is >= ``threshold``, the output
-    at which the label scale is 0; several: the largest).
+    An update follows every row position that is a multiple of the batch size; the rows at
+    the end of a pass that do not fill a batch carry over into the next pass's first update
+    (the original's remainder).  ``only`` trains that one weight or bias; every other
+    parameter, its pending gradient and its optimizer state stay as they are.  The counts
+    of pending rows and of updates are shared and advance with its updates, so gradients
+    the others carried when ``only`` began wait for the next update of all, which divides
+    them by its own count (the carried remainder is at most a batch less one row).
+
+    Stops early at the end of a pass as ``stop`` says, or when a loss turns NaN or infinite
+    ("diverged"; also checked at the end inside a pass).  The result's losses are the mean
+    train and test loss after every pass that ended (the test loss is NaN without test
+    data), ``final`` those at the end, ``position`` where the current pass stands.
+    ``classes`` > 0 also counts the points' confusion at the end, from the same pass (one
+    output unit: class 1 where it is >= ``threshold``, the output at which the label scale
+    is 0; several: the largest).
     """
     _check(network, rule)
+    n = X.shape[0]
+    if isinstance(position, bool) or not isinstance(position, (int, np.integer)) or not 0 <= position < max(n, 1):
+        raise InvalidValue("position", f"expected a row of the current pass, 0 to {n - 1}, got {position!r}")
+    if updates is None:
+        passes = 1 if epochs is None else _positive("epochs", epochs)
+        rows, max_updates = passes, -1
+    else:
+        if epochs is not None:
+            raise InvalidValue("updates", "train epochs or updates, not both")
+        max_updates = _positive("updates", updates)
+        per_pass = n // rule.batch_size
+        if per_pass == 0:
+            raise InvalidValue("updates", f"no update ever happens: batches of {rule.batch_size} rows but {n} "
+                               "training rows; choose a smaller batchSize, or fullBatch")  # fmt: skip
+        rows = max_updates // per_pass + 2  # the most passes that can end while making them
     X_test = np.empty((0, X.shape[1])) if X_test is None else X_test
     Y_test = np.empty((0, Y.shape[1])) if Y_test is None else Y_test
-    losses = np.empty((epochs, 2))
+    losses = np.empty((rows, 2))
+    final = np.full(2, math.nan)
     confusion = np.zeros((2, classes, classes), dtype=np.int64)
     hyper = np.array([rule.learning_rate, rule.regularization_rate, rule.momentum,
                       math.nan if stop.loss is None else stop.loss])  # fmt: skip
-    done, reason = kernel.train_epochs(
+    trained = np.array(only.flat_index(network) if only is not None else (-1, -1), dtype=np.int64)
+    done, reason, at, made = kernel.train_epochs(
         X, Y, X_test, Y_test,
         network.sizes, network.w, network.b, network.dead_flat, network.acc_w, network.acc_b,
         network.slot_w, network.slot_b, network.counters,
         rule.batch_size, hyper, _codes(network, rule), -1 if stop.after is None else stop.after, losses,
-        confusion, threshold,
+        confusion, threshold, int(position), max_updates, trained, final,
     )  # fmt: skip
-    return TrainingResult(losses[:done], kernel.STOP_REASONS[reason], confusion if classes else None)
+    return TrainingResult(losses[:done], kernel.STOP_REASONS[reason], confusion if classes else None, int(made),
+                          int(at), (float(final[0]), float(final[1])))  # fmt: skip
+
+
+def _positive(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise InvalidValue(name, f"expected a positive integer, got {value!r}")
+    return int(value)
 
 
 def mean_loss(network: Network, X: np.ndarray, Y: np.ndarray, loss: str = "half-square") -> float:

@@ -169,6 +169,10 @@ base_fields = st.fixed_dictionaries(
         momentum=st.floats(0, 0.999, allow_nan=False),
         stopEpoch=st.none() | st.integers(1, 10**9),
         stopLoss=st.none() | st.floats(0, 1e6, allow_nan=False),
+        stepUnit=st.sampled_from(["epoch", "update"]),
+        fullBatch=st.booleans(),
+        train=st.sampled_from(["all", "selected"]),
+        initValue=st.floats(-1, 1, allow_nan=False),
         **{name: st.booleans() for name in [*FEATURES, "cosX", "cosY"]},
     )
 )
@@ -186,10 +190,16 @@ cross_entropy = st.fixed_dictionaries(
     dict(problem=st.just("classification"), loss=st.just("cross-entropy"), outputActivation=st.sampled_from(
         ["auto", "sigmoid"]))
 )
-configs = st.builds(
-    lambda base, extra, use: PlaygroundConfig(**{**base, **(extra if use else {})}),
-    base_fields, cross_entropy, st.booleans(),
-)
+
+
+def _config(base: dict, extra: dict, use: bool) -> PlaygroundConfig:
+    fields = {**base, **(extra if use else {})}
+    if fields["outputActivation"] == "sigmoid" and fields["targets"] == "pm1" and fields["loss"] != "cross-entropy":
+        fields["targets"] = "zero-one"  # a sigmoid output cannot learn ±1: the config refuses it (tested below)
+    return PlaygroundConfig(**fields)
+
+
+configs = st.builds(_config, base_fields, cross_entropy, st.booleans())
 
 
 @settings(max_examples=300)

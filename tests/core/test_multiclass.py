@@ -19,7 +19,7 @@ from core.training import mean_loss, train
     ("fields", "layer", "source", "target"),
     [
         ({}, 1, 0, 0),  # half-square, tanh output
-        ({"loss": "square", "outputActivation": "sigmoid"}, 0, 1, 2),
+        ({"loss": "square", "outputActivation": "sigmoid", "targets": "zero-one"}, 0, 1, 2),
         ({"loss": "cross-entropy"}, 2, 1, 0),  # sigmoid output
         ({"loss": "cross-entropy", "classes": 3, "dataset": "spiral"}, 2, 0, 2),  # softmax output
         ({"classes": 4, "dataset": "gauss", "activation": "relu"}, 0, None, 1),  # a bias

@@ -23,11 +23,25 @@ from core.rng import SeedRandom
 from core.scenarios import SCENARIOS
 from core.session import Session
 from core.snapshot import FORMAT, MIGRATIONS, VERSION, from_document, to_document
+from core.training import TrainingResult
+
+
+def _step(session: Session, epochs: int) -> TrainingResult:
+    """``session.step(epochs)``, with its scenario's selected weight where it trains that alone."""
+    only = SCENARIOS[session.config.scenario].selection if session.config.train == "selected" else None
+    return session.step(epochs, only=only)
 
 
 def _trained(config: PlaygroundConfig, epochs: int) -> Session:
     session = Session(config)
-    session.step(epochs)
+    _step(session, epochs)
+    return session
+
+
+def _updated(config: PlaygroundConfig, updates: int) -> Session:
+    session = Session(config)
+    session.step(updates=updates)
+    assert session.position > 0
     return session
 
 
@@ -107,6 +121,7 @@ SESSIONS: dict[str, Callable[[], Session]] = {
                                                             batchSize=7), 3),  # m, v, t and a remainder
     "momentum-stop": lambda: _trained(PlaygroundConfig(seed="mom", optimizer="momentum", momentum=0.5,
                                                        stopEpoch=2), 3),
+    "inside-a-pass": lambda: _updated(PlaygroundConfig(seed="mid", batchSize=7, optimizer="adam"), 40),
     **{f"scenario-{name}": _scenario(name) for name in SCENARIOS},
 }
 
@@ -124,7 +139,7 @@ def assert_same_state(a: Session, b: Session) -> None:
         assert state_a[name].dtype == state_b[name].dtype, name
         assert _bits(state_a[name]) == _bits(state_b[name]), name
     assert a.rng.state() == b.rng.state() and (a.rng.seed, a.rng.draws) == (b.rng.seed, b.rng.draws)
-    assert a.epoch == b.epoch
+    assert (a.epoch, a.position) == (b.epoch, b.position)
     assert _bits(a.history.rows) == _bits(b.history.rows) and a.history.stride == b.history.stride
     assert _bits(np.array([a.loss_train, a.loss_test])) == _bits(np.array([b.loss_train, b.loss_test]))
 
@@ -141,13 +156,13 @@ def test_snapshot_round_trip_continues_identically(name: str, library: str) -> N
     original = SESSIONS[name]()
     restored = from_document(_through_json(to_document(original), library))
     assert_same_state(original, restored)
-    assert _bits(original.step(5).losses) == _bits(restored.step(5).losses)
+    assert _bits(_step(original, 5).losses) == _bits(_step(restored, 5).losses)
     assert_same_state(original, restored)
     for change in (Session.reset, Session.regenerate):  # both draw from the random stream
         change(original)
         change(restored)
         assert_same_state(original, restored)
-    assert _bits(original.step(2).losses) == _bits(restored.step(2).losses)
+    assert _bits(_step(original, 2).losses) == _bits(_step(restored, 2).losses)
 
 
 def test_snapshot_document_holds_plain_values_only() -> None:
@@ -193,7 +208,7 @@ def test_snapshot_document_names_its_format_and_version() -> None:
     document = to_document(Session(PlaygroundConfig(seed="v")))
     assert (document["format"], document["version"]) == ("playground-session", 1)
     assert set(document) == {"format", "version", "config", "data", "network", "random", "epoch", "history", "losses",
-                             "stopped"}
+                             "stopped", "position"}
 
 
 def test_snapshot_random_position_continues_the_stream() -> None:
