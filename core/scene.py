@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from core.link import Link
-
-if TYPE_CHECKING:
-    from core.session import Session
 
 __all__ = ["Scenario", "Variant"]
 
 Points = Callable[[], list[list[float]]]  # (x, y, label) rows
 Weights = Callable[[], dict[str, Any]]  # {"weights": per layer (n_in, n_out), "biases": per layer}
+
+
+class Loadable(Protocol):
+    """What a scenario sets up in a session (core.session.Session): its points and its weights."""
+
+    def load_points(self, train: Any, test: Any) -> None: ...
+
+    def restore(self, weights: Any, biases: Any) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class Scenario:
         """The fields of the scenario with ``variant``'s changes."""
         return {**self.fields, **self.variants[variant].fields}
 
-    def apply(self, session: Session, variant: int = 0) -> None:
+    def apply(self, session: Loadable, variant: int = 0) -> None:
         """Give ``session`` (already holding the scenario's config) its points and weights."""
         if self.points is not None:
             points = self.points()
