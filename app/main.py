@@ -21,6 +21,7 @@ from app.routes import (
     apidocs,
     commands,
     data,
+    deck,
     exports,
     health,
     lecture,
@@ -100,7 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SameOriginWrites)
     app.add_middleware(SecurityHeaders)
     routers = (
-        pages, apidocs, sessions, commands, data, lecture, pictures, exports, stateless, server_info, health, ws,
+        pages, apidocs, sessions, commands, data, lecture, deck, pictures, exports, stateless, server_info, health,
+        ws,
     )  # fmt: skip
     for module in routers:
         app.include_router(module.router)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, create_model
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, create_model, model_validator
 
 from core.config import PlaygroundConfig
 from core.fields import MAX_HIDDEN_LAYERS, MAX_NEURONS, TABLE
@@ -37,6 +37,7 @@ Coordinate = Annotated[StrictFloat, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]
 Point = Annotated[list[Coordinate], Field(min_length=3, max_length=3, description="[x, y, label]")]
 Finite = Annotated[StrictFloat, Field(allow_inf_nan=False, ge=-1e9, le=1e9)]
 MAX_EPOCHS = 10000
+MAX_UPDATES = 100_000  # one call's updates (its work is bounded by PLAYGROUND_MAX_WORK too)
 
 
 class _Strict(BaseModel):
@@ -189,8 +190,29 @@ class EmptyBody(_Strict):
     """A command that takes no fields (reset, regenerate, pause)."""
 
 
-class StepRequest(_Strict):
-    epochs: Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS)] = 1
+Epochs = Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS, description="whole passes over the training set")]
+Updates = Annotated[StrictInt, Field(ge=1, le=MAX_UPDATES, description="mini-batches (one update each)")]
+
+
+class _Amount(_Strict):
+    """How much to train: ``epochs`` (default 1) or ``updates``, not both."""
+
+    epochs: Epochs = 1
+    updates: Updates | None = None
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> _Amount:
+        if "epochs" in self.model_fields_set and self.updates is not None:
+            raise ValueError("give epochs or updates, not both")
+        return self
+
+    def amount(self) -> tuple[int | None, int | None]:
+        """(epochs, updates) as core.session.Session.step takes them."""
+        return (None, self.updates) if self.updates is not None else (self.epochs, None)
+
+
+class StepRequest(_Amount):
+    """Train `epochs` epochs (default 1) or `updates` updates (mini-batches)."""
 
 
 EpochsPerFrame = Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS, description="epochs trained per frame while playing")]
@@ -220,6 +242,55 @@ class SelectRequest(_Strict):
         return {"layer": self.layer, "source": self.source, "target": self.target, "point": self.point}
 
 
+SceneIndex = Annotated[StrictInt, Field(ge=0, le=1000, description="a scene's place in the session's deck, from 0")]
+
+
+class SceneRequest(_Strict):
+    """Go to scene `index` of the session's deck (the lecture's, until the teacher makes one), `variant` of it."""
+
+    index: SceneIndex
+    variant: Annotated[StrictInt, Field(ge=0, le=10)] = 0
+
+
+class SceneAdd(_Strict):
+    """The session as it is now, with its selection, as the deck's last scene."""
+
+    title: Annotated[str, Field(min_length=1, max_length=120)]
+    caption: Annotated[str, Field(max_length=600)] = ""
+    next: Annotated[str, Field(max_length=300, description="what the teacher does next")] = ""
+
+
+class SceneMove(_Strict):
+    index: SceneIndex
+    to: SceneIndex
+
+
+class SceneDelete(_Strict):
+    index: SceneIndex
+
+
+class CompareRequest(_Strict):
+    """Runs that differ only in setting `field` (2 or 3 `values`), trained beside the session;
+    `{"field": null}` ends the comparison."""
+
+    field: Annotated[str, Field(max_length=40)] | None
+    values: Annotated[list[Any], Field(max_length=3)] = []
+
+
+class DeckFile(_Strict):
+    """A deck file from `GET /api/sessions/{id}/deck`: its scenes are checked by the server (app/sessions/deck.py)."""
+
+    format: Literal["playground-deck"]
+    version: StrictInt
+    scenes: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=40)]
+
+
+class SessionImport(_Strict):
+    """A session file from `GET /api/sessions/{id}/export`, to open into a session."""
+
+    document: dict[str, Any] = Field(alias="import", description='a session file ("format": "playground-session")')
+
+
 class HashRequest(_Strict):
     hash: Annotated[str, Field(max_length=4000)]
 
@@ -245,7 +316,16 @@ class StatelessStep(_ConfigSource):
         default=None, description="[x, y, label] rows; default: the data the config's seed generates"
     )
     test: Annotated[list[Point], Field(max_length=MAX_POINTS)] | None = None
-    epochs: Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS)] = 1
+    epochs: Epochs = 1
+    updates: Updates | None = None
+    position: Annotated[StrictInt, Field(ge=0, le=MAX_POINTS, description="where the current pass stands: "
+                                         "the answer's position, to go on inside a pass")] = 0  # fmt: skip
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> StatelessStep:
+        if "epochs" in self.model_fields_set and self.updates is not None:
+            raise ValueError("give epochs or updates, not both")
+        return self
 
 
 UserNumber = Annotated[StrictFloat, Field(allow_inf_nan=False)]  # core.points checks the ranges
@@ -264,6 +344,8 @@ class DataPoints(_Strict):
 
 class StatelessStepResult(NetworkStateOut):
     epochs: int
+    updates: int
+    position: int
     stopped: Literal["epoch", "loss", "diverged"] | None
     loss_train: JSONNumber
     loss_test: JSONNumber | None
@@ -276,6 +358,9 @@ class SessionState(BaseModel):
     config: dict[str, Any]
     shape: list[int]
     epoch: int
+    position: int
+    initialisation: dict[str, Any]
+    initial_ranges: list[dict[str, Any]]
     loss_train: JSONNumber
     loss_test: JSONNumber
     weights: list[list[list[JSONNumber]]]

@@ -40,21 +40,27 @@ def frame_message(packet: Packet, only: int | None = None, **extra: Any) -> byte
         "epoch": packet.epoch,
         "n_nodes": packet.n_nodes,
         "data": len(packet.data),
+        "comparison": len(packet.comparison or b""),
         "grids": [[node, len(grid)] for node, grid in grids],
         **extra,
     }
-    return pack(header, b"".join([packet.data, *(grid for _, grid in grids)]))
+    return pack(header, b"".join([packet.data, packet.comparison or b"", *(grid for _, grid in grids)]))
 
 
 def packet_of(header: dict[str, Any], body: bytes) -> Packet:
     """The Packet a ``frame`` message carries (decoded once per process)."""
     at = int(header["data"])
+    compared = int(header.get("comparison", 0))
+    comparison = body[at : at + compared] if compared else None
+    at += compared
     grids = {}
     for node, size in header["grids"]:
         grids[int(node)] = body[at : at + size]
         at += size
-    return Packet(body[: int(header["data"])], int(header["generation"]), int(header["version"]),
-                  int(header["epoch"]), int(header["n_nodes"]), grids)  # fmt: skip
+    packet = Packet(body[: int(header["data"])], int(header["generation"]), int(header["version"]),
+                    int(header["epoch"]), int(header["n_nodes"]), grids)  # fmt: skip
+    packet.comparison = comparison
+    return packet
 
 
 def text_message(text: str, **extra: Any) -> bytes:

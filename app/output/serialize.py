@@ -110,6 +110,9 @@ def session_state(
         "config": {**session.config.to_dict(), "hash": session.config.to_hash()},
         "shape": session.shape,
         "epoch": session.epoch,
+        "position": session.position,  # points of the current pass trained on (steps of single updates)
+        "initialisation": session.config.initialisation,  # what the init menu shows: what was really used
+        "initial_ranges": session.initial_ranges(),  # per weight layer: n, ±1/√n, the range drawn from
         "loss_train": number(session.loss_train),
         "loss_test": number(session.loss_test),
         "weights": layers(net.weights),

@@ -14,88 +14,44 @@ returns an ``Outcome``: what a REST answer adds to the session's state.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
-
 from app import schemas as m
-from app.auth import Role
-from app.sessions.clients import Peer
-from app.sessions.live import Interrupted, LiveSession
-from app.web.client_limits import ClientLimits, check_work
+from app.protocol import lecture
+from app.protocol.calls import Call, Command, Conflict, Outcome
+from app.sessions import scenes
+from app.sessions.live import Interrupted
+from app.web.client_limits import check_work
 
-__all__ = ["Call", "Command", "COMMANDS", "Conflict", "Outcome"]
-
-
-@dataclass(frozen=True)
-class Call:
-    """Who asks, on which session.  ``peer`` is the websocket client (None over REST)."""
-
-    live: LiveSession
-    key: str  # the client key: fair turns and per-client limits
-    limits: ClientLimits
-    peer: Peer | None = None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a REST answer carries besides the state: its extra parts and the change's effect."""
-
-    parts: tuple[str, ...] = ()  # session_state includes: data, history, pending
-    effect: str | None = None  # none | live | reset | data | seed: the X-Playground-Effect header
-
-
-class Conflict(Exception):
-    """The command cannot run in the session's present state: REST 409, a websocket ``error``."""
-
-
-Handler = Callable[[Any, Call], Awaitable[Outcome | None]]
-
-
-@dataclass(frozen=True)
-class Command:
-    name: str  # the websocket message's `type`, and the REST route's last path segment by default
-    body: type[BaseModel]
-    run: Handler
-    method: str = "POST"  # REST
-    path: str = ""  # REST, under /api/sessions/{session_id}; default: /<name>
-    tag: str = "training"  # the OpenAPI page's group
-    role: Role = Role.CONTROL
-    background: bool = False  # websocket: runs beside the reader, so a later `pause` can stop it
-    wrap: str | None = None  # websocket: the body sits under this key (config: "fields")
-    body_optional: bool = False  # REST: the body may be left out (every field has a default)
-    responses: dict[int | str, dict[str, Any]] = field(default_factory=dict)  # REST: answers beyond the usual
-
-    @property
-    def rest_path(self) -> str:
-        return self.path or f"/{self.name}"
+__all__ = ["Call", "Command", "COMMANDS", "Conflict", "Outcome"]  # the row and its parts: app/protocol/calls.py
 
 
 # -- handlers ----------------------------------------------------------------------------
 
 
 async def _step(body: m.StepRequest, call: Call) -> None:
-    """Train `epochs` epochs (default 1) and answer the state after them.
+    """Train `epochs` epochs (default 1) or `updates` updates (mini-batches) and answer the state after them.
 
-    Long steps run in slices that take turns with other sessions; a pause or
-    change from another client stops it early (409 over REST, the epochs
-    trained so far are kept)."""
+    With `train=selected` only the selected weight or bias trains.  Long steps
+    run in slices that take turns with other sessions; a pause or change from
+    another client stops it early (409 over REST; what was trained is kept)."""
     live = call.live
-    check_work(live.cost(body.epochs), live.settings.max_work, f"{body.epochs} epochs")
+    epochs, updates = body.amount()
+    what = f"{updates} updates" if updates is not None else f"{epochs} epochs"
+    check_work(live.cost(epochs, updates), live.settings.max_work, what, "updates" if updates else "epochs")
     if call.peer is None:
         with call.limits.busy(call.key):
-            await live.step(body.epochs, call.key)
+            await live.step(call.key, epochs, updates)
         return None
     with contextlib.suppress(Interrupted):  # a pause or a change came first: every client was told
-        await live.step(body.epochs, call.key)
+        await live.step(call.key, epochs, updates)
     return None
 
 
 async def _reset(body: m.EmptyBody, call: Call) -> None:
-    """New weights from the continuing random stream; epoch 0."""
+    """New weights from the continuing random stream; epoch 0 (a comparison's runs start again too)."""
     await call.live.change(lambda s: s.reset(), call.key)
+    await scenes.rebuild_comparison(call.live, call.key)
 
 
 async def _regenerate(body: m.EmptyBody, call: Call) -> Outcome:
@@ -183,5 +139,10 @@ COMMANDS: dict[str, Command] = {
         Command("weight", m.WeightUpdate, _weight, method="PUT", path="/weights", tag="network"),
         Command("bias", m.BiasUpdate, _bias, method="PUT", path="/biases", tag="network"),
         Command("select", m.SelectRequest, _select, tag="lecture"),
+        Command("scene", m.SceneRequest, lecture.scene, tag="lecture"),
+        Command("scene_add", m.SceneAdd, lecture.scene_add, path="/deck/scenes", tag="lecture"),
+        Command("scene_move", m.SceneMove, lecture.scene_move, path="/deck/move", tag="lecture"),
+        Command("scene_delete", m.SceneDelete, lecture.scene_delete, path="/deck/delete", tag="lecture"),
+        Command("compare", m.CompareRequest, lecture.compare, tag="lecture"),
     )
 }

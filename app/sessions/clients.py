@@ -103,6 +103,8 @@ class Client:
             packet, self._packet = self._packet, None
             if packet is not None:
                 await ws.send_bytes(packet.data)
+                if packet.comparison is not None:
+                    await ws.send_bytes(packet.comparison)
                 if self.focus is not None:
                     grid = packet.node_grid(self.focus)
                     if grid is not None:

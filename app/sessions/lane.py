@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from app.sessions.scheduler import SLICE_SECONDS, Scheduler
+from core.link import Link
 from core.session import Session
 
 __all__ = ["SessionLane", "INLINE_SECONDS"]
@@ -41,22 +42,34 @@ class SessionLane:
         finally:
             self.jobs -= 1
 
-    def cost(self, epochs: int) -> int:
-        """What ``epochs`` epochs cost, in weight-passes: points x epochs x weights."""
+    def cost(self, epochs: int | None = None, updates: int | None = None) -> int:
+        """What a step costs, in weight-passes (points x weights): ``epochs`` passes over the
+        train and test points, or ``updates`` batches and one loss pass at the end."""
         session = self.session
-        points = session.train.shape[0] + session.test.shape[0]
-        return int(points) * int(epochs) * max(1, session.network.n_weights)
+        weights = max(1, session.network.n_weights)
+        points = int(session.train.shape[0] + session.test.shape[0])
+        if updates is not None:
+            return (int(updates) * session.batch_size + points) * weights
+        return points * int(epochs or 1) * weights
 
-    def _timed_step(self, epochs: int) -> Any:
+    def _timed_step(self, epochs: int | None = None, updates: int | None = None, only: Link | None = None) -> Any:
         started = time.perf_counter()
-        result = self.session.step(epochs)
-        per_epoch = (time.perf_counter() - started) / epochs
+        result = self.session.step(epochs, updates, only)
+        n = max(1, int(self.session.train.shape[0]))
+        passes = result.updates * self.session.batch_size / n if updates is not None else (epochs or 1)
+        per_epoch = (time.perf_counter() - started) / max(passes, 1e-9)
         self._epoch_seconds = 0.7 * self._epoch_seconds + 0.3 * per_epoch
         return result
 
     def slice_epochs(self, wanted: int, seconds: float = SLICE_SECONDS) -> int:
         """How many of ``wanted`` epochs fit in a slice of ``seconds`` (at least one)."""
         return max(1, min(wanted, int(seconds / max(self._epoch_seconds, 1e-9))))
+
+    def slice_updates(self, wanted: int, seconds: float = SLICE_SECONDS) -> int:
+        """How many of ``wanted`` updates fit in a slice of ``seconds`` (at least one)."""
+        session = self.session
+        per_update = self._epoch_seconds * session.batch_size / max(1, int(session.train.shape[0]))
+        return max(1, min(wanted, int(seconds / max(per_update, 1e-9))))
 
     # -- reading ------------------------------------------------------------------------
 

@@ -23,17 +23,22 @@ from app.protocol.close_codes import CloseCode
 from app.sessions.answer_cache import AnswerCache
 from app.sessions.audience import Audience
 from app.sessions.clients import Client, Peer
+from app.sessions.comparison import LiveComparison
+from app.sessions.deck import SessionDeck
 from app.sessions.lane import SessionLane
 from app.sessions.packets import Packet, render_packet
 from app.sessions.scheduler import SLICE_SECONDS, Scheduler
 from app.settings import Settings
 from core.errors import InvalidValue
+from core.link import Link
+from core.scenarios import SCENARIOS
 from core.session import Session
 
 __all__ = ["LiveSession", "Interrupted", "PlayState"]
 
 T = TypeVar("T")
 EXPLAIN_INTERVAL = 0.1  # seconds between explanations while playing: a readable pace, and cheaper
+COMPARE_INTERVAL = 0.25  # seconds between a comparison's measures while playing (its pictures go with every frame)
 
 
 class Ticker(Protocol):
@@ -86,7 +91,11 @@ class LiveSession(SessionLane):
         self.halted = False  # paused by a server shutdown while playing: saved as playing
         self.discarded = False  # deleted: never saved again
         self.stored_active = self.last_active  # the last activity the store knows of
-        self.selection: dict[str, Any] | None = None  # the teacher's pointer: every client gets its explanation
+        # the teacher's pointer: every client gets its explanation (a scene's, when a scenario set it up)
+        self.selection: dict[str, Any] | None = _scenario_selection(session)
+        self.deck = SessionDeck()  # the scenes the class steps through (app/sessions/scenes.py)
+        self.comparison: LiveComparison | None = None  # runs trained beside it, shown to every client
+        self._compared_at = 0.0
         self.version = 0  # bumped by every job that changed the session (caches key on it)
         self.pictures = AnswerCache()
         self.ticking = False  # a play tick is queued or running (app.sessions.player)
@@ -115,7 +124,7 @@ class LiveSession(SessionLane):
     def touch(self) -> None:
         self.last_active = time.monotonic()
 
-    def _changed(self) -> None:
+    def changed(self) -> None:
         """Something worth saving changed (not a play tick: those are saved every few seconds)."""
         if self.on_change is not None and not self.closed:
             self.on_change(self)
@@ -158,20 +167,23 @@ class LiveSession(SessionLane):
 
         focus = self.focus()
 
-        def work() -> tuple[dict[str, Any], dict[str, Any] | None, Packet | None]:
+        def work() -> tuple[dict[str, Any], list[dict[str, Any] | None], Packet | None]:
             latest = self.latest
             stale = latest is None or (latest.generation, latest.version) != (self.generation, self.version)
-            packet = render_packet(self.session, self.generation, self.version, self.playing, focus) if stale else None
+            packet = self._render(self.playing, focus, compare=False) if stale else None
             state = self.state(("data", "history"))
             state["watchers"] += joining
-            return state, self._explanation(), packet
+            extras = [self._explanation(), self.comparison.message() if self.comparison is not None else None]
+            return state, extras, packet
 
-        state, explanation, packet = await self._job(work, by)
+        state, extras, packet = await self._job(work, by)
         if packet is not None:
             self.latest = packet
         texts = [_dumps({"type": "state", **state})]
-        if explanation is not None:  # a student joining mid-lecture sees the teacher's pointer at once
-            texts.append(_dumps(explanation))
+        if self.deck.own or self.deck.index is not None:  # the lecture's own deck is in the page's config
+            extras.append(self.deck.message())
+        # a student joining mid-lecture sees the teacher's pointer, comparison and scene at once
+        texts += [_dumps(message) for message in extras if message is not None]
         return texts
 
     async def attach(self, client: Peer, *, remote: bool = False) -> None:
@@ -187,7 +199,7 @@ class LiveSession(SessionLane):
             client.send_text(text)
         if self.latest is not None:
             client.offer(self.latest)
-        self._broadcast(self.status(), exclude=client)  # the others learn the new watcher count
+        self.broadcast(self.status(), exclude=client)  # the others learn the new watcher count
 
     def detach(self, client: Peer) -> None:
         self.audience.discard(client)
@@ -195,9 +207,9 @@ class LiveSession(SessionLane):
         if not self.watchers:
             self.pause()  # nobody is watching
         else:
-            self._broadcast(self.status())
+            self.broadcast(self.status())
 
-    def _broadcast(self, message: dict[str, Any], exclude: Peer | None = None) -> None:
+    def broadcast(self, message: dict[str, Any], exclude: Peer | None = None) -> None:
         self.audience.send_text(_dumps(message), exclude)  # encoded once for every client
 
     def publish(self, packet: Packet) -> None:
@@ -207,8 +219,8 @@ class LiveSession(SessionLane):
             return
         self.latest = packet
         self.audience.offer(packet)
-        if packet.explanation is not None:
-            self._broadcast(packet.explanation)
+        for message in packet.messages:
+            self.broadcast(message)
         if self.playing and self.session.stopped is not None:  # a tick hit stopEpoch, stopLoss or diverged
             self.pause()  # the status says why
 
@@ -234,7 +246,10 @@ class LiveSession(SessionLane):
 
         def work() -> tuple[T, bool, bool, Packet | None]:
             network, data = self.session.network, self.session.train
+            scene = (self.session.config.scenario, self.session.config.variant)
             result = fn(self.session)
+            if (self.session.config.scenario, self.session.config.variant) != scene and self.session.config.scenario:
+                self.selection = _scenario_selection(self.session)  # a scene points at its weight
             self.version += 1
             new_network = self.session.network is not network
             new_data = self.session.train is not data
@@ -247,68 +262,104 @@ class LiveSession(SessionLane):
                 self.play_state = PlayState.PAUSED
             if not watched:  # a REST caller alone needs no picture
                 return result, new_data, paused, None
-            packet = render_packet(self.session, self.generation, self.version, self.playing, focus)
-            packet.explanation = self._explanation()
-            return result, new_data, paused, packet
+            return result, new_data, paused, self._render(self.playing, focus, explain=True)
 
         result, new_data, paused, packet = await self._job(work, by)
         if paused:
-            self._broadcast(self.status())
+            self.broadcast(self.status())
         if announce:
             # Points travel only when they changed; the history only on connect.
             state = await self.read_state(("data",) if new_data else (), by)
-            self._broadcast({"type": "state", **state})
+            self.broadcast({"type": "state", **state})
         if packet is None:
             self.latest = None  # stale: the next client to attach gets a fresh frame
         else:
             self.publish(packet)
-        self._changed()
+        self.changed()
         return result
 
-    async def step(self, epochs: int, by: str) -> None:
-        """Pause, then train exactly ``epochs`` epochs (the original's step button), in slices.
+    async def step(self, by: str, epochs: int | None = None, updates: int | None = None) -> None:
+        """Pause, then train exactly ``epochs`` epochs (the original's step button) or
+        ``updates`` updates (one mini-batch each), in slices.
 
-        Raises Interrupted if a pause or change came first (the epochs
-        trained so far are kept).
+        Raises Interrupted if a pause or change came first (what was trained so far is kept).
         """
         self.pause()
         self.touch()
         self.restored = False
         self._interrupts += 1
         ticket = self._interrupts
-        remaining = epochs
+        unit, total = ("updates", updates) if updates is not None else ("epochs", epochs or 1)
+        remaining = total
         focus = self.focus()
         watched = bool(self.clients)
+        only = self.trained_link()
         self._stepping = True
         try:
             while remaining > 0:
                 if self.closed or ticket != self._interrupts:
-                    raise Interrupted(f"stopped after {epochs - remaining} of {epochs} epochs")
-                k = self.slice_epochs(remaining)
+                    raise Interrupted(f"stopped after {total - remaining} of {total} {unit}")
+                k = self.slice_updates(remaining) if unit == "updates" else self.slice_epochs(remaining)
                 last = k == remaining
 
                 def work(k: int = k, last: bool = last) -> Packet | None:
-                    self._timed_step(k)
+                    amount = {unit: k}
+                    self._timed_step(**amount, only=only)
+                    if self.comparison is not None:
+                        self.comparison.step(**amount)
                     self.version += 1
                     self._reading_copy = None if last else self.session.copy()  # reads meanwhile use it
                     if not watched:
                         return None
-                    packet = render_packet(self.session, self.generation, self.version, False, focus)
-                    if last:
-                        packet.explanation = self._explanation()
-                    return packet  # watchers see a long step progress, slice by slice
+                    return self._render(False, focus, explain=last)  # watchers see a long step progress
 
                 packet = await self._job(work, by, estimate=k * self._epoch_seconds)
                 remaining -= k
                 if packet is not None:
                     self.publish(packet)
                 if self.session.stopped is not None:  # stopEpoch, stopLoss or a diverged loss
-                    self._broadcast(self.status())
+                    self.broadcast(self.status())
                     break
         finally:
             self._stepping = False
             self._reading_copy = None
-            self._changed()
+            self.changed()
+
+    def refuse(self, error: InvalidValue) -> None:
+        """Tell every client why play stopped by itself (an `error` naming the field)."""
+        self.broadcast({"type": "error", "code": "invalid", "message": str(error), "field": error.field})
+
+    def cost(self, epochs: int | None = None, updates: int | None = None) -> int:
+        """What a step costs (app.sessions.lane), the comparison's runs included."""
+        runs = self.comparison.runs if self.comparison is not None else 0
+        return super().cost(epochs, updates) * (1 + runs)
+
+    async def load(self, build: Callable[[], Session], by: str) -> None:
+        """Replace the session by the one ``build`` makes (in the lane): a session file
+        opened into it, a scene of one's own.  Every client follows (a new generation)."""
+
+        def swap(session: Session) -> None:
+            self.session = build()
+
+        await self.change(swap, by)
+
+    def trained_link_or_none(self) -> Link | None:
+        """``trained_link``, or None where train=selected has nothing selected yet."""
+        try:
+            return self.trained_link()
+        except InvalidValue:
+            return None
+
+    def trained_link(self) -> Link | None:
+        """What ``train=selected`` trains: the selected weight or bias (None: every parameter).
+        InvalidValue naming ``train`` when nothing is selected."""
+        if self.session.config.train != "selected":
+            return None
+        if self.selection is None:
+            raise InvalidValue("train", "train=selected trains the selected weight: select a weight or bias "
+                                        "first, or set train=all")  # fmt: skip
+        selection = self.selection
+        return Link(selection["layer"], selection["source"], selection["target"])
 
     def tick(self, focus: frozenset[int], generation: int, seconds: float = SLICE_SECONDS) -> Packet | None:
         """One frame of play (in the session's lane): train at most ``seconds``
@@ -318,14 +369,33 @@ class LiveSession(SessionLane):
         tick was asked for (``generation``): a reset queued ahead of it wins."""
         if not self.playing or generation != self.generation:
             return None
-        self._timed_step(self.slice_epochs(self.epochs_per_frame, seconds))
+        epochs = self.slice_epochs(self.epochs_per_frame, seconds)
+        self._timed_step(epochs, only=self.trained_link())
+        if self.comparison is not None:
+            self.comparison.step(epochs)
         self.version += 1
         playing = self.session.stopped is None  # stopped by itself: publish() pauses
-        packet = render_packet(self.session, self.generation, self.version, playing, focus)
         now = time.monotonic()
-        if self.selection is not None and now - self._explained_at >= EXPLAIN_INTERVAL:
+        explain = self.selection is not None and now - self._explained_at >= EXPLAIN_INTERVAL
+        if explain:
             self._explained_at = now
-            packet.explanation = self._explanation()
+        compare = now - self._compared_at >= COMPARE_INTERVAL
+        if compare:
+            self._compared_at = now
+        return self._render(playing, focus, explain=explain, compare=compare)
+
+    def _render(self, playing: bool, focus: frozenset[int], *, explain: bool = False, compare: bool = True
+                ) -> Packet:  # fmt: skip
+        """The frame of the session as it is (in its lane), with the comparison's pictures, and
+        the messages due with it: the explanation (``explain``), the comparison's measures."""
+        packet = render_packet(self.session, self.generation, self.version, playing, focus)
+        explanation = self._explanation() if explain else None
+        if explanation is not None:
+            packet.messages.append(explanation)
+        if self.comparison is not None:
+            packet.comparison = self.comparison.frame(self.generation)
+            if compare:
+                packet.messages.append(self.comparison.message())
         return packet
 
     def pause(self, *, by_client: bool = False) -> None:
@@ -335,23 +405,25 @@ class LiveSession(SessionLane):
         if self.playing or (by_client and self.restored):
             self.play_state = PlayState.PAUSED
             self.restored = self.restored and not by_client
-            self._broadcast(self.status())
-            self._changed()
+            self.broadcast(self.status())
+            self.changed()
 
     def play(self) -> None:
+        """Train by itself, frame by frame; InvalidValue (``train``) when train=selected has nothing selected."""
         self.touch()
+        self.trained_link()  # refused before it starts, not at its first tick
         if not self.playing:
             self.play_state = PlayState.PLAYING
             self.restored = False
             self.next_tick = 0.0
-            self._broadcast(self.status())
-            self._changed()
+            self.broadcast(self.status())
+            self.changed()
         self.player.add(self)
 
     def set_speed(self, epochs_per_frame: int) -> None:
         self.epochs_per_frame = epochs_per_frame
-        self._broadcast(self.status())
-        self._changed()
+        self.broadcast(self.status())
+        self.changed()
 
     async def refocus(self, client: Peer, node: int | None) -> None:
         client.focus = node
@@ -361,7 +433,7 @@ class LiveSession(SessionLane):
         if node not in latest.grids:  # nobody looked at it when this frame was made: render it now
             focus = self.focus() | {node}  # a client of another process is not among ours
             latest = await self._job(
-                lambda: render_packet(self.session, self.generation, self.version, self.playing, focus), client.key
+                lambda: self._render(self.playing, focus, compare=False), client.key
             )
             self.latest = latest
         client.offer(latest)  # show the new focus at once, even when paused
@@ -396,13 +468,13 @@ class LiveSession(SessionLane):
         self.touch()
         if selection is None:
             self.selection = None
-            self._broadcast({"type": "explain", "selection": None})
-            self._changed()
+            self.broadcast({"type": "explain", "selection": None})
+            self.changed()
             return
         message = await self._job(lambda: self._explain(selection), by)  # validates first
         self.selection = selection
-        self._broadcast(message)
-        self._changed()
+        self.broadcast(message)
+        self.changed()
 
     def close(self, code: CloseCode = CloseCode.SESSION_CLOSED, reason: str = "session closed") -> None:
         """Stop playing and disconnect every client (the session is going away)."""
@@ -415,3 +487,10 @@ class LiveSession(SessionLane):
 def _dumps(message: dict[str, Any]) -> str:
     return orjson.dumps(message).decode()
 
+
+def _scenario_selection(session: Session) -> dict[str, Any] | None:
+    """The weight a scenario's scene points the explainer at (None: none, or no scenario)."""
+    scenario = SCENARIOS.get(session.config.scenario or "")
+    if scenario is None or scenario.selection is None:
+        return None
+    return {**scenario.selection.to_dict(), "point": scenario.point}

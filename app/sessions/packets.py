@@ -34,7 +34,7 @@ def _scratch(size: int) -> np.ndarray:
 class Packet:
     """One rendered frame, shared by every client of a session."""
 
-    __slots__ = ("data", "epoch", "generation", "version", "n_nodes", "grids", "explanation")
+    __slots__ = ("data", "epoch", "generation", "version", "n_nodes", "grids", "comparison", "messages")
 
     def __init__(
         self, data: bytes, generation: int, version: int, epoch: int, n_nodes: int, grids: dict[int, bytes]
@@ -45,14 +45,15 @@ class Packet:
         self.epoch = epoch
         self.n_nodes = n_nodes  # features and neurons: the valid `focus` indices
         self.grids = grids  # node -> kind-2 message, for the nodes in focus when it was made
-        self.explanation: dict[str, Any] | None = None  # an `explain` message made with it, if due
+        self.comparison: bytes | None = None  # the kind-3 message of a comparison beside the session, if any
+        self.messages: list[dict[str, Any]] = []  # text messages made with it (an explanation...), sent with it
 
     def node_grid(self, node: int) -> bytes | None:
         return self.grids.get(node)
 
     @property
     def nbytes(self) -> int:
-        return len(self.data) + sum(len(grid) for grid in self.grids.values())
+        return len(self.data) + len(self.comparison or b"") + sum(len(grid) for grid in self.grids.values())
 
 
 def render_packet(

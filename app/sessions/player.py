@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from app.sessions.packets import Packet
 from app.sessions.scheduler import SLICE_SECONDS, Scheduler
+from core.errors import InvalidValue
 
 if TYPE_CHECKING:
     from app.sessions.live import LiveSession
@@ -75,8 +76,11 @@ class Player:
         def done(packet: Packet | None, error: BaseException | None) -> None:
             live.ticking = False
             if error is not None:
-                log.error("session %s: a play tick failed; pausing", live.id, exc_info=error)
                 self._playing.discard(live)
+                if isinstance(error, InvalidValue):  # e.g. train=selected after the selection went: say why
+                    live.refuse(error)
+                else:
+                    log.error("session %s: a play tick failed; pausing", live.id, exc_info=error)
                 live.pause()
                 return
             if packet is not None and not live.closed and packet.generation == generation:

@@ -17,16 +17,20 @@ session, so a crash loses at most that much play.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from app.persistence import Backend, SessionRecord, StoreUnavailable
+from app.sessions.comparison import LiveComparison
+from app.sessions.deck import SessionDeck
 from app.sessions.live import LiveSession
 from app.sessions.player import Player
 from app.sessions.scheduler import Scheduler
 from app.settings import Settings
+from core.errors import InvalidValue
 from core.session import Session
 from core.snapshot import to_document
 
@@ -52,6 +56,8 @@ def app_section(live: LiveSession) -> dict[str, Any]:
         "selection": live.selection,
         "code": live.code,
         "playing": live.playing or live.halted or live.restored,  # restored: still waiting to resume
+        "deck": live.deck.to_record(),
+        "comparison": live.comparison.recipe if live.comparison is not None else None,  # runs: made afresh
     }
 
 
@@ -71,6 +77,11 @@ def restore(record: SessionRecord, session: Session, settings: Settings, schedul
     live.epochs_per_frame = int(app.get("epochs_per_frame", 1))
     live.selection = app.get("selection")
     live.code = app.get("code")
+    live.deck = SessionDeck.from_record(app.get("deck"))
+    recipe = app.get("comparison")
+    if recipe:
+        with contextlib.suppress(InvalidValue):  # a comparison that no longer fits is dropped, not the session
+            live.comparison = LiveComparison.build(recipe, session, live.trained_link_or_none())
     live.restored = bool(app.get("playing", False))
     live.created_at = record.created
     live.saved = _mark(live)  # as stored: nothing to save until it changes

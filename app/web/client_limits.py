@@ -42,13 +42,14 @@ async def client_key(connection: HTTPConnection) -> str:
     return address_of(connection)
 
 
-def check_work(cost: int, limit: int, what: str) -> None:
-    """Bound the CPU one call can ask for; ``cost`` in weight-passes (points x epochs x weights)."""
+def check_work(cost: int, limit: int, what: str, field: str = "epochs") -> None:
+    """Bound the CPU one call can ask for; ``cost`` in weight-passes (points x weights, for
+    every point trained or evaluated); ``field`` is the one to ask less of."""
     if cost > limit:
         raise InvalidValue(
-            "epochs",
+            field,
             f"{what} costs {cost:,} weight-passes (points x epochs x weights), more than one call may ask "
-            f"({limit:,}); ask for fewer epochs per call",
+            f"({limit:,}); ask for fewer {field} per call",
         )
 
 

@@ -12,6 +12,7 @@ from fastapi import Request
 
 from app.protocol.close_codes import FINAL, CloseCode
 from app.schemas import MAX_EPOCHS
+from app.sessions.deck import SessionDeck
 from app.web.i18n import LANGUAGES, catalogue
 from core.config import LECTURE_OPTIONS, LECTURE_PRESET
 from core.datasets import DATASETS, MAX_CLASSES, MULTICLASS_DATASETS
@@ -21,6 +22,8 @@ from core.rng import SeedRandom
 from core.scenarios import SCENARIOS
 
 __all__ = ["field_menus", "page_config"]
+
+LECTURE_DECK = SessionDeck().message()
 
 THUMBNAIL_POINTS = 200
 SPEEDS = (1, 10, 100, 1000)
@@ -84,6 +87,7 @@ def page_config(request: Request, lang: str) -> dict[str, Any]:
         "lectureOptions": {name: list(values) for name, values in LECTURE_OPTIONS.items()},
         "lecturePreset": LECTURE_PRESET,
         "scenarios": {name: scenario.description for name, scenario in SCENARIOS.items()},
+        "deck": LECTURE_DECK["scenes"],  # the lecture's scenes, in both languages, until a session has its own
         "thumbnails": _thumbnails(),
         "closeCodes": {code.name: int(code) for code in CloseCode},
         "finalCloseCodes": sorted(int(code) for code in FINAL),

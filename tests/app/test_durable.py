@@ -184,7 +184,7 @@ def test_saver_serialises_and_coalesces_saves() -> None:
         live.on_change = saver.request
         try:
             for _ in range(30):
-                await live.step(1, "c")  # each completed step asks for a save
+                await live.step("c", 1)  # each completed step asks for a save
             await saver.save(live)  # and this one waits for the last
         finally:
             scheduler.shutdown()

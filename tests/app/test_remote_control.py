@@ -85,6 +85,8 @@ def test_rest_select_broadcasts_the_explanation_and_clears(client: TestClient) -
     base = f"/api/sessions/{session_id}"
     with client.websocket_connect(f"/ws/sessions/{session_id}") as student:
         student.receive_json()
+        # the scenario points at its weight from the start (issue 18): the greeting explains w₁₁
+        assert _next(student, "explain")["selection"] == {"layer": 1, "source": 0, "target": 0, "point": 0}
         chosen = client.post(f"{base}/select", json={"layer": 1, "source": 0, "target": 0}, headers=auth)
         assert chosen.status_code == 200
         assert chosen.json()["selection"] == {"layer": 1, "source": 0, "target": 0, "point": 0}
