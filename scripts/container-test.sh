@@ -79,12 +79,21 @@ probe session "$URL" "$WORK/session"
 probe export "$URL" "$WORK/session" "$WORK/before.json"
 on_volume=$(podman volume inspect --format '{{.Mountpoint}}' "$VOLUME")
 [ -s "$on_volume/sessions.sqlite3" ] || fail "no sessions.sqlite3 on the volume ($on_volume)"
+# docs/deploy.md's online backup from inside the container, and its copy out.
+podman exec "$PREFIX-first" python -c "import sqlite3, sys; source = sqlite3.connect(sys.argv[1]); \
+target = sqlite3.connect(sys.argv[2]); source.backup(target); target.close(); source.close()" \
+  data/sessions.sqlite3 data/backup.sqlite3
+podman cp "$PREFIX-first:/srv/playground/data/backup.sqlite3" "$WORK/backup.sqlite3"
+backed_up=$("$PY" -c "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); \
+print(db.execute('PRAGMA integrity_check').fetchone()[0], db.execute('SELECT id FROM sessions').fetchall() == [(sys.argv[2],)])" \
+  "$WORK/backup.sqlite3" "$(cat "$WORK/session/id")")
+[ "$backed_up" = "ok True" ] || fail "the backup taken in the container is not the store (integrity, session: $backed_up)"
 podman stop -t 30 "$PREFIX-first" >/dev/null 2>>"$WORK/podman.log"
 code=$(podman inspect --format '{{.State.ExitCode}}' "$PREFIX-first")
 [ "$code" = 0 ] || fail "the server exited with $code on SIGTERM"
 podman logs "$PREFIX-first" >"$WORK/first.log" 2>&1
 grep -q "sessions saved: 1 of 1" "$WORK/first.log" || { tail "$WORK/first.log" >&2; fail "the server did not say it saved the session"; }
-step_done "podman stop: SIGTERM, the session saved, exit code 0"
+step_done "an online backup in the container holds the session; podman stop: SIGTERM, the session saved, exit code 0"
 
 start "$PREFIX-second"
 probe export "$URL" "$WORK/session" "$WORK/after.json"
