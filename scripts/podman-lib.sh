@@ -9,7 +9,8 @@
 # /var/tmp, found through CONTAINERS_CONF and CONTAINERS_STORAGE_CONF, and
 # is removed on exit (podman_cleanup).  Only the base tarball is kept
 # between runs, in PLAYGROUND_CONTAINER_CACHE
-# (default /var/cache/playground-container-test).
+# (default /var/cache/playground-container-test), with a lock file that lets
+# one test at a time run on a machine.
 #
 # Where podman cannot run (not root and podman missing, podman refusing to
 # start) the test says "skipped: <why>" and exits 0, unless
@@ -97,6 +98,15 @@ podman_setup() {
   install_tools
   [ "$(id -u)" = 0 ] || unavailable "the test runs podman as root (its storage and networks under /var/tmp)"
   [ -x "$PY" ] || fail "$PY is missing: run 'make install' first"
+  # One test at a time on a machine: two would share podman's default bridge
+  # and the compose file's subnet (each with its own idea of what is taken),
+  # and build the same base tarball.
+  mkdir -p "$CACHE"
+  exec 9>"$CACHE/lock"
+  if ! flock -n 9; then
+    say "waiting for another container test on this machine to finish"
+    flock 9
+  fi
   WORK=$(mktemp -d "/var/tmp/$PREFIX.XXXXXX")
   trap podman_cleanup EXIT
   write_containers_conf
