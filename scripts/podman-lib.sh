@@ -106,6 +106,8 @@ podman_setup() {
   if ! flock -n 9; then
     say "waiting for another container test on this machine to finish"
     flock 9
+    say "waited $((SECONDS - STARTED)) s"
+    STARTED=$SECONDS STEP_STARTED=$SECONDS
   fi
   WORK=$(mktemp -d "/var/tmp/$PREFIX.XXXXXX")
   trap podman_cleanup EXIT
