@@ -18,8 +18,9 @@
 # those services at one local stand-in built from the same Debian base with
 # Debian's redis-server and nginx (Redis without protected mode, as the
 # official image runs it), and publishes each process on a loopback port so
-# that the test can reach them one by one.  The app image is built as in
-# scripts/container-test.sh.  podman-compose is pinned in the dev extra.
+# that the test can reach them one by one, and builds the processes' image
+# from the test base (its BASE) with the command docs/deploy.md gives.
+# podman-compose is pinned in the dev extra.
 # Everything is named compose-test*, and removed at the end; see
 # scripts/podman-lib.sh for the rest (skipping, cache, configuration).
 set -euo pipefail
@@ -38,7 +39,6 @@ podman_setup
 [ -x "$PODMAN_COMPOSE" ] || fail "$PODMAN_COMPOSE is missing: run 'make install' (the dev extra pins it)"
 import_base
 
-build_image "localhost/$PREFIX-app:latest" "$ROOT"
 mkdir "$WORK/standin"
 cat >"$WORK/standin/Containerfile" <<'EOF'
 ARG BASE
@@ -53,19 +53,22 @@ WORKDIR /data
 ENTRYPOINT ["/usr/local/bin/standin"]
 EOF
 build_image "localhost/$PREFIX-standin:latest" "$WORK/standin"
-step_done "app image and the Redis and nginx stand-in built"
+step_done "the Redis and nginx stand-in built"
 
 PROXY_PORT=$(free_port)
 APP_PORTS=("$(free_port)" "$(free_port)")
+# The processes' image is the compose file's own build, from the test base.
 cat >"$WORK/override.yml" <<EOF
 services:
   redis: {image: "localhost/$PREFIX-standin:latest"}
   nginx: {image: "localhost/$PREFIX-standin:latest"}
   app1:
     image: "localhost/$PREFIX-app:latest"
+    build: {args: {BASE: "$BASE_IMAGE"}}
     ports: ["127.0.0.1:${APP_PORTS[0]}:8000"]
   app2:
     image: "localhost/$PREFIX-app:latest"
+    build: {args: {BASE: "$BASE_IMAGE"}}
     ports: ["127.0.0.1:${APP_PORTS[1]}:8000"]
 EOF
 export PLAYGROUND_PUBLISH=127.0.0.1:$PROXY_PORT
@@ -73,8 +76,9 @@ PROXY=http://127.0.0.1:$PROXY_PORT
 APP1=http://127.0.0.1:${APP_PORTS[0]}
 APP2=http://127.0.0.1:${APP_PORTS[1]}
 
-compose() {
-  if ! "$PODMAN_COMPOSE" -p "$PREFIX" -f "$COMPOSE_FILE" -f "$WORK/override.yml" "$@" >>"$WORK/compose.log" 2>&1; then
+compose() {  # as docs/deploy.md gives it: --format docker keeps the image's HEALTHCHECK
+  if ! "$PODMAN_COMPOSE" --podman-build-args='--format docker' -p "$PREFIX" -f "$COMPOSE_FILE" \
+      -f "$WORK/override.yml" "$@" >>"$WORK/compose.log" 2>&1; then
     tail -20 "$WORK/compose.log" >&2
     fail "podman-compose $* failed (log above)"
   fi
@@ -92,6 +96,11 @@ up() {
     probe wait "$url" 120 >/dev/null || { tail -20 "$WORK/compose.log" >&2; fail "$url did not answer /healthz"; }
   done
 }
+
+compose build
+healthcheck=$(podman image inspect --format '{{json .Config.Healthcheck}}' "localhost/$PREFIX-app:latest")
+[[ $healthcheck == *"/healthz"* ]] || fail "podman-compose built the image without its HEALTHCHECK: $healthcheck"
+step_done "podman-compose built the processes' image, HEALTHCHECK kept"
 
 up
 address() { podman inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "${PREFIX}_$1_1"; }
