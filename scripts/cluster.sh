@@ -11,6 +11,11 @@
 #   scripts/cluster.sh restart-redis stop Redis (SIGTERM: it writes its AOF) and start it again
 #
 # PLAYGROUND_CLUSTER_DIR sets the run directory (default run/cluster).
+# Ports, all on 127.0.0.1; each one left unset is a free port picked at random
+# (20000-60000), and one that is set must be free:
+#   PLAYGROUND_CLUSTER_PORT        nginx, the address to open
+#   PLAYGROUND_CLUSTER_REDIS_PORT  Redis
+#   PLAYGROUND_CLUSTER_APP_PORT    the first process; process k listens on this + k - 1
 # Settings for the processes pass through (PLAYGROUND_* variables), except
 # PLAYGROUND_REDIS_URL and PLAYGROUND_FORWARDED_ALLOW_IPS, which it sets.
 set -euo pipefail
@@ -26,10 +31,11 @@ die() { echo "cluster: $*" >&2; exit 1; }
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-# N+2 free loopback ports: Redis, nginx, then N consecutive ones for the processes.
-free_ports() {
+# The ports for Redis, nginx and N processes (in that order): those the
+# variables above set, checked, and free ones for the rest.
+pick_ports() {
   "$PY" - "$1" <<'EOF'
-import random, socket, sys
+import os, random, socket, sys
 
 def free(port):
     with socket.socket() as sock:
@@ -39,16 +45,38 @@ def free(port):
             return False
     return True
 
+def given(name):
+    text = os.environ.get(name, "")
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        sys.exit(f"cluster: {name} must be a port number from 1 to 65535, got {text!r}")
+    return int(text)
+
 n = int(sys.argv[1])
+names = ["PLAYGROUND_CLUSTER_REDIS_PORT", "PLAYGROUND_CLUSTER_PORT"] + ["PLAYGROUND_CLUSTER_APP_PORT"] * n
+ports = [given(names[0]), given(names[1])]
+first_app = given("PLAYGROUND_CLUSTER_APP_PORT")
+if first_app is not None and first_app + n - 1 > 65535:
+    sys.exit(f"cluster: PLAYGROUND_CLUSTER_APP_PORT={first_app} leaves no room for {n} processes")
+ports += [None] * n if first_app is None else list(range(first_app, first_app + n))
+chosen = [port for port in ports if port is not None]
+if len(set(chosen)) != len(chosen):
+    sys.exit(f"cluster: the ports set overlap: {sorted(chosen)}")
+for name, port in zip(names, ports):
+    if port is not None and not free(port):
+        sys.exit(f"cluster: port {port} ({name}) is in use on 127.0.0.1")
 rng = random.SystemRandom()
-for _ in range(200):
-    base = rng.randrange(20000, 60000 - n - 2)
-    ports = list(range(base, base + n + 2))
-    if all(free(port) for port in ports):
-        print(*ports)
-        break
-else:
-    sys.exit("no free run of ports found")
+for i in range(len(ports)):
+    for _ in range(200):
+        candidate = rng.randrange(20000, 60000)
+        if ports[i] is not None:
+            break
+        if candidate not in ports and free(candidate):
+            ports[i] = candidate
+    if ports[i] is None:
+        sys.exit("cluster: no free port found")
+print(*ports)
 EOF
 }
 
@@ -91,13 +119,14 @@ up() {
   for file in "$RUN_DIR"/*.pid; do
     if alive "$file"; then die "already running ($file); run '$0 down' first"; fi
   done
+  local ports redis_port nginx_port picked
+  picked=$(pick_ports "$n") || exit 1  # it said why
+  read -r -a ports <<<"$picked"
   mkdir -p "$RUN_DIR/redis" "$RUN_DIR/nginx-tmp"
   rm -f "$RUN_DIR"/*.pid
   # If any step fails, stop whatever did start: never leave half a cluster behind.
   trap 'status=$?; if [ $status != 0 ]; then echo "cluster: start failed; stopping what started" >&2; down; fi' EXIT
 
-  local ports redis_port nginx_port
-  read -r -a ports <<<"$(free_ports "$n")"
   redis_port=${ports[0]}
   nginx_port=${ports[1]}
   local app_ports=("${ports[@]:2}")

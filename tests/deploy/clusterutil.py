@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,20 +28,23 @@ SCRIPT = ROOT / "scripts" / "cluster.sh"
 LOST_CODES = frozenset(int(code) for code in FINAL)  # the page gives up on these; it retries any other
 
 
-def cluster_script(run_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def cluster_script(run_dir: Path, *args: str,
+                   ports: Mapping[str, int | str] | None = None) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """``ports``: PLAYGROUND_CLUSTER_*PORT variables (scripts/cluster.sh); the rest are picked at random."""
     env = {**os.environ, "PLAYGROUND_CLUSTER_DIR": str(run_dir), "PLAYGROUND_PYTHON": sys.executable,
            "PLAYGROUND_CLIENT_LIMITS": "0"}  # fmt: skip
+    env.update({name: str(port) for name, port in (ports or {}).items()})
     return subprocess.run(["bash", str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=240)
 
 
 class Cluster:
     """``scripts/cluster.sh up N`` in ``run_dir``; ``down`` when done."""
 
-    def __init__(self, run_dir: Path, processes: int) -> None:
+    def __init__(self, run_dir: Path, processes: int, ports: Mapping[str, int | str] | None = None) -> None:
         require_binary("redis-server")
         require_binary("nginx")
         self.run_dir = run_dir
-        started = cluster_script(run_dir, "up", str(processes))
+        started = cluster_script(run_dir, "up", str(processes), ports=ports)
         if started.returncode != 0:
             cluster_script(run_dir, "down")
             raise RuntimeError(started.stderr + started.stdout)

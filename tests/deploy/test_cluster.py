@@ -7,26 +7,94 @@ process, and a Redis restart under load is ridden out."""
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.deploy.clusterutil import Cluster, PageClient, cluster_script, serve_30_sessions, wait_for
+from tests.live_server import free_port
+from tests.services import require_binary
 
 MIN_FPS = 20.0
 MEASURE_SECONDS = 3.0
 
 
+def _free_run(count: int) -> int:
+    """The first of ``count`` consecutive free loopback ports."""
+    for _ in range(100):
+        first = free_port()
+        if first + count <= 65535 and all(_free(port) for port in range(first, first + count)):
+            return first
+    raise RuntimeError(f"no {count} consecutive free ports")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+# The module's cluster runs on ports the test chose (PLAYGROUND_CLUSTER_*PORT).
+PORTS = {"PLAYGROUND_CLUSTER_PORT": 0, "PLAYGROUND_CLUSTER_REDIS_PORT": 0, "PLAYGROUND_CLUSTER_APP_PORT": 0}
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    running = Cluster(tmp_path_factory.mktemp("cluster") / "run", processes=2)
+    first_app = _free_run(2)
+    taken = {first_app, first_app + 1}
+    proxy = next(port for port in iter(free_port, None) if port not in taken)
+    redis = next(port for port in iter(free_port, None) if port not in taken | {proxy})
+    PORTS.update(PLAYGROUND_CLUSTER_PORT=proxy, PLAYGROUND_CLUSTER_REDIS_PORT=redis,
+                 PLAYGROUND_CLUSTER_APP_PORT=first_app)  # fmt: skip
+    running = Cluster(tmp_path_factory.mktemp("cluster") / "run", processes=2, ports=PORTS)
     try:
         yield running
     finally:
         running.down()
+
+
+def test_cluster_listens_on_the_ports_its_variables_name(cluster: Cluster, http: httpx.Client) -> None:
+    assert cluster.proxy == f"127.0.0.1:{PORTS['PLAYGROUND_CLUSTER_PORT']}"
+    first = PORTS["PLAYGROUND_CLUSTER_APP_PORT"]
+    assert cluster.app_ports == [first, first + 1]
+    assert cluster.env["REDIS_URL"] == f"redis://127.0.0.1:{PORTS['PLAYGROUND_CLUSTER_REDIS_PORT']}/0"
+    for port in [None, first, first + 1]:
+        assert http.get(f"{cluster.url(port)}/healthz").status_code == 200
+
+
+@pytest.mark.parametrize(("ports", "message"), [
+    ({"PLAYGROUND_CLUSTER_PORT": "80a"}, "PLAYGROUND_CLUSTER_PORT must be a port number from 1 to 65535, got '80a'"),
+    ({"PLAYGROUND_CLUSTER_REDIS_PORT": "0"}, "PLAYGROUND_CLUSTER_REDIS_PORT must be a port number from 1 to 65535"),
+    ({"PLAYGROUND_CLUSTER_APP_PORT": "65535"}, "PLAYGROUND_CLUSTER_APP_PORT=65535 leaves no room for 2 processes"),
+    ({"PLAYGROUND_CLUSTER_PORT": "30001", "PLAYGROUND_CLUSTER_APP_PORT": "30000"}, "the ports set overlap"),
+])  # fmt: skip
+def test_cluster_refuses_bad_port_variables_before_starting_anything(tmp_path: Path, ports: dict[str, str],
+                                                                     message: str) -> None:  # fmt: skip
+    require_binary("redis-server")  # the script checks its binaries first
+    require_binary("nginx")
+    refused = cluster_script(tmp_path / "run", "up", "2", ports=ports)
+    assert refused.returncode != 0 and message in refused.stderr
+    assert not (tmp_path / "run").exists()  # nothing started, nothing written
+
+
+def test_cluster_refuses_a_port_in_use(tmp_path: Path) -> None:
+    require_binary("redis-server")
+    require_binary("nginx")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        refused = cluster_script(tmp_path / "run", "up", "1", ports={"PLAYGROUND_CLUSTER_REDIS_PORT": port})
+    assert refused.returncode != 0
+    assert f"port {port} (PLAYGROUND_CLUSTER_REDIS_PORT) is in use on 127.0.0.1" in refused.stderr
 
 
 @pytest.fixture
