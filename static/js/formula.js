@@ -13,6 +13,7 @@
 // δ is o − t (the server's `delta`) and the formula has no f′ factor.
 
 import { fill, t } from "./i18n.js";
+import { scriptNodes } from "./symbols.js";
 import { fmt, fmtAround, m, math, mi, mn, mo, mrow, msub, num, paren, partial, slopeFormula, subscript, toNumber } from "./typeset.js";
 
 const MINUS = "\u2212";
@@ -39,7 +40,7 @@ export function linkSymbols(ex) {
     to,
     generic: () => msub(name, mi(ex.kind === "bias" ? to : `${from}${to}`)),
     concrete: () => msub(name, mn(numbers)),
-    text: `${name}${subscript(numbers)}`,
+    text: `${name}${subscript(numbers)}`, // Unicode subscripts: shown through symbols.js (<sub>, tspans)
   };
 }
 
@@ -114,7 +115,7 @@ export function factorGrid(ex, names, fromSlide = false) {
     // e₁ = t − o = −∂E/∂o with the half-square loss the example uses.
     first = cell(outputErrorTerm(twice, sym.to), toNumber(ex.dE_do), "explain.dE_do", [
       // As the slide writes it (0.8, not 0.8000); it moves as the network trains.
-      ...fill("formula.slide_error", { error: num(-toNumber(ex.dE_do), "-explain.dE_do", { format: (v) => String(Number(v.toPrecision(4))).replace("-", MINUS) }) }),
+      ...fill("formula.slide_error", { e1: math(msub("e", mn("1"))), error: num(-toNumber(ex.dE_do), "-explain.dE_do", { format: (v) => String(Number(v.toPrecision(4))).replace("-", MINUS) }) }),
     ]);
   } else if (ex.node.is_output) {
     first = cell(outputErrorTerm(twice, sym.to), toNumber(ex.dE_do), "explain.dE_do", [
@@ -184,7 +185,7 @@ export function backpropTable(ex, names) {
   for (const text of ["k", "w_jk", "δ_k", "w_jk · δ_k"]) {
     const th = document.createElement("th");
     th.className = "sym";
-    th.textContent = text.replace("_jk", subscriptLetters(`${sym.to}k`)).replace("_k", subscriptLetters("k"));
+    th.append(...scriptNodes(text.replace("_jk", subscriptLetters(`${sym.to}k`)).replace("_k", subscriptLetters("k"))));
     head.append(th);
   }
   const body = table.createTBody();
