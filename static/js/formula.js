@@ -152,15 +152,19 @@ export function updateLine(ex) {
   const around = (v) => fmtAround(v, step);
   const line = document.createElement("p");
   line.className = "update";
-  const formula = math(
-    mrow(mi(t("formula.new_word")), mo("\u2009"), sym.concrete(), mo("="), sym.concrete(), mo(MINUS), mi("\u03b1"), mo(DOT),
-      partial(mi("E"), sym.concrete()), mo("="),
-      num(value, "explain.value", { format: around, tag: "mn" }), mo(MINUS),
+  // Three formulas, one per "=": a line of MathML never wraps, and with
+  // numbers of 10³⁰ the whole would not fit a phone's width.
+  const parts = [
+    math(mrow(mi(t("formula.new_word")), mo("\u2009"), sym.concrete(), mo("="), sym.concrete(), mo(MINUS), mi("\u03b1"), mo(DOT),
+      partial(mi("E"), sym.concrete()))),
+    math(mrow(mo("="), num(value, "explain.value", { format: around, tag: "mn" }), mo(MINUS),
       num(toNumber(ex.learning_rate), "explain.learning_rate", { tag: "mn", format: plain }), mo(DOT),
-      paren(num(toNumber(ex.gradient), "explain.gradient", { tag: "mn" })), mo("="),
-      num(toNumber(ex.new_weight), "explain.new_weight", { format: around, tag: "mn" })),
-  );
-  formula.classList.add("big-math");
+      paren(num(toNumber(ex.gradient), "explain.gradient", { tag: "mn" })))),
+    math(mrow(mo("="), num(toNumber(ex.new_weight), "explain.new_weight", { format: around, tag: "mn" }))),
+  ];
+  const formula = document.createElement("span");
+  formula.className = "big-math";
+  formula.append(parts[0], " ", parts[1], " ", parts[2]);
   const stepText = document.createElement("span");
   stepText.className = "step";
   stepText.append(...fill("formula.step", {

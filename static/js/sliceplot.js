@@ -9,7 +9,7 @@ import { scriptNodes, svgScripts } from "./symbols.js";
 import { fmt, toNumber } from "./typeset.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
-const MARGIN = { left: 44, right: 10, top: 10, bottom: 30 };
+const MARGIN = { left: 52, right: 10, top: 10, bottom: 30 };
 
 function svgEl(name, attrs, parent) {
   const el = document.createElementNS(SVG_NS, name);
