@@ -26,8 +26,11 @@ export class NetworkKeys {
       const card = this.view.card;
       if (!view.root.contains(event.relatedTarget) && card.visible && !card.pinned && !card.editing) card.hide();
     });
+    this.editing = false; // the value editor was opened from here (e): Enter or Escape comes back
     view.card.onClose = () => {
-      if (this.current && (!document.activeElement || document.activeElement === document.body)) this.current.el.focus();
+      const lost = !document.activeElement || document.activeElement === document.body;
+      if (this.editing && this.current && lost) this.current.el.focus();
+      this.editing = false;
     };
   }
 
@@ -204,6 +207,7 @@ export class NetworkKeys {
       this.select(item);
     } else if (key === "e" || key === "E" || key === "F2") {
       this.select(item);
+      this.editing = !this.view.card.readOnly;
       this.view.card.edit();
     } else if (key === "Escape") {
       this.view.card.hide(true);
