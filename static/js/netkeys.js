@@ -82,6 +82,11 @@ export class NetworkKeys {
     const first = this.items[0] || null;
     this.current = first;
     if (first) first.el.tabIndex = 0;
+    const state = view.state;
+    view.root.setAttribute("role", "group");
+    view.root.setAttribute("aria-label", t("net.label", {
+      inputs: enabledNames.length, layers: view.shape.length, neurons: view.shape.join(", ") || "0", outputs: state.shape.at(-1),
+    }));
   }
 
   add(item) {
