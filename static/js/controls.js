@@ -174,6 +174,10 @@ export class Controls {
     }
     $("add-layers").addEventListener("click", () => this.changeLayers(1));
     $("remove-layers").addEventListener("click", () => this.changeLayers(-1));
+    // Which of the two had the focus last, if the focus has not moved elsewhere since.
+    document.addEventListener("focusin", (event) => {
+      this.lastLayerButton = ["add-layers", "remove-layers"].includes(event.target.id) ? event.target : null;
+    });
     $("more-button").addEventListener("click", () => $("article-text").scrollIntoView({ behavior: "smooth" }));
   }
 
@@ -249,8 +253,15 @@ export class Controls {
     count.textContent = String(layers);
     // "2 hidden layers", "은닉 계층 2개": the count where the language puts it.
     $("layer-count").replaceChildren(...fill(`network.layer_count.${layers === 1 ? "one" : "other"}`, { n: count }));
-    $("add-layers").disabled = layers >= this.config.maxHiddenLayers;
-    $("remove-layers").disabled = layers <= 0;
+    const add = $("add-layers");
+    const remove = $("remove-layers");
+    add.disabled = layers >= this.config.maxHiddenLayers;
+    remove.disabled = layers <= 0;
+    // The last layer removed (or the most added) disables the focused button: the focus goes to its pair.
+    if (document.activeElement === document.body || document.activeElement.disabled) {
+      if (add.disabled && this.lastLayerButton === add) remove.focus();
+      else if (remove.disabled && this.lastLayerButton === remove) add.focus();
+    }
     this.setPlaying(state.playing);
     this.setSpeed(state.epochs_per_frame);
     this.showNumbers(state.epoch, state.loss_train, state.loss_test);

@@ -63,9 +63,12 @@ def test_teacher_page_share_dialog_explainer_and_presentation_in_english(page, l
 
 def test_teacher_page_in_korean_with_four_classes(browser, live_server, console):
     page = new_page(browser, console, 1280, 800, "ko-KR")
-    open_page(page, live_server, with_fields(dataset="spiral", classes=4))
-    page.wait_for_selector("#class-legend .legend-item svg.swatch-mark")
+    open_page(page, live_server, with_fields(dataset="spiral"))
     assert page.evaluate("document.documentElement.lang") == "ko"
+    assert violations(page) == [], "teacher, ko, 1280x800"
+    page.select_option("#classes", "4")
+    page.wait_for_selector("#class-legend .legend-item svg.swatch-mark")
+    assert page.locator("#heatmap .points .train:not(circle)").count() > 0, "classes 1-3 are squares, triangles..."
     assert violations(page) == [], "teacher, ko, four classes"
     unresolved = [text for text in visible_text(page) if UNRESOLVED.search(text)]
     assert unresolved == [], "an unresolved particle on the Korean page"

@@ -121,6 +121,18 @@ def test_the_whole_lesson_from_the_keyboard(page, live_server, screenshots):
     wait_until(lambda: state()["config"]["networkShape"] == [4, 2])
     page.wait_for_function("() => document.querySelectorAll('#network .node.neuron[data-layer=\"0\"]').length === 4")
     assert focused(page, ".layer-controls button[data-layer='0'][data-delta='-1']")
+    # Hidden layers: removing the last one disables "−"; the focus moves to "+", not to the page.
+    page.evaluate("document.getElementById('top-controls').focus()")
+    tab_to(page, "#remove-layers")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('num-layers').textContent === '1'")  # the page's state too
+    assert focused(page, "#remove-layers")
+    page.keyboard.press("Enter")
+    wait_until(lambda: state()["config"]["networkShape"] == [])
+    page.wait_for_selector("#remove-layers[disabled]")
+    assert focused(page, "#add-layers"), "the focus went to the page"
+    page.keyboard.press("Enter")
+    wait_until(lambda: state()["config"]["networkShape"] == [2])
 
 
 def test_weights_selected_in_the_diagram_from_the_keyboard(page, live_server, screenshots):
