@@ -5,7 +5,8 @@
 // circles. The legend and the confusion matrix show the same shapes.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
-const polygon = (points, x, y) => `M${points.map(([px, py]) => `${(x + px).toFixed(2)},${(y + py).toFixed(2)}`).join("L")}Z`;
+const polygon = (points, x, y, scale = 1) =>
+  `M${points.map(([px, py]) => `${(x + scale * px).toFixed(2)},${(y + scale * py).toFixed(2)}`).join("L")}Z`;
 
 // Each about the area of the original's 3-unit circle.
 const SHAPES = [
@@ -27,6 +28,14 @@ export function markElement(label, classes, x, y, attrs = {}) {
   else Object.entries({ cx: x.toFixed(2), cy: y.toFixed(2), r: 3 }).forEach(([k, v]) => el.setAttribute(k, v));
   for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value);
   return el;
+}
+
+/** The same mark as SVG markup (pictures drawn as text, figures.js), `scale`
+ * times the heatmap's size; attrs: attribute text ("fill=... stroke=..."). */
+export function markMarkup(label, classes, x, y, scale, attrs) {
+  const shape = classes > 2 ? SHAPES[label % SHAPES.length] : null;
+  if (!shape) return `<circle cx="${x.toFixed(2)}" cy="${y.toFixed(2)}" r="${3 * scale}" ${attrs}/>`;
+  return `<path d="${polygon(shape, x, y, scale)}" ${attrs}/>`;
 }
 
 /** A small picture of class `label`'s mark in its colour, for legends. */
