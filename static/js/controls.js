@@ -7,6 +7,7 @@
 import { classCss } from "./classcolors.js";
 import { css } from "./colors.js";
 import { fieldTable, fillMenu, readValue, showValue } from "./fieldmenus.js";
+import { reducedMotion } from "./motion.js";
 import { fill, t, tn } from "./i18n.js";
 import { scriptNodes } from "./symbols.js";
 import { fmt } from "./typeset.js";
@@ -178,7 +179,7 @@ export class Controls {
     document.addEventListener("focusin", (event) => {
       this.lastLayerButton = ["add-layers", "remove-layers"].includes(event.target.id) ? event.target : null;
     });
-    $("more-button").addEventListener("click", () => $("article-text").scrollIntoView({ behavior: "smooth" }));
+    $("more-button").addEventListener("click", () => $("article-text").scrollIntoView({ behavior: reducedMotion() ? "auto" : "smooth" }));
   }
 
   /** Whether a button (playButton, stepButton, resetButton) is there to
