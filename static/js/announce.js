@@ -51,26 +51,23 @@ export class Announcer {
     if (!state.playing) this.refresh();
   }
 
-  /** A `status` message: a pause is spoken once its last frame is in. */
+  /** A `status` message: a pause (or a stop) is spoken once its last frame is in. */
   onStatus(status) {
-    if (this.playing && !status.playing) this.schedule("live.paused");
+    if (this.playing && !status.playing) this.schedule(status.stopped ? "live.stopped" : "live.paused");
     this.playing = status.playing;
   }
 
-  /** Every frame drawn (or held back by "pause my view"). */
+  /** Every frame drawn (or held back by "pause my view"). Whether training
+   * plays comes from `state` and `status` messages only: a frame that
+   * arrives just after a pause may have been made before it. */
   onFrame(frame) {
-    const wasPlaying = this.playing;
     const previous = this.frame;
+    if (previous && previous.generation === frame.generation && frame.epoch < previous.epoch) return;
     this.frame = frame;
-    if (frame.playing) {
-      this.playing = true;
-      return;
-    }
-    this.playing = false;
+    if (this.playing || frame.playing) return; // nothing is said while it plays
     // A step moved the epoch; the first frame of a page or a new network is not news.
     const stepped = previous && previous.generation === frame.generation && previous.epoch !== frame.epoch;
     if (frame.stopped) this.schedule("live.stopped");
-    else if (wasPlaying) this.schedule("live.paused");
     else if (stepped) this.schedule("live.epoch");
   }
 

@@ -156,3 +156,16 @@ def test_weight_and_bias_targets_take_24_px_on_a_phone(browser, live_server, con
     assert len(sizes["links"]) == 7 * 8 + 5 * 64 + 8 and min(sizes["links"]) >= 24 - 0.01, sizes["scale"]
     assert len(sizes["biases"]) == 6 * 8 + 1 and min(sizes["biases"]) >= 24 - 0.01, sizes["scale"]
     page.context.close()
+
+
+def test_the_live_region_says_why_training_stopped(page, live_server):
+    """A stop condition is said once, with its reason and the losses; nothing while it plays."""
+    open_page(page, live_server, with_fields(stopEpoch=30))
+    page.click("#play-pause-button")
+    wait_until(lambda: 0 < epoch(page) < 30)
+    assert page.inner_text("#live-region") == "", "nothing is said while it plays"
+    said = "() => document.getElementById('live-region').textContent"
+    page.wait_for_function(f"() => ({said})().startsWith('Stopped at epoch 30.')")
+    said = page.inner_text("#live-region")
+    losses = (page.inner_text("#loss-train"), page.inner_text("#loss-test"))
+    assert said == f"Stopped at epoch 30. Training loss {losses[0]}, test loss {losses[1]}.", said
