@@ -11,6 +11,7 @@
 import { classCss } from "./classcolors.js";
 import { css } from "./colors.js";
 import { fill, t } from "./i18n.js";
+import { markSwatch } from "./shapes.js";
 
 const SHADES = 10; // a cell's background steps with its share of the row
 const EVERY_MS = 250;
@@ -21,9 +22,10 @@ export function classLabels(classes) {
 }
 
 function swatch(classes, k) {
+  if (classes > 2) return markSwatch(k, classes, classCss(k)); // its shape too, as the points have
   const el = document.createElement("span");
   el.className = "swatch";
-  el.style.background = classes > 2 ? classCss(k) : css(k === 0 ? -1 : 1);
+  el.style.background = css(k === 0 ? -1 : 1);
   return el;
 }
 

@@ -99,6 +99,8 @@ export class ClassLink {
       this.linkInput.value = answer.url;
       // The QR code is an SVG the server drew from the URL alone (segno).
       this.qr.innerHTML = answer.qr_svg;
+      const qr = this.qr.querySelector("svg"); // named: an image without a name is read as nothing, or as its parts
+      if (qr) Object.entries({ role: "img", "aria-label": t("share.qr_label") }).forEach(([k, v]) => qr.setAttribute(k, v));
       this.copyButton.textContent = t("share.copy");
       this.shareUrl = answer.url;
       this.reach.hidden = true;

@@ -1,13 +1,16 @@
 // The top bar (timeline buttons, epoch, menus), the DATA column (data-set
-// thumbnails, sliders, regenerate), the output checkboxes, the speed control
-// and the keyboard shortcuts. It turns user input into commands and config
+// thumbnails, sliders, regenerate), the output checkboxes and the speed
+// control (the keyboard shortcuts are shortcuts.js). It turns user input into commands and config
 // changes (handlers) and shows the server's state (update); it never
 // decides what a change does: the server answers with a new state.
 
 import { classCss } from "./classcolors.js";
 import { css } from "./colors.js";
 import { fieldTable, fillMenu, readValue, showValue } from "./fieldmenus.js";
-import { t, tn } from "./i18n.js";
+import { reducedMotion } from "./motion.js";
+import { fill, t, tn } from "./i18n.js";
+import { scriptNodes } from "./symbols.js";
+import { fmt } from "./typeset.js";
 
 /** 1234 -> "001,234": six digits at least, thousands separated. */
 export function formatEpoch(epoch) {
@@ -15,8 +18,9 @@ export function formatEpoch(epoch) {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
+/** A loss as the original writes it (0.123); huge ones as mantissa × 10ⁿ. */
 export function formatLoss(value) {
-  return Number.isFinite(value) ? value.toFixed(3) : String(value);
+  return Number.isFinite(value) && Math.abs(value) < 1e5 ? value.toFixed(3) : fmt(value, 3);
 }
 
 const $ = (id) => document.getElementById(id);
@@ -82,6 +86,7 @@ export class Controls {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "dataset";
+      button.setAttribute("role", "radio"); // one of a radio group: the arrow keys choose (onDatasetKey)
       button.dataset.dataset = name;
       const canvas = document.createElement("canvas");
       canvas.width = 100;
@@ -94,6 +99,19 @@ export class Controls {
       list.appendChild(button);
       this.datasetButtons.set(name, button);
     }
+    list.addEventListener("keydown", (event) => this.onDatasetKey(event));
+  }
+
+  /** Arrow keys move to the next data set shown and choose it, as in any radio group. */
+  onDatasetKey(event) {
+    const delta = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+    const shown = [...this.datasetButtons.values()].filter((b) => !b.hidden && !b.disabled);
+    const at = shown.indexOf(document.activeElement);
+    if (!delta || at < 0) return;
+    event.preventDefault();
+    const next = shown[(at + delta + shown.length) % shown.length];
+    next.focus();
+    next.click();
   }
 
   /** The data-set pictures with `classes` classes (the server sends points
@@ -157,26 +175,18 @@ export class Controls {
     }
     $("add-layers").addEventListener("click", () => this.changeLayers(1));
     $("remove-layers").addEventListener("click", () => this.changeLayers(-1));
-    // Cancelling a space's keydown also stops it from clicking a focused
-    // button, so space means play/pause wherever the focus is.
-    document.addEventListener("keydown", (event) => this.onKey(event));
-    $("more-button").addEventListener("click", () => $("article-text").scrollIntoView({ behavior: "smooth" }));
+    // Which of the two had the focus last, if the focus has not moved elsewhere since.
+    document.addEventListener("focusin", (event) => {
+      this.lastLayerButton = ["add-layers", "remove-layers"].includes(event.target.id) ? event.target : null;
+    });
+    $("more-button").addEventListener("click", () => $("article-text").scrollIntoView({ behavior: reducedMotion() ? "auto" : "smooth" }));
   }
 
-  isTyping(target) {
-    const tag = target && target.tagName;
-    return tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || (target && target.isContentEditable);
-  }
-
-  onKey(event) {
-    if (event.ctrlKey || event.metaKey || event.altKey || this.isTyping(event.target)) return;
-    if (document.body.classList.contains("watching")) return;
+  /** Whether a button (playButton, stepButton, resetButton) is there to
+   * use: the session hides none of it and we control the session. */
+  usable(name) {
     const hidden = new Set((this.state && this.state.config.hidden) || []);
-    if (event.key === " " && !hidden.has("playButton")) this.togglePlay();
-    else if ((event.key === "s" || event.key === "S") && !hidden.has("stepButton")) this.handlers.onCommand({ type: "step" });
-    else if ((event.key === "r" || event.key === "R") && !hidden.has("resetButton")) this.handlers.onCommand({ type: "reset" });
-    else return;
-    event.preventDefault();
+    return !this.watching && !hidden.has(name);
   }
 
   togglePlay() {
@@ -201,6 +211,7 @@ export class Controls {
   setPlaying(playing) {
     this.playing = playing;
     this.playButton.classList.toggle("playing", playing);
+    this.playButton.setAttribute("aria-pressed", String(playing)); // a screen reader hears whether it plays
   }
 
   setSpeed(epochsPerFrame) {
@@ -229,6 +240,8 @@ export class Controls {
       const shown = names.includes(name);
       button.hidden = !shown;
       button.classList.toggle("selected", name === selected);
+      button.setAttribute("aria-checked", String(name === selected));
+      button.tabIndex = name === selected ? 0 : -1; // one tab stop for the group
       if (shown) {
         button.style.left = `${(slot % 2) * 48}px`;
         button.style.top = `${Math.floor(slot / 2) * 48}px`;
@@ -237,10 +250,19 @@ export class Controls {
     }
     this.drawDatasets(regression ? 2 : c.classes);
     const layers = c.networkShape.length;
-    $("num-layers").textContent = String(layers);
-    $("layers-label").textContent = tn("network.hidden_layers", layers);
-    $("add-layers").disabled = layers >= this.config.maxHiddenLayers;
-    $("remove-layers").disabled = layers <= 0;
+    const count = $("num-layers");
+    count.textContent = String(layers);
+    // "2 hidden layers", "은닉 계층 2개": the count where the language puts it.
+    $("layer-count").replaceChildren(...fill(`network.layer_count.${layers === 1 ? "one" : "other"}`, { n: count }));
+    const add = $("add-layers");
+    const remove = $("remove-layers");
+    add.disabled = layers >= this.config.maxHiddenLayers;
+    remove.disabled = layers <= 0;
+    // The last layer removed (or the most added) disables the focused button: the focus goes to its pair.
+    if (document.activeElement === document.body || document.activeElement.disabled) {
+      if (add.disabled && this.lastLayerButton === add) remove.focus();
+      else if (remove.disabled && this.lastLayerButton === remove) add.focus();
+    }
     this.setPlaying(state.playing);
     this.setSpeed(state.epochs_per_frame);
     this.showNumbers(state.epoch, state.loss_train, state.loss_test);
@@ -272,8 +294,8 @@ export class Controls {
 
   showNumbers(epoch, lossTrain, lossTest) {
     this.epoch.textContent = formatEpoch(epoch);
-    this.lossTrain.textContent = formatLoss(lossTrain);
-    this.lossTest.textContent = formatLoss(lossTest);
+    this.lossTrain.replaceChildren(...scriptNodes(formatLoss(lossTrain)));
+    this.lossTest.replaceChildren(...scriptNodes(formatLoss(lossTest)));
   }
 
   /** Per-frame: epoch and losses. The play state comes from `state` and

@@ -6,15 +6,9 @@
 import { activationName, backpropTable, factorGrid, generalFormula, linkSymbols, lossNote, updateLine } from "./formula.js";
 import { fill, t, tn } from "./i18n.js";
 import { optimizerSteps } from "./optformula.js";
-import { fmt, fmtAround, math, mrow, mi, mo, num, partial, subscript, toNumber } from "./typeset.js";
+import { symbolSpan } from "./symbols.js";
+import { fmt, fmtAround, math, mrow, mi, mn, mo, msub, num, partial, subscript, toNumber } from "./typeset.js";
 
-/** A span of text that is a symbol (a feature's name), not a message. */
-function symbol(text) {
-  const span = document.createElement("span");
-  span.className = "sym";
-  span.textContent = text;
-  return span;
-}
 
 const MINUS = "\u2212";
 
@@ -145,12 +139,13 @@ export class Explainer {
     const inBatch = ex.batch.points.includes(p.index);
     const label = document.createElement("span");
     label.dataset.point = String(p.index);
-    const params = { n: p.index + 1, total, inputs: symbol(inputs), target: fmt(toNumber(p.target), 3) };
+    const params = { n: p.index + 1, total, inputs: symbolSpan(inputs), target: fmt(toNumber(p.target), 3) };
     if (ex.targets.length > 1) {
       // One output unit per class: the point's class, not one unit's 0 or 1.
       params.label = ex.targets.map(toNumber).indexOf(1);
       label.append(...fill("explainer.point_class", params));
     } else {
+      params.e1 = math(msub("e", mn("1")));
       label.append(...fill(this.fromSlide() ? "explainer.point_slide" : "explainer.point", params));
     }
     if (inBatch) label.append(t("explainer.in_batch"));
@@ -160,7 +155,7 @@ export class Explainer {
   batchParts(ex) {
     const b = ex.batch;
     const sym = linkSymbols(ex);
-    const head = document.createElement("h6");
+    const head = document.createElement("h4");
     head.textContent = t("explainer.batch_head");
     const text = document.createElement("p");
     const range = tn("explainer.range", b.points.length);

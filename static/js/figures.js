@@ -5,6 +5,7 @@
 // svgToPng() rasterises either (the browser's own SVG renderer).
 
 import { classCss } from "./classcolors.js";
+import { markMarkup } from "./shapes.js";
 import { css } from "./colors.js";
 import { classLabels } from "./classmetrics.js";
 import { t } from "./i18n.js";
@@ -97,7 +98,7 @@ export function classBoundarySvg({ image, train, test, classes, caption }) {
   const dot = (rows, stroke) => {
     for (const [x, y, label] of rows) {
       if (Math.abs(x) > 6 || Math.abs(y) > 6) continue;
-      body += `<circle cx="${fixed(px(x))}" cy="${fixed(py(y))}" r="4" fill="${classes > 2 ? classCss(label) : css(label)}" stroke="${stroke}"/>`;
+      body += markMarkup(label, classes, px(x), py(y), 4 / 3, `fill="${classes > 2 ? classCss(label) : css(label)}" stroke="${stroke}"`);
     }
   };
   dot(train, "#fff");
@@ -105,7 +106,7 @@ export function classBoundarySvg({ image, train, test, classes, caption }) {
   classLabels(classes).forEach((label, k) => {
     const x = box.left + 110 * k;
     const y = box.top + S + 48;
-    body += `<circle cx="${x + 6}" cy="${y - 4}" r="6" fill="${classCss(k)}"/>`;
+    body += markMarkup(k, classes, x + 6, y - 4, 2, `fill="${classCss(k)}" stroke="#333" stroke-width="0.8"`); // its shape too
     body += `<text x="${x + 18}" y="${y}" font-size="14" fill="#333">${escape(t("metrics.class", { label }))}</text>`;
   });
   body += `<text x="${box.left}" y="${box.top + S + 80}" font-size="13" fill="#555">${escape(caption)}</text>`;

@@ -13,6 +13,7 @@
 // δ is o − t (the server's `delta`) and the formula has no f′ factor.
 
 import { fill, t } from "./i18n.js";
+import { scriptNodes } from "./symbols.js";
 import { fmt, fmtAround, m, math, mi, mn, mo, mrow, msub, num, paren, partial, slopeFormula, subscript, toNumber } from "./typeset.js";
 
 const MINUS = "\u2212";
@@ -39,7 +40,7 @@ export function linkSymbols(ex) {
     to,
     generic: () => msub(name, mi(ex.kind === "bias" ? to : `${from}${to}`)),
     concrete: () => msub(name, mn(numbers)),
-    text: `${name}${subscript(numbers)}`,
+    text: `${name}${subscript(numbers)}`, // Unicode subscripts: shown through symbols.js (<sub>, tspans)
   };
 }
 
@@ -114,7 +115,7 @@ export function factorGrid(ex, names, fromSlide = false) {
     // e₁ = t − o = −∂E/∂o with the half-square loss the example uses.
     first = cell(outputErrorTerm(twice, sym.to), toNumber(ex.dE_do), "explain.dE_do", [
       // As the slide writes it (0.8, not 0.8000); it moves as the network trains.
-      ...fill("formula.slide_error", { error: num(-toNumber(ex.dE_do), "-explain.dE_do", { format: (v) => String(Number(v.toPrecision(4))).replace("-", MINUS) }) }),
+      ...fill("formula.slide_error", { e1: math(msub("e", mn("1"))), error: num(-toNumber(ex.dE_do), "-explain.dE_do", { format: (v) => String(Number(v.toPrecision(4))).replace("-", MINUS) }) }),
     ]);
   } else if (ex.node.is_output) {
     first = cell(outputErrorTerm(twice, sym.to), toNumber(ex.dE_do), "explain.dE_do", [
@@ -151,15 +152,19 @@ export function updateLine(ex) {
   const around = (v) => fmtAround(v, step);
   const line = document.createElement("p");
   line.className = "update";
-  const formula = math(
-    mrow(mi(t("formula.new_word")), mo("\u2009"), sym.concrete(), mo("="), sym.concrete(), mo(MINUS), mi("\u03b1"), mo(DOT),
-      partial(mi("E"), sym.concrete()), mo("="),
-      num(value, "explain.value", { format: around, tag: "mn" }), mo(MINUS),
+  // Three formulas, one per "=": a line of MathML never wraps, and with
+  // numbers of 10³⁰ the whole would not fit a phone's width.
+  const parts = [
+    math(mrow(mi(t("formula.new_word")), mo("\u2009"), sym.concrete(), mo("="), sym.concrete(), mo(MINUS), mi("\u03b1"), mo(DOT),
+      partial(mi("E"), sym.concrete()))),
+    math(mrow(mo("="), num(value, "explain.value", { format: around, tag: "mn" }), mo(MINUS),
       num(toNumber(ex.learning_rate), "explain.learning_rate", { tag: "mn", format: plain }), mo(DOT),
-      paren(num(toNumber(ex.gradient), "explain.gradient", { tag: "mn" })), mo("="),
-      num(toNumber(ex.new_weight), "explain.new_weight", { format: around, tag: "mn" })),
-  );
-  formula.classList.add("big-math");
+      paren(num(toNumber(ex.gradient), "explain.gradient", { tag: "mn" })))),
+    math(mrow(mo("="), num(toNumber(ex.new_weight), "explain.new_weight", { format: around, tag: "mn" }))),
+  ];
+  const formula = document.createElement("span");
+  formula.className = "big-math";
+  formula.append(parts[0], " ", parts[1], " ", parts[2]);
   const stepText = document.createElement("span");
   stepText.className = "step";
   stepText.append(...fill("formula.step", {
@@ -184,7 +189,7 @@ export function backpropTable(ex, names) {
   for (const text of ["k", "w_jk", "δ_k", "w_jk · δ_k"]) {
     const th = document.createElement("th");
     th.className = "sym";
-    th.textContent = text.replace("_jk", subscriptLetters(`${sym.to}k`)).replace("_k", subscriptLetters("k"));
+    th.append(...scriptNodes(text.replace("_jk", subscriptLetters(`${sym.to}k`)).replace("_k", subscriptLetters("k"))));
     head.append(th);
   }
   const body = table.createTBody();

@@ -5,6 +5,7 @@
 // the page, and the article's checkbox grid that builds such a link.
 
 import { t } from "./i18n.js";
+import { scriptNodes } from "./symbols.js";
 
 // The page's own key in the hash (presentation mode): never sent to the
 // server, kept at the end of whatever hash the server writes.
@@ -112,7 +113,7 @@ export class ClassroomGrid {
       const text = document.createElement("span");
       if (features.has(name)) {
         text.className = "sym";
-        text.textContent = label;
+        text.append(...scriptNodes(label));
       } else {
         text.dataset.i18n = `field.${name}`;
         text.textContent = t(`field.${name}`);

@@ -10,6 +10,8 @@
 
 import { classCss, classPainter } from "./classcolors.js";
 import { css, paintBytes } from "./colors.js";
+import { PaintLimiter } from "./motion.js";
+import { markElement } from "./shapes.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const SIZE = 260;
@@ -51,6 +53,10 @@ export class Heatmap {
     this.pointsKey = "";
     this.train = [];
     this.picked = null;
+    this.paints = 0; // output repaints, for the tests of reduced motion
+    this.limiter = new PaintLimiter(() => {
+      if (!this.grid) this.paintOutput();
+    });
     this.ring = svgEl("circle", { class: "picked", r: 6.5 }, this.svg);
     this.ring.style.display = "none";
     this.svg.addEventListener("click", (event) => {
@@ -132,8 +138,12 @@ export class Heatmap {
     const add = (rows, cls) => {
       rows.forEach(([x, y, label], index) => {
         if (Math.abs(x) > DOMAIN || Math.abs(y) > DOMAIN) return; // the original clips to the domain
-        const circle = svgEl("circle", { class: cls, cx: toPx(x).toFixed(2), cy: toPy(y).toFixed(2), r: 3, fill: color(label) }, this.gPoints);
-        circle.dataset.index = String(index);
+        const [px, py] = [toPx(x), toPy(y)];
+        // A training point's white edge sits on a dark ring: 3:1 at least on any shade of the heatmap.
+        if (cls === "train") this.gPoints.append(markElement(label, classes, px, py, { class: "ring" }));
+        const mark = markElement(label, classes, px, py, { class: cls, fill: color(label) });
+        mark.dataset.index = String(index);
+        this.gPoints.append(mark);
       });
     };
     add(train, "train");
@@ -145,7 +155,7 @@ export class Heatmap {
   update(frame) {
     this.output = frame.output;
     this.outputs = frame.outputCount > 1 ? frame.outputs : null;
-    if (!this.grid) this.paintOutput();
+    if (!this.grid) this.limiter.request();
   }
 
   /** Show a hovered node's full grid (null: back to the output); unit: the
@@ -162,6 +172,7 @@ export class Heatmap {
   }
 
   paintOutput() {
+    this.paints += 1;
     if (this.painter && this.outputs && this.outputs.length === this.painter.classes * this.pixels.length) {
       this.painter.paint(this.outputs, this.pixels, this.discretize);
       this.ctx.putImageData(this.image, 0, 0);
@@ -198,6 +209,7 @@ export class Heatmap {
 
   /** Forget what was drawn (a new session state follows). */
   reset() {
+    this.limiter.cancel();
     this.grid = null;
     this.gridUnit = null;
     this.output = null;

@@ -4,10 +4,12 @@
 // shows follows training.
 
 import { fill, t } from "./i18n.js";
+import { scriptNodes } from "./symbols.js";
+import { fmt, isScientific } from "./typeset.js";
 
 /** Two significant digits, without the trailing zeros toPrecision leaves. */
 export function shortValue(value) {
-  if (!Number.isFinite(value)) return String(value);
+  if (!Number.isFinite(value) || isScientific(value)) return fmt(value, 2);
   const text = value.toPrecision(2);
   if (text.includes("e") || !text.includes(".")) return text;
   return text.replace(/\.?0+$/, "");
@@ -27,6 +29,7 @@ export class HoverCard {
     this.editing = false;
     this.pinned = false; // opened by a click or tap: stays until a tap elsewhere
     this.readOnly = false; // a watcher reads values but cannot type them
+    this.onClose = null; // an edit ended by a key (Enter, Escape): the keyboard's focus goes back
     root.addEventListener("click", (event) => {
       event.stopPropagation();
       this.edit();
@@ -35,6 +38,8 @@ export class HoverCard {
       event.stopPropagation(); // typing here must not trigger the page's shortcuts
       if (event.key === "Enter") this.commit();
       else if (event.key === "Escape") this.hide(true);
+      else return;
+      if (this.onClose) this.onClose();
     });
     this.input.addEventListener("blur", () => {
       if (this.editing) this.hide(true);
@@ -65,9 +70,12 @@ export class HoverCard {
     const type = t(this.target.kind === "weight" ? "card.weight" : "card.bias");
     const short = document.createElement("span");
     short.className = "short";
-    short.textContent = shortValue(value);
+    short.append(...scriptNodes(shortValue(value)));
     this.textEl.replaceChildren(...fill("card.value", { type, value: short }));
-    this.exactEl.textContent = t("card.exact", { value: String(value) });
+    // Every digit the number has; a huge one as mantissa × 10ⁿ, not 1e+30.
+    const exact = document.createElement("span");
+    exact.append(...scriptNodes(isScientific(value) ? fmt(value, 17) : String(value).replace("-", "\u2212")));
+    this.exactEl.replaceChildren(...fill("card.exact", { value: exact }));
   }
 
   edit() {

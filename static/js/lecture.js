@@ -11,8 +11,9 @@
 import { Explainer } from "./explainer.js";
 import { fieldTable, fillMenu } from "./fieldmenus.js";
 import { linkSymbols } from "./formula.js";
-import { t, tn } from "./i18n.js";
+import { fill, t, tn } from "./i18n.js";
 import { SlicePlot } from "./sliceplot.js";
+import { plainScripts, scriptNodes } from "./symbols.js";
 import { superscript } from "./typeset.js";
 
 const SECONDS_PER_YEAR = 365.25 * 24 * 3600;
@@ -48,6 +49,7 @@ export function bruteForce(shape) {
     biases,
     exponent,
     short: tn("lecture.brute_short", weights, { expr }),
+    expr,
     long: t("lecture.brute_long", {
       n: weights, expr, product: (weights * 1000).toLocaleString("en-US"), biases, time: bruteForceTime(exponent),
     }),
@@ -109,8 +111,10 @@ export class Lecture {
       if (value !== undefined && value !== null) select.value = String(value);
     }
     const count = bruteForce(state.shape);
-    this.bruteForceEl.textContent = count.short;
-    this.bruteForceEl.title = count.long;
+    const expr = document.createElement("span"); // 1000¹⁸ = 10⁵⁴ with real superscripts
+    expr.append(...scriptNodes(count.expr));
+    this.bruteForceEl.replaceChildren(...fill(`lecture.brute_short.${count.weights === 1 ? "one" : "other"}`, { n: count.weights, expr }));
+    this.bruteForceEl.title = plainScripts(count.long);
     this.bruteForceEl.dataset.weights = String(count.weights);
     this.explainer.setState(state, this.config.features);
   }

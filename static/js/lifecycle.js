@@ -169,5 +169,7 @@ export class SessionLifecycle {
     this.classroom.reset();
     this.lecture.reset();
     this.classLink.reset();
+    this.announcer.reset();
+    this.pauseView.reset();
   }
 }

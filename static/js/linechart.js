@@ -5,7 +5,9 @@
 // until a tap elsewhere) shows the epoch and both losses there, a long-standing
 // request to TF Playground.
 
-import { t } from "./i18n.js";
+import { fill } from "./i18n.js";
+import { scriptNodes } from "./symbols.js";
+import { fmt, isScientific } from "./typeset.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const MAX_POINTS = 1000;
@@ -19,7 +21,7 @@ function svgEl(name, attrs, parent) {
 
 /** A loss as the tip writes it: three significant digits, or what it is (NaN). */
 export function tipNumber(value) {
-  return Number.isFinite(value) ? String(Number(value.toPrecision(3))) : String(value);
+  return Number.isFinite(value) && !isScientific(value) ? String(Number(value.toPrecision(3))) : fmt(value, 3);
 }
 
 export class LineChart {
@@ -89,7 +91,12 @@ export class LineChart {
       this.dots[k].setAttribute("cy", Number.isFinite(value) ? this.toY(value).toFixed(1) : "-10");
     });
     this.guide.setAttribute("visibility", "visible");
-    this.tip.textContent = t("chart.tip", { epoch: Math.round(epoch).toLocaleString("en-US"), train: tipNumber(train), test: tipNumber(test) });
+    const number = (value) => {
+      const span = document.createElement("span");
+      span.append(...scriptNodes(tipNumber(value)));
+      return span;
+    };
+    this.tip.replaceChildren(...fill("chart.tip", { epoch: Math.round(epoch).toLocaleString("en-US"), train: number(train), test: number(test) }));
     this.tip.dataset.epoch = String(epoch);
     this.tip.hidden = false;
   }

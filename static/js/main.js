@@ -16,6 +16,7 @@ import { MySessions } from "./mysessions.js";
 import { NetworkView } from "./network.js";
 import { Pictures } from "./pictures.js";
 import { Presentation } from "./present.js";
+import { installAccess } from "./access.js";
 import { SessionView } from "./sessionview.js";
 import { SessionSocket } from "./socket.js";
 import { FrameStats } from "./stats.js";
@@ -117,6 +118,8 @@ class Page extends SessionView {
       onStatus: (status) => this.setStatus(status),
       onLost: (code) => this.onLost(code),
     });
+    // Shortcuts, the keyboard dialog, "pause my view", what a screen reader hears.
+    Object.assign(this, installAccess(this));
     watchHash(
       () => (this.state ? this.state.config.hash : ""),
       (hash) => this.command({ type: "hash", hash }),
@@ -152,6 +155,9 @@ class Page extends SessionView {
     this.classLink.relabel();
     this.status.relabel();
     this.stats.publish();
+    this.keyHelp.relabel();
+    this.pauseView.relabel();
+    this.announcer.refresh();
     this.network.reset();
     this.layOut();
     if (this.state) this.classroom.update(this.state);

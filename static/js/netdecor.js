@@ -40,7 +40,7 @@ export function appendLabel(text, label) {
 }
 
 /** The "+", "−" and "N neurons" above one hidden layer. */
-export function addLayerControls(container, { layer, centreX, neurons, max }, onNeurons) {
+export function addLayerControls(container, { layer, centreX, neurons, max, editable = true }, onNeurons) {
   const box = document.createElement("div");
   box.className = "layer-controls"; // numHiddenLayers_hide hides only the header's +/-, as the original
   box.style.left = `${centreX}px`;
@@ -50,7 +50,8 @@ export function addLayerControls(container, { layer, centreX, neurons, max }, on
   plus.textContent = "+";
   plus.title = t("network.add_neuron");
   plus.setAttribute("aria-label", plus.title);
-  plus.disabled = neurons >= max;
+  plus.disabled = !editable || neurons >= max; // a watcher cannot change the network
+  Object.assign(plus.dataset, { layer: String(layer), delta: "1" }); // the focus finds it again after a rebuild
   plus.addEventListener("click", () => onNeurons(layer, 1));
   const minus = document.createElement("button");
   minus.className = "mini-button";
@@ -58,7 +59,8 @@ export function addLayerControls(container, { layer, centreX, neurons, max }, on
   minus.textContent = "−";
   minus.title = t("network.remove_neuron");
   minus.setAttribute("aria-label", minus.title);
-  minus.disabled = neurons <= 1;
+  minus.disabled = !editable || neurons <= 1;
+  Object.assign(minus.dataset, { layer: String(layer), delta: "-1" });
   minus.addEventListener("click", () => onNeurons(layer, -1));
   const label = document.createElement("span");
   label.className = "label";

@@ -6,6 +6,7 @@
 import { t } from "./i18n.js";
 import { RECT } from "./netlayout.js";
 import { appendLabel, svgEl } from "./netdecor.js";
+import { spokenFeature } from "./symbols.js";
 
 const arrowPath = (pos) => `M${pos.x + RECT + 2},${pos.y + RECT / 2 - 4.5}l4.5,4.5l-4.5,4.5z`;
 
@@ -32,7 +33,8 @@ export class NodeBoxes {
     appendLabel(text, feature.label);
     const node = this.add(pos, feature.thumb, `feature ${feature.enabled ? "active" : "inactive"}`);
     node.el.dataset.feature = feature.name;
-    node.el.title = t(feature.enabled ? "network.feature_remove" : "network.feature_add", { feature: feature.label });
+    // A tooltip cannot hold markup: the feature as it is said, not X₁ in a font that may lack ₁.
+    node.el.title = t(feature.enabled ? "network.feature_remove" : "network.feature_add", { feature: spokenFeature(feature.name) });
     node.el.addEventListener("click", () => this.handlers.onToggleFeature(feature.name));
     if (feature.enabled) svgEl("path", { class: "arrow", d: arrowPath(pos) }, gMarks);
   }

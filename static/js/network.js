@@ -14,10 +14,13 @@ import { HoverCard } from "./hovercard.js";
 import { LinkCanvas, flatten } from "./netcanvas.js";
 import { addLayerControls, placeCallouts, svgEl } from "./netdecor.js";
 import { PAD, RECT, layoutNodes, linkPath, linkWidth, minimumWidth } from "./netlayout.js";
+import { NetworkKeys } from "./netkeys.js";
 import { NodeBoxes } from "./netnodes.js";
+import { PaintLimiter } from "./motion.js";
 import { ThumbnailAtlas } from "./thumbatlas.js";
 
-const WIDEST = 660; // the diagram is laid out at most this wide on narrow screens, then scaled
+const WIDEST = 660;
+const TOUCH_TARGET = 24; // CSS px, WCAG 2.2's least target size // the diagram is laid out at most this wide on narrow screens, then scaled
 // Below this width the columns stack and the diagram takes the page's width
 // (responsive.css switches at the same width).
 export const NARROW = "(max-width: 999px)";
@@ -56,6 +59,13 @@ export class NetworkView {
     this.lastFrame = null;
     this.selection = null; // the explainer's {layer, source, target}, drawn with a halo
     this.selectable = true; // a watcher selects locally (handlers.onSelect decides where it goes)
+    // With reduced motion the thumbnails change a few times a second, not every frame.
+    this.thumbLimiter = new PaintLimiter(() => {
+      if (this.lastFrame) this.paintThumbnails(this.lastFrame.thumbnails, this.lastFrame.thumbnailCount);
+      this.redraw();
+    });
+    this.state = null; // the last state drawn (names for the keyboard's labels)
+    this.keys = new NetworkKeys(this);
     this.bindEvents();
   }
 
@@ -128,6 +138,7 @@ export class NetworkView {
    * frame of the same generation, if any, to repaint rebuilt thumbnails at
    * once (a paused session sends no new frame for a live change). */
   setState(state, frame = null) {
+    this.state = state;
     const config = state.config;
     const hidden = new Set(config.hidden || []);
     // Presenting, only the features in use are drawn: the diagram fits a projector's height.
@@ -158,6 +169,7 @@ export class NetworkView {
   }
 
   build(inputs, hidden, box, enabledNames, outputs) {
+    const focused = this.keys.remember(); // the focus comes back to the same part after the rebuild
     this.card.hide(true);
     const { width, scale, outputNode } = box;
     this.width = width;
@@ -172,6 +184,9 @@ export class NetworkView {
     this.svg.setAttribute("height", String(geometry.height));
     this.linkCanvas.resize(stageWidth, geometry.height, scale);
     this.stage.style.transform = scale === 1 ? "" : `scale(${scale})`;
+    // A finger's targets: links and bias squares take 24 CSS px however far the diagram is scaled down.
+    const hit = window.matchMedia("(pointer: coarse)").matches ? TOUCH_TARGET / scale : 0;
+    this.root.style.setProperty("--link-hit", `${Math.max(8, hit)}px`);
     this.root.style.setProperty("--net-width", `${Math.ceil(stageWidth * scale)}px`);
     this.root.style.setProperty("--net-height", `${Math.ceil(geometry.height * scale)}px`);
     this.gSelection = svgEl("g", { class: "selection" }, this.svg);
@@ -190,7 +205,7 @@ export class NetworkView {
         this.boxes.addHidden(pos, thumb, l, j, gMarks);
         thumb += 1;
       });
-      const where = { layer: l, centreX: (column[0].x + RECT / 2) * scale, neurons: hidden[l], max: this.maxNeurons };
+      const where = { layer: l, centreX: (column[0].x + RECT / 2) * scale, neurons: hidden[l], max: this.maxNeurons, editable: this.editable };
       addLayerControls(this.layerControls, where, (layer, delta) => this.handlers.onNeurons(layer, delta));
     });
     if (outputNode) geometry.outputs.forEach((pos, k) => this.boxes.addOutput(pos, thumb + k, outputs > 1 ? k : null));
@@ -216,7 +231,8 @@ export class NetworkView {
         const x = pos.x - 7;
         const y = pos.y + RECT - 5 - PAD + 3;
         // The square is painted on the canvas; this larger, invisible one takes the pointer.
-        const rect = svgEl("rect", { class: "bias", x: x - 4, y: y - 4, width: 13, height: 13 }, gHover);
+        const side = Math.max(13, hit);
+        const rect = svgEl("rect", { class: "bias", x: x + 2.5 - side / 2, y: y + 2.5 - side / 2, width: side, height: side }, gHover);
         rect.dataset.kind = "bias";
         rect.dataset.index = String(this.biasRects.length);
         this.biasRects.push({ layer: l, node: j, value: 0, color: "", x, y });
@@ -226,11 +242,17 @@ export class NetworkView {
     this.markSelected(this.selection);
     this.atlas.resize(this.boxes.nodes.length);
     this.thumbs = { atlas: this.atlas.canvas, nodes: this.boxes.nodes };
+    gMarks.setAttribute("aria-hidden", "true"); // labels and arrows: the keyboard's names say what they do
+    this.keys.build(enabledNames);
+    this.keys.restore(focused);
   }
 
   /** false for a watcher: a click does not edit (it still selects, locally). */
   set editable(on) {
+    if (this.card.readOnly === !on) return;
     this.card.readOnly = !on;
+    this.key = null; // rebuilt with the next state: a watcher's +/− buttons are disabled
+    if (!on) for (const button of this.layerControls.querySelectorAll("button")) button.disabled = true;
   }
 
   get editable() {
@@ -281,9 +303,8 @@ export class NetworkView {
   update(frame) {
     if (frame.weights.length !== this.links.length || frame.biases.length !== this.biasRects.length) return false;
     this.setNumbers(frame.weights, frame.biases, frame.dead, frame.epoch);
-    this.paintThumbnails(frame.thumbnails, frame.thumbnailCount);
     this.lastFrame = frame;
-    this.redraw();
+    this.thumbLimiter.request(); // paints the thumbnails and the canvas (now, or soon with reduced motion)
     return true;
   }
 
@@ -315,6 +336,7 @@ export class NetworkView {
   /** Forget the drawn structure so the next state rebuilds it (also after
    * a language switch: titles and layer labels are built with the text). */
   reset() {
+    this.thumbLimiter.cancel();
     this.key = null;
     this.lastFrame = null;
     this.card.hide(true);

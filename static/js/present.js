@@ -1,15 +1,10 @@
 // Presentation mode, for a projector: the heatmap, the network, the epoch and
 // the explainer enlarged (the CSS does it under body.present), the article,
-// help notes and rarely used controls hidden. A button, the key `p`, and
-// `present=true` in the hash turn it on; onChange(on) lets the diagram and
+// help notes and rarely used controls hidden. A button, the key `p`
+// (shortcuts.js), and `present=true` in the hash turn it on; onChange(on) lets the diagram and
 // the heatmap be laid out again at their new size.
 
 import { presentInHash, setPresentInHash } from "./hashstate.js";
-
-function typing(target) {
-  const tag = target && target.tagName;
-  return tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || Boolean(target && target.isContentEditable);
-}
 
 export class Presentation {
   constructor(button, onChange) {
@@ -17,12 +12,6 @@ export class Presentation {
     this.onChange = onChange;
     this.on = false;
     button.addEventListener("click", () => this.set(!this.on));
-    document.addEventListener("keydown", (event) => {
-      if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
-      if (event.key !== "p" && event.key !== "P") return;
-      event.preventDefault();
-      this.set(!this.on);
-    });
     if (presentInHash()) this.set(true);
   }
 

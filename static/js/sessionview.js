@@ -18,6 +18,7 @@ export class SessionView extends SessionLifecycle {
         break;
       case "status":
         this.controls.setPlaying(message.playing);
+        this.announcer.onStatus(message);
         this.controls.setSpeed(message.epochs_per_frame);
         this.classLink.setWatchers(message.watchers);
         if (this.state) Object.assign(this.state, { ...message, type: this.state.type });
@@ -88,6 +89,7 @@ export class SessionView extends SessionLifecycle {
     this.drainIntents("state");
     this.lecture.follow(state, this.sessionId);
     this.offerResume();
+    this.announcer.onState(state);
   }
 
   /** Carry out what waited for this moment (page.intents): "auth", we
@@ -120,6 +122,8 @@ export class SessionView extends SessionLifecycle {
 
   /** Draw one accepted frame and / or the focused node's grid. */
   draw(frame, grid) {
+    if (frame) this.announcer.onFrame(frame);
+    if (this.pauseView.holds(frame)) return; // "pause my view": the newest frame is kept for later
     const showGrid = grid && this.focus === grid.node;
     const unit = showGrid ? this.network.unitOf(grid.node) : null;
     if (!frame) {

@@ -5,10 +5,11 @@
 // the element (data-domain) so what is drawn can be read back.
 
 import { t } from "./i18n.js";
+import { scriptNodes, svgScripts } from "./symbols.js";
 import { fmt, toNumber } from "./typeset.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
-const MARGIN = { left: 44, right: 10, top: 10, bottom: 30 };
+const MARGIN = { left: 52, right: 10, top: 10, bottom: 30 };
 
 function svgEl(name, attrs, parent) {
   const el = document.createElementNS(SVG_NS, name);
@@ -101,7 +102,7 @@ export class SlicePlot {
     }
     this.drawAxes(px, py, x0, x1, y0, y1, w0, name);
     this.svg.dataset.current = JSON.stringify([w0, l0]);
-    this.caption.textContent = this.describe(name, slope, w0, w1);
+    this.caption.replaceChildren(...scriptNodes(this.describe(name, slope, w0, w1)));
   }
 
   drawAxes(px, py, x0, x1, y0, y1, w0, name) {
@@ -114,13 +115,13 @@ export class SlicePlot {
       svgEl("line", { class: "axis", x1: px(x), x2: px(x), y1: bottom, y2: bottom + 4 }, g);
       const anchor = x === x0 ? "start" : x === x1 ? "end" : "middle";
       const t = svgEl("text", { x: px(x), y: bottom + 15, "text-anchor": anchor, class: cls }, g);
-      t.textContent = fmt(x, 3);
+      svgScripts(t, fmt(x, 3));
     }
     const label = svgEl("text", { x: (MARGIN.left + this.width - MARGIN.right) / 2, y: bottom + 27, "text-anchor": "middle", class: "name" }, g);
-    label.textContent = name;
+    svgScripts(label, name);
     for (const y of [y0, y1]) {
       const t = svgEl("text", { x: MARGIN.left - 4, y: py(y) + 3.5, "text-anchor": "end" }, g);
-      t.textContent = fmt(y, 3);
+      svgScripts(t, fmt(y, 3));
     }
     const loss = svgEl("text", { x: 10, y: (MARGIN.top + bottom) / 2, "text-anchor": "middle", class: "name", transform: `rotate(-90 10 ${(MARGIN.top + bottom) / 2})` }, g);
     loss.textContent = t("slice.axis_loss");

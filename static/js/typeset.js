@@ -4,6 +4,8 @@
 // exact value and where it came from on the element (data-value,
 // data-source) so a reader, or a test, can check it against the REST answer.
 
+import { scriptNodes, scriptRuns } from "./symbols.js";
+
 const MATH_NS = "http://www.w3.org/1998/Math/MathML";
 const MINUS = "\u2212";
 
@@ -51,25 +53,35 @@ export function slopeFormula(activation, z) {
   }
 }
 
+// Huge and tiny numbers are written one way everywhere the page prints
+// numbers: a mantissa of a few digits × 10ⁿ (never 1e+30, nor 31 digits).
+const HUGE = 1e5;
+const TINY = 1e-4;
+
+/** Whether a number is written as mantissa × 10ⁿ. */
+export function isScientific(value) {
+  const a = Math.abs(value);
+  return Number.isFinite(value) && a !== 0 && (a >= HUGE || a < TINY);
+}
+
 /** A number with `digits` significant digits, a real minus sign, and
- * 1.2×10⁻⁵ rather than 1.2e-5. Non-finite values as the server names them. */
+ * 1.2×10⁻⁵ for huge and tiny ones. Non-finite values as the server names them. */
 export function fmt(value, digits = 4) {
   if (Number.isNaN(value)) return "NaN";
   if (!Number.isFinite(value)) return value > 0 ? "\u221e" : `${MINUS}\u221e`;
   if (value === 0) return "0";
-  let text = value.toPrecision(digits);
-  const exp = text.match(/e([+-]\d+)$/);
-  if (exp) {
-    const mantissa = text.slice(0, exp.index).replace(/\.?0+$/, "");
-    text = `${mantissa}\u00d710${superscript(exp[1].replace("+", ""))}`;
+  if (isScientific(value)) {
+    const [mantissa, exp] = value.toExponential(Math.max(0, digits - 1)).split("e");
+    return `${mantissa.replace(/\.?0+$/, "")}\u00d710${superscript(exp.replace("+", ""))}`.replace("-", MINUS);
   }
-  return text.replace("-", MINUS);
+  const text = value.toPrecision(digits);
+  return (text.includes("e") ? value.toFixed(0) : text).replace("-", MINUS); // 12345.6 with 4 digits: 12346
 }
 
 /** Fixed decimals, enough to see a change of size `step` (three digits of
  * it at least): 2 − 0.1·(−0.0265) shows as 2.00265, not 2.003. */
 export function fmtAround(value, step) {
-  if (!Number.isFinite(value)) return fmt(value);
+  if (!Number.isFinite(value) || Math.abs(value) >= HUGE) return fmt(value, 6);
   const small = Number.isFinite(step) && step !== 0 ? Math.ceil(-Math.log10(Math.abs(step))) + 2 : 4;
   const decimals = Math.max(4, Math.min(12, small));
   return value.toFixed(decimals).replace("-", MINUS);
@@ -98,8 +110,16 @@ export function toNumber(value) {
  * panel shows it negated); format(value) -> text.
  */
 export function num(value, source, { format = fmt, tag = "span" } = {}) {
-  const el = tag === "mn" ? mn(format(value)) : document.createElement(tag);
-  if (tag !== "mn") el.textContent = format(value);
+  const text = format(value);
+  let el;
+  if (tag === "mn") {
+    // 1.2×10⁻⁵ as MathML: the power a real superscript.
+    const power = text.match(/^(.*)\u00d710([\u207b\u2070-\u2079\u00b9\u00b2\u00b3]+)$/);
+    el = power ? mrow(mn(power[1]), mo("\u00d7"), m("msup", mn("10"), mn(scriptRuns(power[2])[0][0]))) : mn(text);
+  } else {
+    el = document.createElement(tag);
+    el.append(...scriptNodes(text));
+  }
   el.classList.add("num");
   el.dataset.source = source;
   el.dataset.value = String(value);

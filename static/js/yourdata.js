@@ -13,6 +13,7 @@ import { classCss } from "./classcolors.js";
 import { css } from "./colors.js";
 import { classLabels } from "./classmetrics.js";
 import { refusal } from "./files.js";
+import { markSwatch } from "./shapes.js";
 import { t } from "./i18n.js";
 
 const REMOVE_RADIUS = 0.5; // data units (about 11 px of the 260 px heatmap): a finger's precision
@@ -90,7 +91,9 @@ export class YourData {
         button.title = t("metrics.class", { label: labels[k] });
         button.setAttribute("aria-label", button.title);
         button.setAttribute("aria-pressed", String(value === this.label));
-        button.style.setProperty("--swatch", classes > 2 ? classCss(value) : css(value));
+        // With three or more classes the button shows the class's mark (shape and colour), as the legend does.
+        button.style.setProperty("--swatch", classes > 2 ? "#fff" : css(value));
+        if (classes > 2) button.append(markSwatch(value, classes, classCss(value)));
         button.addEventListener("click", () => {
           this.label = value;
           for (const other of this.classes.children) other.setAttribute("aria-pressed", String(other === button));

@@ -136,7 +136,9 @@ def test_worked_example_shows_the_slide_and_step_makes_it_real(page, live_server
     assert numbers["explain.source_output"][1] == "0.4000"
     # The slide gives the error, not a target: no target a sigmoid cannot reach.
     panel = page.inner_text("#explainer")
-    assert "e\u2081 = 0.8 (from the slide)" in panel and "1.709" not in panel and "target" not in panel
+    assert "= 0.8 (from the slide)" in panel and "1.709" not in panel and "target" not in panel
+    # e₁ as MathML (a subscript, not the Unicode digit Korean fonts draw as a comma).
+    assert page.locator("#explainer .point-label math msub").count() == 1
     assert "scenario=worked-example" in page.evaluate("location.hash")
     screenshot_between(page, str(screenshots / "lecture_worked_example.png"), "#run-strip", "#lecture")
     # Step: the predicted weight becomes the weight, on the server and in the page.
@@ -225,8 +227,8 @@ def test_brute_force_count_follows_the_network(page, live_server):
     open_page(page, live_server)
     count = page.locator("#brute-force")
     assert count.get_attribute("data-weights") == "18", "2·4 + 4·2 + 2·1, the lecture's 18"
-    assert "10\u2075\u2074" in count.inner_text()
+    assert count.locator("sup").all_inner_texts() == ["18", "54"], "1000¹⁸ = 10⁵⁴ with real superscripts"
     assert "18 \u00d7 1,000" in (count.get_attribute("title") or "")
     page.locator(".layer-controls").first.locator("button[title='Add a neuron']").click()
     wait_until(lambda: count.get_attribute("data-weights") == "22")
-    assert "10\u2076\u2076" in count.inner_text()
+    assert count.locator("sup").all_inner_texts() == ["22", "66"]

@@ -131,7 +131,7 @@ def test_three_classes_paint_their_colours_legend_and_confusion_matrix(page, liv
         assert all(abs(a - b) <= 1 for a, b in zip(rgba[:3], expected, strict=True)), (classes_bytes, rgba)
         assert rgba[3] == ALPHA
     shown = [p for p in train if abs(p[0]) <= 6 and abs(p[1]) <= 6]
-    fills = page.eval_on_selector_all("#heatmap circle.train", "cs => cs.map(c => c.getAttribute('fill'))")
+    fills = page.eval_on_selector_all("#heatmap .points .train", "cs => cs.map(c => c.getAttribute('fill'))")
     assert fills == ["rgb({},{},{})".format(*CLASS_COLORS[int(p[2])]) for p in shown]
     # The confusion matrix is the server's, the test points' first, then the training points'.
     def matrix() -> list[list[int]]:
