@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import copy
 import dataclasses
 import gc
 import os
@@ -12,8 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import uvicorn
-from uvicorn.config import LOGGING_CONFIG
 
+from app.logs import log_config
 from app.main import create_app
 from app.settings import Settings
 from app.web.ws_server import WebSocketProtocol
@@ -47,13 +46,6 @@ class PlaygroundServer(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def log_config() -> dict[str, Any]:
-    """uvicorn's logging, with the app's own loggers (playground.*) beside its own."""
-    config = copy.deepcopy(LOGGING_CONFIG)
-    config["loggers"]["playground"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
-    return config
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     settings = Settings.from_env()
     parser = argparse.ArgumentParser(prog="playground", description="Serve the neural-network playground.")
@@ -78,7 +70,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         proxy_headers=bool(settings.forwarded_allow_ips),
         forwarded_allow_ips=settings.forwarded_allow_ips or None,
         log_level="info",
-        log_config=log_config(),
+        log_config=log_config(settings.log_format),  # app/logs.py: text or JSON lines
+        access_log=False,  # the app writes its own access lines (app/web/observe.py)
     )
     if args.reload:  # development: uvicorn re-imports the factory in a fresh process on every change
         uvicorn.run("app.main:create_app", factory=True, reload=True, **options)

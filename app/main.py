@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.cluster import Cluster, OwnerRouting
+from app.metrics import Metrics, watch
 from app.persistence import RedisBackend, StoreUnavailable, open_backend
 from app.routes import (
     apidocs,
@@ -40,6 +43,7 @@ from app.settings import Settings
 from app.web.body_limit import BodyLimit
 from app.web.client_limits import ClientLimits, TooManyRequests
 from app.web.middleware import HeadAsGet, SameOriginWrites, SecurityHeaders, method_not_allowed
+from app.web.observe import Observed
 from core.errors import InvalidValue
 
 __all__ = ["create_app"]
@@ -57,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cluster = Cluster(settings, backend.redis, app) if isinstance(backend, RedisBackend) else None
         app.state.cluster = cluster
         store = app.state.store = SessionStore(settings, app.state.scheduler, app.state.player, backend, cluster)
+        watch(metrics, store, app.state.scheduler)
         tasks = [
             asyncio.create_task(store.run_sweeper(), name="session-sweeper"),
             asyncio.create_task(store.run_pruner(), name="retention"),
@@ -87,8 +92,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.metrics = metrics = Metrics(f"{socket.gethostname()}-{os.getpid()}")
     app.state.scheduler = Scheduler(settings.workers)
-    app.state.player = Player(app.state.scheduler, settings.max_fps)
+    # PLAYGROUND_METRICS=off also skips the per-frame counting (benchmarks/bench_metrics.py compares)
+    on_tick = metrics.ticked if settings.metrics != "off" else None
+    app.state.player = Player(app.state.scheduler, settings.max_fps, on_tick)
     app.state.cluster = None  # with Redis: set at startup (app.cluster)
     app.state.limits = ClientLimits(settings)
     app.state.templates = Jinja2Templates(directory=ROOT / "templates")
@@ -100,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)
     app.add_middleware(SameOriginWrites)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(Observed, metrics=metrics)  # outermost: it times the others too
     routers = (
         pages, apidocs, sessions, commands, data, lecture, deck, pictures, exports, stateless, server_info, health,
         ws,
@@ -156,6 +165,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(TooManyRequests)
     async def too_many_requests(request: Request, exc: TooManyRequests) -> JSONResponse:
+        request.app.state.metrics.refused(getattr(exc, "limit", "client"))
         return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_429_TOO_MANY_REQUESTS,
                             headers={"Retry-After": str(exc.retry_after)})  # fmt: skip
 

@@ -53,6 +53,15 @@ class Settings:
     snapshot_seconds: float = 2.0  # a playing session is saved this often (kill -9 loses at most this much)
     lease_seconds: float = 5.0  # a session's owner renews its Redis lease; a dead owner's lapses after this
     prune_seconds: float = 600.0  # how often the retention policy runs
+    # -- what a department watches (app/metrics.py, app/logs.py, docs/deploy.md) --
+    metrics: str = "local"  # /metrics: off, local (loopback and trusted proxies only) or on (everyone)
+    log_format: str = "text"  # text, or json: one JSON object per line for a log collector
+
+    def __post_init__(self) -> None:
+        for name, allowed in (("metrics", ("off", "local", "on")), ("log_format", ("text", "json"))):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"PLAYGROUND_{name.upper()}: expected one of {', '.join(allowed)}, "
+                                 f"got {getattr(self, name)!r}")  # fmt: skip
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -195,6 +195,8 @@ class Cluster:
             try:
                 await self._renew()
             except StoreUnavailable as error:
+                for _ in self.owned:
+                    self.app.state.metrics.renewed(False)
                 log.warning("cluster: leases not renewed: %s", error)
             for remote in list(self.remotes.values()):
                 try:
@@ -213,6 +215,7 @@ class Cluster:
             batch = owned[start : start + RENEW_BATCH]
             kept = await asyncio.gather(*(self.leases.renew(sid, self.node, self.ttl_ms) for sid in batch))
             for session_id, renewed in zip(batch, kept, strict=True):
+                self.app.state.metrics.renewed(renewed)
                 if not renewed and session_id in self.owned and not await self.acquire(session_id):
                     self._lost(session_id)
 

@@ -154,6 +154,10 @@ class Backend(abc.ABC):
                 deleted.append(info.id)
         return deleted
 
+    async def count(self) -> int:
+        """How many sessions are stored (for /metrics, read at most every 30 s)."""
+        return len(await self.records())
+
     @abc.abstractmethod
     async def records(self) -> list[RecordInfo]:
         """Every stored record's metadata (for retention and the figures)."""

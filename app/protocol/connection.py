@@ -89,9 +89,11 @@ def close_reason(error: Exception) -> str:
 async def serve(websocket: WebSocket, key: str, live: LiveSession, settings: Settings, limits: ClientLimits) -> None:
     """One connection to a session held here, until it closes."""
     if live.watchers >= settings.max_watchers:
+        websocket.app.state.metrics.refused("watchers")
         await websocket.close(code=CloseCode.TOO_MANY_WATCHERS, reason="too many watchers")
         return
-    client = Client(websocket, key, settings.messages_per_second)
+    counted = websocket.app.state.metrics.frame_sent if settings.metrics != "off" else None
+    client = Client(websocket, key, settings.messages_per_second, counted)
     try:
         await live.attach(client)
         await run_connection(websocket, client, lambda text, tasks: handle(text, client, live, limits, tasks),
@@ -137,6 +139,7 @@ async def _read(websocket: WebSocket, client: Client, dispatch: Callable[[str], 
                 _error(client, "rate_limited",
                        f"more than {settings.messages_per_second:g} messages per second; this one was ignored")
             elif client.refused >= settings.flood_limit:
+                websocket.app.state.metrics.refused("flood")
                 client.close(CloseCode.MESSAGE_FLOOD, "too many messages")
                 limits.strike(client.key)
                 return

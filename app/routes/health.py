@@ -1,12 +1,24 @@
-"""GET /healthz: the process answers, and how many sessions it holds."""
+"""Watching the process: GET /healthz (it answers, and how many sessions it holds) and GET /metrics
+(what a department watches, app/metrics.py, in Prometheus' text format).
+
+``PLAYGROUND_METRICS`` says who may read /metrics: ``off`` (nobody: 404), ``local``
+(the default: clients on loopback, or a proxy listed in
+``PLAYGROUND_FORWARDED_ALLOW_IPS`` asking directly; behind such a proxy a
+request carries its client's own address, so the internet is refused) or
+``on`` (everyone).
+"""
 
 from __future__ import annotations
 
+import ipaddress
+import time
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, Request, Response, status
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from app.routes.deps import Store
+from app.persistence import StoreUnavailable
+from app.routes.deps import AppSettings, Store
 from app.schemas import Health
 
 router = APIRouter(tags=["health"])
@@ -15,3 +27,36 @@ router = APIRouter(tags=["health"])
 @router.get("/healthz", response_model=Health)
 async def healthz(store: Store) -> dict[str, Any]:
     return {"status": "ok", "sessions": len(store)}
+
+
+STORED_SECONDS = 30.0  # the store's count is read at most this often (it lists every record)
+
+
+def _local(host: str, trusted: str) -> bool:
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return True
+    except ValueError:
+        return False
+    proxies = {part.strip() for part in trusted.split(",") if part.strip() and part.strip() != "*"}
+    return host in proxies
+
+
+@router.get("/metrics", include_in_schema=False)
+async def metrics(request: Request, store: Store, settings: AppSettings) -> Response:
+    mode = settings.metrics
+    client = request.client.host if request.client is not None else ""
+    if mode == "off":
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "metrics are off (PLAYGROUND_METRICS=off)")
+    if mode == "local" and not _local(client, settings.forwarded_allow_ips):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "metrics are for this machine only (PLAYGROUND_METRICS=local)")
+    state = request.app.state
+    now = time.monotonic()
+    if now - getattr(state, "stored_at", -STORED_SECONDS) >= STORED_SECONDS:
+        state.stored_at = now
+        try:
+            count = await store.backend.count()
+        except StoreUnavailable:
+            count = None
+        state.metrics.gauges.stored = lambda: count
+    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -46,8 +46,10 @@ class Peer(Protocol):
 class Client:
     MAX_QUEUED_TEXTS = 256
 
-    def __init__(self, websocket: WebSocket, key: str, messages_per_second: float) -> None:
+    def __init__(self, websocket: WebSocket, key: str, messages_per_second: float,
+                 on_frame: Callable[[], None] | None = None) -> None:  # fmt: skip
         self.websocket = websocket
+        self.on_frame = on_frame  # counts the frames sent (app.metrics), on the event loop
         self.key = key  # the client's address: what limits and fair turns are counted by
         self.role = Role.WATCH
         self.focus: int | None = None
@@ -103,6 +105,8 @@ class Client:
             packet, self._packet = self._packet, None
             if packet is not None:
                 await ws.send_bytes(packet.data)
+                if self.on_frame is not None:
+                    self.on_frame()
                 if packet.comparison is not None:
                     await ws.send_bytes(packet.comparison)
                 if self.focus is not None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.sessions.packets import Packet
@@ -39,9 +40,11 @@ SHARED_TICK_SECONDS = 0.005
 
 
 class Player:
-    def __init__(self, scheduler: Scheduler, max_fps: float) -> None:
+    def __init__(self, scheduler: Scheduler, max_fps: float,
+                 on_tick: Callable[[float, float], None] | None = None) -> None:  # fmt: skip
         self.scheduler = scheduler
         self.interval = 1.0 / max_fps
+        self.on_tick = on_tick  # (seconds the tick took, seconds it started late): the metrics, on the loop
         self._playing: set[LiveSession] = set()  # sessions with a tick queued, running or booked
 
     def add(self, live: LiveSession) -> None:
@@ -68,13 +71,25 @@ class Player:
                 live.pause()  # nobody is watching
             return
         loop = asyncio.get_running_loop()
+        due = live.next_tick
         live.next_tick = max(live.next_tick + self.interval, loop.time())  # behind: no bursts to catch up
         live.ticking = True
         generation = live.generation
         focus = live.focus()
 
+        timing = [0.0, 0.0]  # when the tick started and ended, on the loop's clock
+
+        def run() -> Packet | None:
+            timing[0] = loop.time()
+            try:
+                return live.tick(focus, generation, seconds)
+            finally:
+                timing[1] = loop.time()
+
         def done(packet: Packet | None, error: BaseException | None) -> None:
             live.ticking = False
+            if self.on_tick is not None and timing[1]:
+                self.on_tick(timing[1] - timing[0], max(0.0, timing[0] - due) if due else 0.0)
             if error is not None:
                 self._playing.discard(live)
                 if isinstance(error, InvalidValue):  # e.g. train=selected after the selection went: say why
@@ -92,5 +107,4 @@ class Player:
                 loop.call_at(live.next_tick, self._tick, live)
 
         seconds = SLICE_SECONDS if len(self._playing) == 1 else SHARED_TICK_SECONDS
-        self.scheduler.submit(lambda: live.tick(focus, generation, seconds), done, client=live.owner, lane=live.id,
-                              tick=True)  # fmt: skip
+        self.scheduler.submit(run, done, client=live.owner, lane=live.id, tick=True)
