@@ -450,6 +450,7 @@ class LiveSession(SessionLane):
                 "epoch": self.session.epoch,
                 "explain": self.session.explain(layer, source, target, selection["point"]),
                 "slice": self.session.loss_slice(layer, source, target),
+                "matrix": self.session.weight_update_matrix(layer),  # the layer's ΔW = α·(E∘f′(z))·oᵀ
             }
         )
         return message

@@ -208,3 +208,20 @@ def test_lecture_play_with_train_selected_needs_a_selection(client: TestClient) 
         ws.send_json({"type": "play"})
         error = _next(ws, "error")
         assert error["field"] == "train" and "select" in error["message"]
+
+
+def test_lecture_the_matrix_view_is_the_next_update_at_batch_one(client: TestClient) -> None:
+    """The explain message's matrix (the slide's ΔW = α·(E∘o(1−o))·oᵀ) is what Step then adds, to 1e-12."""
+    made = client.post("/api/sessions", json={"hash": "scenario=chain-rule"}).json()
+    auth = {"Authorization": f"Bearer {made['control_token']}"}
+    assert made["state"]["config"]["batchSize"] == 1 and made["state"]["selection"] is not None
+    with client.websocket_connect(f"/ws/sessions/{made['id']}") as ws:
+        view = _next(ws, "explain")["matrix"]
+    assert view["mean"] is False and view["equals_next_update"] is True
+    layer = view["layer"]
+    before = np.array(made["state"]["weights"][layer])
+    after = np.array(client.post(f"/api/sessions/{made['id']}/step", json={"updates": 1}, headers=auth)
+                     .json()["weights"][layer])  # fmt: skip
+    assert np.allclose(after - before, np.array(view["matrix"]).T, rtol=0, atol=1e-12)
+    column, row = np.array(view["columns"])[:, 0], np.array(view["rows"])[0]
+    assert np.allclose(np.array(view["matrix"]), view["learning_rate"] * np.outer(column, row), rtol=0, atol=1e-15)
