@@ -16,7 +16,7 @@ from uvicorn.config import LOGGING_CONFIG
 
 from app.main import create_app
 from app.settings import Settings
-from app.web.ws_server import WebSocketProtocol
+from app.web.ws_server import websocket_protocol
 
 
 class PlaygroundServer(uvicorn.Server):
@@ -71,7 +71,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         host=args.host,
         port=args.port,
         ws_max_size=settings.max_message_bytes,
-        ws=WebSocketProtocol,  # uvicorn's, with a 1 s closing handshake (app/web/ws_server.py)
+        # uvicorn's, with a 1 s closing handshake, and sockets that read nothing dropped (app/web/ws_server.py)
+        ws=websocket_protocol(settings.stalled_socket_seconds),
+        ws_ping_interval=settings.ws_ping_seconds,
+        ws_ping_timeout=settings.ws_ping_seconds,
         ws_per_message_deflate=False,  # frames are shared by every watcher; per-client compression would cost CPU each
         # Client addresses (for per-client limits and fair turns) come from X-Forwarded-For only when
         # the connection comes from a proxy we were told to trust; by default nobody is trusted.

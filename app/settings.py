@@ -20,6 +20,8 @@ class Settings:
     idle_seconds: float = 1800.0  # a session without clients or calls for this long is unloaded (it stays stored)
     max_watchers: int = 300  # websocket clients per session
     max_message_bytes: int = 65536  # largest websocket message a client may send
+    ws_ping_seconds: float = 20.0  # websocket keepalive: a ping this often; no pong within as long closes it
+    stalled_socket_seconds: float = 20.0  # a websocket that reads nothing this long is dropped (app/web/ws_server.py)
     max_body_bytes: int = 2_000_000  # largest REST request body
     body_timeout_seconds: float = 10.0  # a request body not received by then is answered 408
     max_fps: float = 60.0  # frames per second while a session plays
