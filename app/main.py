@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app.cluster import Cluster, OwnerRouting
-from app.persistence import RedisBackend, StoreUnavailable, open_backend
+from app.persistence import Backend, RedisBackend, StoreUnavailable, open_backend
 from app.routes import (
     apidocs,
     commands,
@@ -34,7 +34,15 @@ from app.routes import (
 from app.sessions.live import Interrupted
 from app.sessions.player import Player
 from app.sessions.scheduler import Scheduler
-from app.sessions.store import OwnedElsewhere, SessionStore, ShuttingDown, StoreFull, TooManySessions, UnknownSession
+from app.sessions.store import (
+    OwnedElsewhere,
+    SessionDamaged,
+    SessionStore,
+    ShuttingDown,
+    StoreFull,
+    TooManySessions,
+    UnknownSession,
+)
 from app.settings import Settings
 from app.web.body_limit import BodyLimit
 from app.web.client_limits import ClientLimits, TooManyRequests
@@ -45,17 +53,19 @@ __all__ = ["create_app"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CLOSE_SECONDS = 2.0  # at shutdown, how long the closes of relayed clients may take to reach their processes
+STOP_AGAIN_SECONDS = 0.2  # at shutdown, a task still running this long after its cancel is cancelled again
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, backend: Backend | None = None) -> FastAPI:
+    """The app; ``backend``: a store to use instead of the one the settings name (opened at start-up)."""
     settings = settings or Settings.from_env()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        backend = await open_backend(settings)
-        cluster = Cluster(settings, backend.redis, app) if isinstance(backend, RedisBackend) else None
+        store_backend = backend or await open_backend(settings)
+        cluster = Cluster(settings, store_backend.redis, app) if isinstance(store_backend, RedisBackend) else None
         app.state.cluster = cluster
-        store = app.state.store = SessionStore(settings, app.state.scheduler, app.state.player, backend, cluster)
+        store = app.state.store = SessionStore(settings, app.state.scheduler, app.state.player, store_backend, cluster)
         tasks = [
             asyncio.create_task(store.run_sweeper(), name="session-sweeper"),
             asyncio.create_task(store.run_pruner(), name="retention"),
@@ -74,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await cluster.outbox.drained(CLOSE_SECONDS)  # other processes' clients learn of the restart
                 await _stop([running])
                 await cluster.close()
-            await backend.close()
+            await store_backend.close()
             app.state.scheduler.shutdown()
 
     app = FastAPI(
@@ -109,11 +119,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 async def _stop(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel ``tasks`` and wait for them.  A cancellation that lands inside a Redis
+    call can come back as a connection error, which a loop catches and goes on (to
+    sleep for ten minutes): so the cancel is repeated until each task has ended."""
     for task in tasks:
-        task.cancel()
-    for task in tasks:
+        while not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=STOP_AGAIN_SECONDS)
         with contextlib.suppress(asyncio.CancelledError):
-            await task
+            task.result()
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -134,6 +148,12 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UnknownSession)
     async def unknown_session(request: Request, exc: UnknownSession) -> JSONResponse:
         return JSONResponse({"detail": f"unknown session {exc.args[0]!r}"}, status_code=status.HTTP_404_NOT_FOUND)
+
+    @app.exception_handler(SessionDamaged)
+    async def session_damaged(request: Request, exc: SessionDamaged) -> JSONResponse:
+        return JSONResponse({"detail": f"session {exc.args[0]!r} cannot be restored: its stored record is damaged; "
+                                       "it was set aside and logged. Create a new session"},
+                            status_code=status.HTTP_410_GONE)  # fmt: skip
 
     @app.exception_handler(StoreFull)
     async def store_full(request: Request, exc: StoreFull) -> JSONResponse:

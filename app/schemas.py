@@ -310,8 +310,15 @@ class ShareLink(BaseModel):
 
 
 class Health(BaseModel):
-    status: str
-    sessions: int
+    status: Literal["ok", "degraded"] = Field(description="degraded: the store fails or is damaged (see reason)")
+    sessions: int = Field(description="sessions held in memory by this process")
+    unsaved: int = Field(description="of those, how many changed since they were last stored")
+    reason: str | None = Field(None, description="why it is degraded; null when ok")
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "unready"]
+    reason: str | None = Field(None, description="why it takes no new sessions now; null when ready")
 
 
 # -- websocket messages (client -> server) -----------------------------------------

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.routes.deps import ClientKey, Limits
-from app.sessions.store import UnknownSession
+from app.sessions.store import SessionDamaged, UnknownSession
 from app.web.i18n import LANGUAGES, choose_language, translator
 from app.web.page_config import page_config
 
@@ -25,13 +25,13 @@ async def class_link(code: str, request: Request, key: ClientKey, limits: Limits
     limits.lookup(key)
     try:
         session_id = await request.app.state.store.resolve_code(code)
-    except UnknownSession:
+    except (UnknownSession, SessionDamaged) as gone:
         lang = _language(request)
         t = translator(lang)
         return HTMLResponse(
             f'<!doctype html><html lang="{lang}"><title>{t("classlink.expired_title")}</title>'
             f"<p>{t('classlink.expired_html')}</p></html>",
-            status_code=404,
+            status_code=404 if isinstance(gone, UnknownSession) else 410,
         )
     asked = request.query_params.get("lang")
     keep = f"&lang={asked}" if asked in LANGUAGES else ""  # a class link in the teacher's chosen language

@@ -13,7 +13,7 @@ from app.protocol.close_codes import CloseCode
 from app.protocol.connection import close_reason, serve
 from app.routes.deps import AppSettings, Limits, Store
 from app.sessions.live import LiveSession
-from app.sessions.store import OwnedElsewhere, ShuttingDown, StoreFull, UnknownSession
+from app.sessions.store import OwnedElsewhere, SessionDamaged, ShuttingDown, StoreFull, UnknownSession
 from app.web.client_limits import address_of
 
 if TYPE_CHECKING:
@@ -41,6 +41,9 @@ async def session_socket(websocket: WebSocket, session_id: str, store: Store, se
         live = await store.open(session_id)
     except UnknownSession:
         await websocket.close(code=CloseCode.UNKNOWN_SESSION, reason="unknown session")
+        return
+    except SessionDamaged:
+        await websocket.close(code=CloseCode.SESSION_CLOSED, reason="the session's stored record is damaged")
         return
     except OwnedElsewhere as elsewhere:
         cluster: Cluster | None = websocket.app.state.cluster

@@ -17,6 +17,7 @@ session, so a crash loses at most that much play.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -121,6 +122,10 @@ class Saver:
     def dirty(self, live: LiveSession) -> bool:
         return bool(live.saved != _mark(live))
 
+    def unsaved(self, lives: Iterable[LiveSession]) -> int:
+        """How many of ``lives`` changed since they were last stored (for /healthz)."""
+        return sum(1 for live in lives if not live.discarded and self.dirty(live))
+
     def _ask(self, live: LiveSession) -> tuple[_Flight, int]:
         flight = self._flights.get(live.id)
         if flight is None:
@@ -139,7 +144,8 @@ class Saver:
                     await self._write(live)
                 except (StoreUnavailable, OSError) as failure:  # the session stays dirty: the next pass retries
                     self.failures += 1
-                    log.warning("session %s: not saved: %s", live.id, failure)
+                    if not isinstance(failure, StoreUnavailable):  # the backend counted those: logged once a kind
+                        self.backend.health.failed("write", failure)
                     error = failure
                 except Exception as failure:  # a bug: logged, and the waiters learn of it
                     self.failures += 1
@@ -204,6 +210,8 @@ class Saver:
         only opened, so that retention counts from it."""
         while True:
             await asyncio.sleep(self.settings.snapshot_seconds)
+            with contextlib.suppress(StoreUnavailable):  # while saves fail: learn when the store takes writes again
+                await self.backend.probe()
             for live in list(lives()):
                 if live.closed:
                     continue
@@ -211,7 +219,5 @@ class Saver:
                     self.request(live)
                 elif live.last_active - live.stored_active > TOUCH_AFTER_SECONDS:
                     live.stored_active = live.last_active
-                    try:
+                    with contextlib.suppress(StoreUnavailable):  # counted in the store's health; tried again later
                         await self.backend.touch(live.id, time.time() - (time.monotonic() - live.last_active))
-                    except StoreUnavailable as failure:
-                        log.warning("session %s: last activity not stored: %s", live.id, failure)

@@ -32,7 +32,15 @@ from core.errors import InvalidValue
 from core.session import Session
 from core.snapshot import from_document
 
-__all__ = ["SessionStore", "StoreFull", "TooManySessions", "UnknownSession", "ShuttingDown", "OwnedElsewhere"]
+__all__ = [
+    "SessionStore",
+    "StoreFull",
+    "TooManySessions",
+    "UnknownSession",
+    "SessionDamaged",
+    "ShuttingDown",
+    "OwnedElsewhere",
+]
 
 log = logging.getLogger("playground.store")
 
@@ -44,6 +52,10 @@ SHUTDOWN_SAVE_SECONDS = 20.0  # how long a stopping process may spend saving its
 
 class UnknownSession(LookupError):
     """No session has this id (never created, deleted, or dropped by retention)."""
+
+
+class SessionDamaged(LookupError):
+    """The session's stored record cannot be read: it was set aside (quarantined) and logged."""
 
 
 class StoreFull(RuntimeError):
@@ -134,7 +146,7 @@ class SessionStore:
             live = self._sessions.get(session_id)
             if live is not None:
                 return live
-        if not await self.backend.exists(session_id):
+        if not await self._exists(session_id):
             raise UnknownSession(session_id)
         await self._make_room()
         if not await self.ownership.acquire(session_id):
@@ -144,10 +156,11 @@ class SessionStore:
             if record is None:
                 raise UnknownSession(session_id)  # deleted since we looked
             session = await self.scheduler.run(lambda: from_document(record.document), client=STORE_CLIENT)
-        except (RecordDamaged, InvalidValue) as error:
+        except (RecordDamaged, InvalidValue) as error:  # set aside by the backend; or a record it read that fails
             await self.ownership.release(session_id)
-            log.error("session %s cannot be restored (its record is kept): %s", session_id, error)
-            raise UnknownSession(session_id) from None
+            if isinstance(error, InvalidValue):
+                await self.backend.quarantine(session_id, f"not a session this server reads: {error}")
+            raise SessionDamaged(session_id) from None
         except BaseException:
             await self.ownership.release(session_id)
             raise
@@ -155,6 +168,12 @@ class SessionStore:
         await self._adopt(live)
         log.info("session %s loaded from the store (epoch %d)", session_id, session.epoch)
         return live
+
+    async def _exists(self, session_id: str) -> bool:
+        try:
+            return await self.backend.exists(session_id)
+        except RecordDamaged:
+            raise SessionDamaged(session_id) from None
 
     async def _adopt(self, live: LiveSession) -> None:
         live.on_change = self.saver.request
@@ -175,6 +194,7 @@ class SessionStore:
         """
         if self.draining:
             raise ShuttingDown("the server is restarting; try again in a moment")
+        await self.backend.probe()  # while saves fail: StoreUnavailable (503) before any work
         self._check_owner(owner)
         await self._make_room()  # fail fast, before the work
         session = await self.scheduler.run(build, client=owner)
@@ -187,8 +207,14 @@ class SessionStore:
         if not await self.ownership.acquire(live.id):  # a fresh random id: nobody else can hold it
             raise RuntimeError(f"session id {live.id} is already owned")
         await self._adopt(live)
-        with contextlib.suppress(StoreUnavailable):  # logged by the saver; held here, saved at the next pass
+        try:
             await self.saver.save(live)
+        except (StoreUnavailable, OSError):  # counted in the store's health: nothing is created that is not stored
+            live.discarded = True
+            self._sessions.pop(live.id, None)
+            live.close(CloseCode.SESSION_CLOSED, "session not created")
+            await self.ownership.release(live.id)
+            raise
         return live, token
 
     async def fork(self, source: LiveSession, owner: str) -> tuple[LiveSession, str]:
@@ -222,7 +248,7 @@ class SessionStore:
     async def resolve_code(self, code: str) -> str:
         """The id of the session behind a class code; UnknownSession if none."""
         session_id = await self.backend.resolve_code(code.upper())
-        if session_id is None or (session_id not in self._sessions and not await self.backend.exists(session_id)):
+        if session_id is None or (session_id not in self._sessions and not await self._exists(session_id)):
             raise UnknownSession(code)
         return session_id
 
@@ -304,18 +330,17 @@ class SessionStore:
         """Sweep forever (the app's lifespan runs this as a task)."""
         while True:
             await asyncio.sleep(self.settings.sweep_seconds)
-            try:
+            with contextlib.suppress(StoreUnavailable):  # counted in the store's health; the next sweep retries
                 await self.sweep()
-            except StoreUnavailable as error:
-                log.warning("sweep: %s", error)
 
     async def run_pruner(self) -> None:
         """Apply the retention policy every ``prune_seconds``, starting now."""
         while True:
             try:
                 await self.prune()
+                self.backend.health.worked("retention")
             except StoreUnavailable as error:
-                log.warning("retention: %s", error)
+                self.backend.health.failed("retention", error)
             await asyncio.sleep(self.settings.prune_seconds)
 
     async def drain(self) -> None:
