@@ -45,7 +45,7 @@ from app.sessions.store import (
 )
 from app.settings import Settings
 from app.web.body_limit import BodyLimit
-from app.web.client_limits import ClientLimits, TooManyRequests
+from app.web.client_limits import ClientLimits, Limit, TooManyRequests
 from app.web.middleware import HeadAsGet, SameOriginWrites, SecurityHeaders, method_not_allowed
 from core.errors import InvalidValue
 
@@ -130,6 +130,15 @@ async def _stop(tasks: list[asyncio.Task[None]]) -> None:
             task.result()
 
 
+def _too_many(detail: str, limit: Limit, retry_after: int) -> JSONResponse:
+    """A 429: which limit (the page words it in its language: ``limit.<name>``), what to do, and when."""
+    return JSONResponse(
+        {"detail": detail, "limit": limit.value, "retry_after": retry_after},
+        status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(status.HTTP_405_METHOD_NOT_ALLOWED, method_not_allowed)
 
@@ -174,13 +183,11 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(TooManyRequests)
     async def too_many_requests(request: Request, exc: TooManyRequests) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_429_TOO_MANY_REQUESTS,
-                            headers={"Retry-After": str(exc.retry_after)})  # fmt: skip
+        return _too_many(str(exc), exc.limit, exc.retry_after)
 
     @app.exception_handler(TooManySessions)
     async def too_many_sessions(request: Request, exc: TooManySessions) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_429_TOO_MANY_REQUESTS,
-                            headers={"Retry-After": "60"})  # fmt: skip
+        return _too_many(str(exc), Limit.SESSIONS, exc.retry_after)
 
     @app.exception_handler(Interrupted)
     async def interrupted(request: Request, exc: Interrupted) -> JSONResponse:

@@ -40,7 +40,7 @@ from app.sessions.clients import Client
 from app.sessions.live import LiveSession
 from app.sessions.ownership import OwnedElsewhere
 from app.sessions.packets import Packet
-from app.sessions.store import SessionStore, ShuttingDown, StoreFull, UnknownSession
+from app.sessions.store import SessionDamaged, SessionStore, ShuttingDown, StoreFull, UnknownSession
 from app.settings import Settings
 
 __all__ = ["RemoteSession", "RelayClient", "relay_socket", "on_command", "on_node_message"]
@@ -207,6 +207,9 @@ async def relay_socket(cluster: Cluster, websocket: WebSocket, session_id: str, 
             continue
         except UnknownSession:
             await websocket.close(code=CloseCode.UNKNOWN_SESSION, reason="unknown session")
+            return
+        except SessionDamaged:
+            await websocket.close(code=CloseCode.SESSION_CLOSED, reason="the session's stored record is damaged")
             return
         except (StoreFull, ShuttingDown, StoreUnavailable) as error:
             await websocket.close(code=CloseCode.TRY_AGAIN, reason=close_reason(error))

@@ -34,11 +34,16 @@ PUT_BODY: dict[str, Any] = {
     responses={**NOT_FOUND, 200: {"content": {"text/csv": {"example": CSV_EXAMPLE}}, "description": "The points"}},
     response_class=Response,
 )
-async def download_data(live: Readable, key: ClientKey) -> Response:
+async def download_data(reader: Readable) -> Response:
     """The training and test points as CSV: `x,y,label,set`, numbers written so that they read back exactly."""
-    text = await live.read(lambda s: to_csv(s.train, s.test), key, estimate=1.0)
+
+    async def compute() -> bytes:
+        text = await reader.live.read(lambda s: to_csv(s.train, s.test), reader.key, estimate=1.0)
+        return text.encode()
+
+    body = await reader.answer("data.csv", reader.size, compute)
     return Response(
-        text,
+        body,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="playground-data.csv"'},
     )

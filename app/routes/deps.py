@@ -3,6 +3,8 @@ session named in the path, and the one control-token check."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, status
@@ -25,10 +27,13 @@ __all__ = [
     "NEEDS_TOKEN",
     "NOT_FOUND",
     "Readable",
+    "Reader",
     "SessionId",
     "Store",
     "Watched",
 ]
+
+SERIALISE = 20  # a point or a weight written out costs about as much as 20 weight-passes (Reader.size)
 
 # The errors these dependencies answer, for the OpenAPI page.
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown session"}}
@@ -81,14 +86,49 @@ async def watched(session_id: SessionId, store: Store) -> LiveSession:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown session {session_id!r}") from None
 
 
+@dataclass(frozen=True)
+class Reader:
+    """A read of a session: the session, who reads, and whether they control it.
+
+    Reads the server has computed already (cached for the session's present
+    version, or the teacher's explanation) are free; one it must compute calls
+    ``computes`` with its cost first, which a client that does not control the
+    session pays from its read budget (429 when it is in debt)."""
+
+    live: LiveSession
+    key: str
+    controls: bool
+    limits: ClientLimits
+
+    def computes(self, cost: int) -> None:
+        """The answer is not cached: charge ``cost`` weight-passes (cells or samples x points x weights)."""
+        if not self.controls:
+            self.limits.read(self.key, cost)
+
+    async def answer(self, kind: Hashable, cost: int, compute: Callable[[], Awaitable[bytes]]) -> bytes:
+        """``kind``'s answer for the session as it is: from its cache, free, or computed for ``cost``."""
+        live = self.live
+        key = (kind, live.generation, live.version)
+        cached = live.answers.get(key)
+        if cached is not None:
+            return cached
+        self.computes(cost)
+        body = await compute()
+        live.answers.put(key, body)
+        return body
+
+    @property
+    def size(self) -> int:
+        """What serialising the session costs, in the same units: its points and weights, times 20."""
+        session = self.live.session
+        return SERIALISE * (int(session.train.shape[0] + session.test.shape[0]) + session.network.n_weights)
+
+
 async def read(live: Annotated[LiveSession, Depends(watched)], credentials: Credentials, key: ClientKey,
-         limits: Limits) -> LiveSession:  # fmt: skip
-    """The session, for reading: anyone may; reads of a session one does not
-    control are rate-limited per client address (``reads_per_second``)."""
+               limits: Limits) -> Reader:  # fmt: skip
+    """The session, for reading: anyone may (``Reader``)."""
     token = credentials.credentials if credentials is not None else None
-    if authorize(live.token_hash, token) is not Role.CONTROL:
-        limits.read(key)
-    return live
+    return Reader(live, key, authorize(live.token_hash, token) is Role.CONTROL, limits)
 
 
 async def controlled(
@@ -108,5 +148,5 @@ async def controlled(
 
 
 Watched = Annotated[LiveSession, Depends(watched)]
-Readable = Annotated[LiveSession, Depends(read)]
+Readable = Annotated[Reader, Depends(read)]
 Controlled = Annotated[LiveSession, Depends(controlled)]

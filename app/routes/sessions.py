@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from app.output.serialize import json_response
 from app.routes.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Limits, Readable, Store
 from app.schemas import SessionCreate, SessionCreated, SessionState
+from app.web.client_limits import READ_FLOOR
 from core.errors import InvalidValue
 from core.session import Session
 from core.snapshot import from_document
@@ -75,9 +76,11 @@ def _imported(body: SessionCreate) -> Session:
 
 
 @router.get("/{session_id}", response_model=SessionState, responses=NOT_FOUND)
-async def read_session(live: Readable, key: ClientKey, include: Include = None) -> Response:
+async def read_session(reader: Readable, include: Include = None) -> Response:
     """The session's state; `include=data,history,pending` adds points, the loss history, pending gradients."""
-    return json_response(await live.read_state(_includes(include), key))
+    includes = _includes(include)
+    reader.computes(reader.size if includes else READ_FLOOR)  # changes with every frame and watcher: never cached
+    return json_response(await reader.live.read_state(includes, reader.key))
 
 
 @router.delete("/{session_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NEEDS_TOKEN)

@@ -1,4 +1,4 @@
-"""A small bounded cache of answers (pictures) per session."""
+"""A small bounded cache of computed answers (pictures, explanations, exports) per session."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ class AnswerCache:
     never served after the session changed; old keys simply age out.
     """
 
-    def __init__(self, max_entries: int = 4, max_bytes: int = 4_000_000) -> None:
+    def __init__(self, max_entries: int = 16, max_bytes: int = 4_000_000) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self._items: OrderedDict[Hashable, bytes] = OrderedDict()

@@ -48,6 +48,7 @@ def app_section(live: LiveSession) -> dict[str, Any]:
     """What the app keeps beside the core's snapshot (plain values)."""
     return {
         "owner": live.owner,
+        "holder": live.holder,
         "generation": live.generation,
         "epochs_per_frame": live.epochs_per_frame,
         "selection": live.selection,
@@ -68,6 +69,7 @@ def restore(record: SessionRecord, session: Session, settings: Settings, schedul
     app = record.app
     live = LiveSession(record.id, record.token_hash, session, settings, scheduler, player,
                        str(app.get("owner", STORE_CLIENT)))  # fmt: skip
+    live.holder = str(app.get("holder", live.owner))
     live.generation = int(app.get("generation", 1))
     live.epochs_per_frame = int(app.get("epochs_per_frame", 1))
     live.selection = app.get("selection")
