@@ -31,6 +31,7 @@ from app.routes import (
     stateless,
     ws,
 )
+from app.routes.openapi import complete_openapi
 from app.sessions.live import Interrupted
 from app.sessions.player import Player
 from app.sessions.scheduler import Scheduler
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     for module in routers:
         app.include_router(module.router)
     _add_error_handlers(app)
+    app.openapi = complete_openapi(app)  # type: ignore[method-assign]  # app/routes/openapi.py
     return app
 
 
@@ -151,7 +153,9 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidValue)
     async def invalid_value(request: Request, exc: InvalidValue) -> JSONResponse:
-        detail = [{"loc": ["body", *exc.field.split(".")], "msg": str(exc), "type": "invalid_value"}]
+        path = exc.field.split(".")
+        where = "query" if path[0] in request.query_params else "body"  # a query parameter checked by a route
+        detail = [{"loc": [where, *path], "msg": str(exc), "type": "invalid_value"}]
         return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
     @app.exception_handler(UnknownSession)

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from app.output.serialize import json_response
-from app.routes.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Readable
+from app.routes.deps import NEEDS_TOKEN, READ, ClientKey, Controlled, Readable
 from app.schemas import DataPoints, SessionState
 from core.errors import InvalidValue
 from core.points import UserPoints, json_points, parse_csv, to_csv
@@ -31,7 +31,7 @@ PUT_BODY: dict[str, Any] = {
 
 @router.get(
     "/data.csv",
-    responses={**NOT_FOUND, 200: {"content": {"text/csv": {"example": CSV_EXAMPLE}}, "description": "The points"}},
+    responses={**READ, 200: {"content": {"text/csv": {"example": CSV_EXAMPLE}}, "description": "The points"}},
     response_class=Response,
 )
 async def download_data(reader: Readable) -> Response:

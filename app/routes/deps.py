@@ -12,6 +12,7 @@ from fastapi.requests import HTTPConnection
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.auth import Role, authorize
+from app.schemas import TooMany
 from app.sessions.live import LiveSession
 from app.sessions.scheduler import Scheduler
 from app.sessions.store import SessionStore, UnknownSession
@@ -19,6 +20,7 @@ from app.settings import Settings
 from app.web.client_limits import ClientLimits, client_key
 
 __all__ = [
+    "LIMITED",
     "AppSettings",
     "ClientKey",
     "Controlled",
@@ -26,6 +28,7 @@ __all__ = [
     "Limits",
     "NEEDS_TOKEN",
     "NOT_FOUND",
+    "READ",
     "Readable",
     "Reader",
     "SessionId",
@@ -37,6 +40,14 @@ SERIALISE = 20  # a point or a weight written out costs about as much as 20 weig
 
 # The errors these dependencies answer, for the OpenAPI page.
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown session"}}
+LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {
+        "model": TooMany,
+        "description": "A per-client limit (`limit` names it; docs/classroom.md); try again after Retry-After",
+        "headers": {"Retry-After": {"description": "Seconds until it passes", "schema": {"type": "integer"}}},
+    }
+}
+READ = {**NOT_FOUND, **LIMITED}  # a read of a session: its computed answers are paid from the read budget
 NEEDS_TOKEN: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing control token"},
     403: {"description": "Wrong control token"},

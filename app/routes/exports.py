@@ -5,14 +5,14 @@ from __future__ import annotations
 import orjson
 from fastapi import APIRouter, Response
 
-from app.routes.deps import NOT_FOUND, Readable
+from app.routes.deps import READ, Readable
 from core.modelcode import model_source
 from core.snapshot import to_document
 
 router = APIRouter(prefix="/api/sessions/{session_id}", tags=["exports"])
 
 
-@router.get("/export", responses={**NOT_FOUND, 200: {"description": "A session file (JSON)"}})
+@router.get("/export", responses={**READ, 200: {"description": "A session file (JSON)"}})
 async def export_session(reader: Readable) -> Response:
     """The whole session as one versioned document (`"format": "playground-session", "version": 1`): config,
     data, network with pending gradients, dead links and optimizer state, epoch, loss history and the random
@@ -29,7 +29,7 @@ async def export_session(reader: Readable) -> Response:
 @router.get(
     "/model.py",
     response_class=Response,
-    responses={**NOT_FOUND, 200: {"content": {"text/x-python": {}}, "description": "A Python file"}},
+    responses={**READ, 200: {"content": {"text/x-python": {}}, "description": "A Python file"}},
 )
 async def model_code(reader: Readable) -> Response:
     """The network as a Python file needing only NumPy: the weights as literals, and `predict(x, y)`

@@ -12,7 +12,7 @@ import segno
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.output.serialize import json_response, jsonable
-from app.routes.deps import NEEDS_TOKEN, NOT_FOUND, Controlled, Limits, Readable, Store
+from app.routes.deps import NEEDS_TOKEN, READ, Controlled, Limits, Readable, Store
 from app.schemas import SessionCreated, ShareLink
 from app.web.addresses import share_base
 from app.web.client_limits import READ_FLOOR
@@ -24,7 +24,7 @@ DEFAULT_SAMPLES = 61  # the slice's samples by default: those of the explanation
 Source = Annotated[int | None, Query(ge=0, le=10_000, description="omit for the target's bias")]
 
 
-@router.get("/explain", responses=NOT_FOUND)
+@router.get("/explain", responses=READ)
 async def explain(reader: Readable, layer: Index, target: Index, source: Source = None,
                   point: Index = 0) -> Response:  # fmt: skip
     """The lecture's decomposition of ∂E/∂w for one weight (or bias) at one training point.
@@ -47,7 +47,7 @@ async def explain(reader: Readable, layer: Index, target: Index, source: Source 
     return _json(await reader.answer(("explain", layer, source, target, point), READ_FLOOR, compute))
 
 
-@router.get("/slice", responses=NOT_FOUND)
+@router.get("/slice", responses=READ)
 async def loss_slice(
     reader: Readable,
     layer: Index,
@@ -75,7 +75,7 @@ def _json(body: bytes) -> Response:
     return Response(body, media_type="application/json")
 
 
-@router.post("/fork", status_code=status.HTTP_201_CREATED, response_model=SessionCreated, responses=NOT_FOUND)
+@router.post("/fork", status_code=status.HTTP_201_CREATED, response_model=SessionCreated, responses=READ)
 async def fork_session(reader: Readable, store: Store, limits: Limits) -> Response:
     """A new session of your own, starting from this one's current data, weights and settings.
     Anyone watching may fork; the answer carries the new session's control token.  Forks of a

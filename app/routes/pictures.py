@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query, Response
 
 from app.output import figure, raster
 from app.output.serialize import number
-from app.routes.deps import NOT_FOUND, AppSettings, Jobs, Readable
+from app.routes.deps import READ, AppSettings, Jobs, Readable
 from app.sessions.live import LiveSession
 from app.sessions.scheduler import Scheduler
 from core.boundary import grid_axes
@@ -27,7 +27,7 @@ from core.session import Session
 router = APIRouter(prefix="/api/sessions/{session_id}", tags=["pictures"])
 
 PICTURES: dict[int | str, dict[str, Any]] = {
-    **NOT_FOUND,
+    **READ,
     200: {"content": {"image/png": {}, "image/svg+xml": {}, "application/json": {}}, "description": "The picture"},
 }
 MEDIA = {"png": "image/png", "svg": "image/svg+xml", "json": "application/json"}

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from app.output.serialize import json_response
-from app.routes.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Limits, Readable, Store
+from app.routes.deps import LIMITED, NEEDS_TOKEN, READ, ClientKey, Controlled, Limits, Readable, Store
 from app.schemas import SessionCreate, SessionCreated, SessionState
 from app.web.client_limits import READ_FLOOR
 from core.errors import InvalidValue
@@ -31,7 +31,7 @@ def _includes(include: str | None) -> tuple[str, ...]:
     return names
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionCreated)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionCreated, responses=LIMITED)
 async def create_session(store: Store, key: ClientKey, limits: Limits, body: SessionCreate | None = None
                          ) -> Response:  # fmt: skip
     """Create a session from config fields and/or a TF Playground hash, or from a session file.
@@ -75,7 +75,7 @@ def _imported(body: SessionCreate) -> Session:
         raise InvalidValue(f"import.{exc.field}", exc.message) from None
 
 
-@router.get("/{session_id}", response_model=SessionState, responses=NOT_FOUND)
+@router.get("/{session_id}", response_model=SessionState, responses=READ)
 async def read_session(reader: Readable, include: Include = None) -> Response:
     """The session's state; `include=data,history,pending` adds points, the loss history, pending gradients."""
     includes = _includes(include)
