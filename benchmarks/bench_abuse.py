@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import itertools
 import json
 import multiprocessing
@@ -37,10 +38,11 @@ SPIRAL_6X8 = "dataset=spiral&seed=0.12345&networkShape=8,8,8,8,8,8&percTrainData
 )
 HEAVY_READS_PER_SECOND, HEAVY_READS_BURST = 20, 40  # the read limit's defaults (requests, before issue 22)
 HEAVY_READ_ANSWERS: Counter[object] = Counter()  # what the heavy reads were answered, by status
-SETTLED = {"heavy reads at the read limit"}  # attacks whose answers are awaited, up to SETTLE_SECONDS
+# Attacks whose answers are awaited (up to SETTLE_SECONDS) and counted.
+SETTLED = {"heavy reads at the read limit", "heavy reads of its own session"}
 SETTLE_SECONDS = 300.0
 # Rows with targets of their own (fps at least, longest gap at most): issue 22's heavy reads.
-STRICTER = {"heavy reads at the read limit": (55, 0.1)}
+STRICTER = {"heavy reads at the read limit": (55, 0.1), "heavy reads of its own session": (55, 0.1)}
 ATTACKER, VICTIM, BYSTANDER = ({"X-Forwarded-For": f"10.9.9.{n}"} for n in (1, 2, 3))
 
 
@@ -150,15 +152,17 @@ async def pictures(server: LiveServer, http: httpx.AsyncClient, end: float) -> N
         size -= 1
 
 
-async def heavy_reads(server: LiveServer, http: httpx.AsyncClient, end: float) -> None:
-    """Reads of a large session the attacker does not control, as fast as the default read limit lets
-    one client (20 a second, bursts of 40), none of them cached: 1000-pixel pictures of sizes that
-    change every time, the loss along a weight at 401 samples, explanations.  Open loop: each is sent
-    on time whether or not the earlier ones were answered, so a server that accepts them all builds
-    a backlog."""
+async def heavy_reads(server: LiveServer, http: httpx.AsyncClient, end: float, own: bool = False) -> None:
+    """Reads of a large session the attacker does not control (``own``: its own, with its
+    token), as fast as the default read limit before issue 22 let one client (20 a second,
+    bursts of 40), none of them cached: 1000-pixel pictures of sizes that change every
+    time, the loss along a weight at 401 samples, explanations.  Open loop: each is sent
+    on time whether or not the earlier ones were answered, so a server that accepts them
+    all builds a backlog."""
     owner = httpx.AsyncClient(base_url=server.url, timeout=60, headers={"X-Forwarded-For": "10.9.9.4"})
     async with owner:
-        session, _ = await create_session(owner, hash=SPIRAL_6X8)
+        session, token = await create_session(owner, hash=SPIRAL_6X8)
+    auth = {"Authorization": f"Bearer {token}"} if own else {}
     base = f"/api/sessions/{session}"
     links = [(layer, source, target) for layer in range(1, 6) for source in range(8) for target in range(8)]
     sent: list[asyncio.Task[httpx.Response]] = []
@@ -167,17 +171,19 @@ async def heavy_reads(server: LiveServer, http: httpx.AsyncClient, end: float) -
             break
         kind = n % 3
         if kind == 0:
-            request = http.get(f"{base}/boundary", params={"size": 1000 - n // 3, "format": "png"}, timeout=120)
+            request = http.get(f"{base}/boundary", params={"size": 1000 - n // 3, "format": "png"}, headers=auth,
+                               timeout=300)  # fmt: skip
         else:
             layer, source, target = links[n % len(links)]
             params = {"layer": layer, "source": source, "target": target}
             path = "slice" if kind == 1 else "explain"
-            request = http.get(f"{base}/{path}", params={**params, **({"samples": 401} if kind == 1 else
-                                                                       {"point": n % 400})}, timeout=120)
+            extra = {"samples": 401} if kind == 1 else {"point": n % 400}
+            request = http.get(f"{base}/{path}", params={**params, **extra}, headers=auth, timeout=300)
         sent.append(asyncio.ensure_future(request))
         await asyncio.sleep(1 / HEAVY_READS_PER_SECOND if n >= HEAVY_READS_BURST else 0)
     answers = await asyncio.gather(*sent, return_exceptions=True)
     codes = Counter(a.status_code if isinstance(a, httpx.Response) else type(a).__name__ for a in answers)
+    HEAVY_READ_ANSWERS.clear()
     HEAVY_READ_ANSWERS.update(codes)
 
 
@@ -243,6 +249,7 @@ ATTACKS: dict[str, Callable[[LiveServer, httpx.AsyncClient, float], Awaitable[No
     "websocket play, 6x8, 10000/frame": ws_play_top_speed,
     "boundary PNG 1000x1000, looped": pictures,
     "heavy reads at the read limit": heavy_reads,
+    "heavy reads of its own session": functools.partial(heavy_reads, own=True),
     "600 creations": creations,
     "300 class-code guesses": code_guesses,
     "deep JSON nesting x100": deep_nesting,
@@ -307,6 +314,6 @@ async def main(seconds: float, only: str | None) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=3.0)
-    parser.add_argument("--only", default=None, help="run the attacks whose name contains this (or any of these, comma-separated)")
+    parser.add_argument("--only", default=None, help="the attacks whose name contains this (or any of these: a,b)")
     args = parser.parse_args()
     asyncio.run(main(args.seconds, args.only))

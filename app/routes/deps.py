@@ -3,6 +3,8 @@ session named in the path, and the one control-token check."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -117,16 +119,36 @@ class Reader:
             self.limits.read(self.key, cost)
 
     async def answer(self, kind: Hashable, cost: int, compute: Callable[[], Awaitable[bytes]]) -> bytes:
-        """``kind``'s answer for the session as it is: from its cache, free, or computed for ``cost``."""
-        live = self.live
-        key = (kind, live.generation, live.version)
-        cached = live.answers.get(key)
+        """``kind``'s answer for the session as it is: from its cache, free (or the one being
+        computed for someone else, once it is ready), or computed for ``cost``, taking its turn
+        among this client's computed reads (``ClientLimits.computing``)."""
+        answers = self.live.answers
+        key = (kind, self.live.generation, self.live.version)
+        cached = answers.get(key)
         if cached is not None:
             return cached
-        self.computes(cost)
-        body = await compute()
-        live.answers.put(key, body)
-        return body
+        pending = answers.pending.get(key)
+        if pending is not None:
+            with contextlib.suppress(Exception):  # it failed for its reader: this one tries on its own
+                return await asyncio.shield(pending)
+        async with self.limits.computing(self.key):
+            cached = answers.get(key)  # computed while this one waited its turn
+            if cached is not None:
+                return cached
+            self.computes(cost)
+            future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+            future.add_done_callback(lambda done: done.cancelled() or done.exception())  # retrieved: no warning
+            answers.pending[key] = future
+            try:
+                body = await compute()
+            except BaseException as error:
+                future.set_exception(error if isinstance(error, Exception) else RuntimeError("cancelled"))
+                raise
+            finally:
+                answers.pending.pop(key, None)
+            future.set_result(body)
+            answers.put(key, body)
+            return body
 
     @property
     def size(self) -> int:

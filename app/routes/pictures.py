@@ -82,12 +82,16 @@ async def _picture(live: LiveSession, key: str, jobs: Scheduler, format: str, si
     # frames take turns with each of their jobs.
     lane = f"\0pictures:{key}"  # no session id starts with NUL
     xs, ys = grid_axes(density)
-    gx, gy = np.meshgrid(xs, ys)
-    cells = np.column_stack([gx.ravel(), gy.ravel()])  # (density², 2)
-    values = np.empty(cells.shape[0])
-    for start in range(0, cells.shape[0], CHUNK_POINTS):
-        chunk = slice(start, start + CHUNK_POINTS)
-        values[chunk] = await jobs.run(functools.partial(copy.output, cells[chunk]), client=key, lane=lane)
+    values = np.empty(density * density)  # row-major: cell i is (xs[i % density], ys[i // density])
+
+    def output(start: int, stop: int) -> np.ndarray:
+        """The output at cells start..stop, made in the job (a million cells are 16 MB)."""
+        index = np.arange(start, stop)
+        return copy.output(np.column_stack([xs[index % density], ys[index // density]]))
+
+    for start in range(0, values.shape[0], CHUNK_POINTS):
+        stop = min(start + CHUNK_POINTS, values.shape[0])
+        values[start:stop] = await jobs.run(functools.partial(output, start, stop), client=key, lane=lane)
     grid = values.reshape(density, density)
     if format == "json":
         body = await jobs.run(lambda: _numbers(copy, xs, ys, grid), client=key, lane=lane)

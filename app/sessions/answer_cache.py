@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Hashable
 
@@ -18,6 +19,9 @@ class AnswerCache:
     def __init__(self, max_entries: int = 16, max_bytes: int = 4_000_000) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
+        # Answers being computed: a reader asking for one meanwhile waits for it (45
+        # students downloading the teacher's picture at once: it is drawn once).
+        self.pending: dict[Hashable, asyncio.Future[bytes]] = {}
         self._items: OrderedDict[Hashable, bytes] = OrderedDict()
         self._bytes = 0
 

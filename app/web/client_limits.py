@@ -46,6 +46,7 @@ READ_BURST_SECONDS = 5.0  # a client's computed reads may come in bursts of this
 READ_FLOOR = 10_000  # the least a computed read costs (weight-passes): parsing, the lane, the answer
 LOOKUPS_WAITING = 8  # class-link lookups of one guessing address that may wait their turn at once
 SPARE_SOCKETS = 20  # sockets per address beyond one per watcher slot (PLAYGROUND_SOCKETS_PER_CLIENT=0)
+COMPUTING_WAITING = 64  # computed reads of one client that may wait for their turn; more are refused
 SHOWING_TOKEN = 8  # sockets of a crowded address let in at once to show a control token (app/protocol/connection.py)
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")  # the page's per-browser id (static/js/socket.js)
 
@@ -118,6 +119,8 @@ class ClientLimits:
         self.socket_cap = settings.sockets_per_client or settings.max_watchers + SPARE_SOCKETS
         self.sockets: Counter[str] = Counter()  # open websockets per address
         self._busy: Counter[str] = Counter()
+        self._computing: dict[str, asyncio.Semaphore] = {}
+        self._computing_asked: Counter[str] = Counter()
         self._lookup_lines: dict[str, asyncio.Lock] = {}
         self._lookups_waiting: Counter[str] = Counter()
 
@@ -187,6 +190,29 @@ class ClientLimits:
                                   f"{wait} s (answers already computed, such as the teacher's explanation, are free)",
                                   wait)  # fmt: skip
         self.reads.charge(key, max(READ_FLOOR, cost))
+
+    @contextlib.asynccontextmanager
+    async def computing(self, key: str) -> AsyncIterator[None]:
+        """A read the server computes for ``key``: at most ``busy_calls_per_client`` at once,
+        up to COMPUTING_WAITING more wait their turn (so a flood of them holds neither memory
+        nor the workers), and beyond that 429."""
+        if not self.enabled:
+            yield
+            return
+        limit = self.settings.busy_calls_per_client
+        if self._computing_asked[key] >= limit + COMPUTING_WAITING:
+            raise TooManyRequests(Limit.BUSY, f"this address has {limit} reads being computed and "
+                                  f"{COMPUTING_WAITING} waiting; send the next when one has answered", 1)  # fmt: skip
+        turn = self._computing.setdefault(key, asyncio.Semaphore(limit))
+        self._computing_asked[key] += 1
+        try:
+            async with turn:
+                yield
+        finally:
+            self._computing_asked[key] -= 1
+            if not self._computing_asked[key]:
+                del self._computing_asked[key]
+                self._computing.pop(key, None)
 
     # -- training ------------------------------------------------------------------------
 

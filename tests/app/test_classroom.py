@@ -82,5 +82,11 @@ def test_a_class_of_45_behind_one_address_gets_in_follows_and_forks_without_a_re
                 assert step.status_code == 200 and step.json()["epoch"] == 21
                 # The teacher's own address still has its sessions: forks counted against the class.
                 assert (await http.post("/api/sessions", json={})).status_code == 201
+                # "Download the picture", all at once: drawn once for the class (45 drawings would
+                # be 3.4e8 weight-passes, over the address's read budget), every student gets it.
+                pictures = await asyncio.gather(*(http.get(f"/api/sessions/{made['id']}/boundary")
+                                                  for _ in range(STUDENTS)))  # fmt: skip
+                assert {picture.status_code for picture in pictures} == {200}
+                assert len({picture.content for picture in pictures}) == 1
 
         asyncio.run(lesson())
