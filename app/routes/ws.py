@@ -74,7 +74,7 @@ async def _open(websocket: WebSocket, session_id: str, store: SessionStore, sett
         cluster: Cluster | None = websocket.app.state.cluster
         if cluster is None:
             raise
-        await cluster.relay_socket(websocket, session_id, elsewhere.owner, key, serve_here)
+        await cluster.relay_socket(websocket, session_id, elsewhere.owner, key, serve_here, admission.strikes)
         return
     except (StoreFull, ShuttingDown, StoreUnavailable) as error:
         await websocket.close(code=CloseCode.TRY_AGAIN, reason=close_reason(error))
