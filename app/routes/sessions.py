@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Query, Response, status
 
 from app.output.serialize import json_response
@@ -79,8 +80,16 @@ def _imported(body: SessionCreate) -> Session:
 async def read_session(reader: Readable, include: Include = None) -> Response:
     """The session's state; `include=data,history,pending` adds points, the loss history, pending gradients."""
     includes = _includes(include)
-    reader.computes(reader.size if includes else READ_FLOOR)  # changes with every frame and watcher: never cached
-    return json_response(await reader.live.read_state(includes, reader.key))
+    live = reader.live
+    # What the state holds beside the session's version: a class reading it between two changes reads it once.
+    kind = ("state", includes, live.playing, live.epochs_per_frame, live.watchers, live.restored,
+            orjson.dumps(live.selection))  # fmt: skip
+
+    async def compute() -> bytes:
+        return orjson.dumps(await live.read_state(includes, reader.key))
+
+    body = await reader.answer(kind, reader.size if includes else READ_FLOOR, compute)
+    return Response(body, media_type="application/json")
 
 
 @router.delete("/{session_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NEEDS_TOKEN)

@@ -266,6 +266,8 @@ def test_abuse_reads_are_limited_by_what_they_cost_and_cached_ones_are_free(serv
     with httpx.Client(base_url=server.url, timeout=120) as http:
         session, auth = create(http, "10.10.0.1", hash=SPIRAL_6X8)
         boundary, reader = f"/api/sessions/{session}/boundary", at("10.10.0.2")
+        state = http.get(f"/api/sessions/{session}", headers=reader)
+        assert state.status_code == 200
         first = http.get(boundary, params={"size": 1000}, headers=reader)
         assert first.status_code == 200
         refused = http.get(boundary, params={"size": 999}, headers=reader)
@@ -273,6 +275,11 @@ def test_abuse_reads_are_limited_by_what_they_cost_and_cached_ones_are_free(serv
         wait = int(refused.headers["Retry-After"])
         assert wait == refused.json()["retry_after"] >= 10  # 3 x 10^8 of debt at 2 x 10^7 a second
         assert http.get(boundary, params={"size": 1000}, headers=reader).content == first.content  # cached: free
+        assert http.get(f"/api/sessions/{session}", headers=reader).content == state.content  # the same state: free
+        refused_state = http.get(f"/api/sessions/{session}", params={"include": "data"}, headers=reader)
+        assert refused_state.status_code == 429  # one not read yet must be computed
+        assert http.post(f"/api/sessions/{session}/step", headers=auth).status_code == 200
+        assert http.get(f"/api/sessions/{session}", headers=reader).status_code == 429  # changed: computed anew
         explain = f"/api/sessions/{session}/explain"
         params = {"layer": 1, "source": 0, "target": 0}
         statuses = {http.get(explain, params=params, headers=at("10.10.0.3")).status_code for _ in range(100)}
