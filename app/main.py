@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.cluster import Cluster, OwnerRouting
 from app.metrics import Metrics, watch
-from app.persistence import RedisBackend, StoreUnavailable, open_backend
+from app.persistence import Backend, RedisBackend, StoreUnavailable, open_backend
 from app.routes import (
     apidocs,
     commands,
@@ -35,13 +35,22 @@ from app.routes import (
     stateless,
     ws,
 )
+from app.routes.openapi import complete_openapi
 from app.sessions.live import Interrupted
 from app.sessions.player import Player
 from app.sessions.scheduler import Scheduler
-from app.sessions.store import OwnedElsewhere, SessionStore, ShuttingDown, StoreFull, TooManySessions, UnknownSession
+from app.sessions.store import (
+    OwnedElsewhere,
+    SessionDamaged,
+    SessionStore,
+    ShuttingDown,
+    StoreFull,
+    TooManySessions,
+    UnknownSession,
+)
 from app.settings import Settings
 from app.web.body_limit import BodyLimit
-from app.web.client_limits import ClientLimits, TooManyRequests
+from app.web.client_limits import ClientLimits, Limit, TooManyRequests
 from app.web.middleware import HeadAsGet, SameOriginWrites, SecurityHeaders, method_not_allowed
 from app.web.observe import Observed
 from core.errors import InvalidValue
@@ -50,17 +59,19 @@ __all__ = ["create_app"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CLOSE_SECONDS = 2.0  # at shutdown, how long the closes of relayed clients may take to reach their processes
+STOP_AGAIN_SECONDS = 0.2  # at shutdown, a task still running this long after its cancel is cancelled again
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, backend: Backend | None = None) -> FastAPI:
+    """The app; ``backend``: a store to use instead of the one the settings name (opened at start-up)."""
     settings = settings or Settings.from_env()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        backend = await open_backend(settings)
-        cluster = Cluster(settings, backend.redis, app) if isinstance(backend, RedisBackend) else None
+        store_backend = backend or await open_backend(settings)
+        cluster = Cluster(settings, store_backend.redis, app) if isinstance(store_backend, RedisBackend) else None
         app.state.cluster = cluster
-        store = app.state.store = SessionStore(settings, app.state.scheduler, app.state.player, backend, cluster)
+        store = app.state.store = SessionStore(settings, app.state.scheduler, app.state.player, store_backend, cluster)
         watch(metrics, store, app.state.scheduler)
         tasks = [
             asyncio.create_task(store.run_sweeper(), name="session-sweeper"),
@@ -80,7 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await cluster.outbox.drained(CLOSE_SECONDS)  # other processes' clients learn of the restart
                 await _stop([running])
                 await cluster.close()
-            await backend.close()
+            await store_backend.close()
             app.state.scheduler.shutdown()
 
     app = FastAPI(
@@ -116,15 +127,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in routers:
         app.include_router(module.router)
     _add_error_handlers(app)
+    app.openapi = complete_openapi(app)  # type: ignore[method-assign]  # app/routes/openapi.py
     return app
 
 
 async def _stop(tasks: list[asyncio.Task[None]]) -> None:
+    """Cancel ``tasks`` and wait for them.  A cancellation that lands inside a Redis
+    call can come back as a connection error, which a loop catches and goes on (to
+    sleep for ten minutes): so the cancel is repeated until each task has ended."""
     for task in tasks:
-        task.cancel()
-    for task in tasks:
+        while not task.done():
+            task.cancel()
+            await asyncio.wait({task}, timeout=STOP_AGAIN_SECONDS)
         with contextlib.suppress(asyncio.CancelledError):
-            await task
+            task.result()
+
+
+def _too_many(detail: str, limit: Limit, retry_after: int) -> JSONResponse:
+    """A 429: which limit (the page words it in its language: ``limit.<name>``), what to do, and when."""
+    return JSONResponse(
+        {"detail": detail, "limit": limit.value, "retry_after": retry_after},
+        status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -139,12 +164,20 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidValue)
     async def invalid_value(request: Request, exc: InvalidValue) -> JSONResponse:
-        detail = [{"loc": ["body", *exc.field.split(".")], "msg": str(exc), "type": "invalid_value"}]
+        path = exc.field.split(".")
+        where = "query" if path[0] in request.query_params else "body"  # a query parameter checked by a route
+        detail = [{"loc": [where, *path], "msg": str(exc), "type": "invalid_value"}]
         return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
     @app.exception_handler(UnknownSession)
     async def unknown_session(request: Request, exc: UnknownSession) -> JSONResponse:
         return JSONResponse({"detail": f"unknown session {exc.args[0]!r}"}, status_code=status.HTTP_404_NOT_FOUND)
+
+    @app.exception_handler(SessionDamaged)
+    async def session_damaged(request: Request, exc: SessionDamaged) -> JSONResponse:
+        return JSONResponse({"detail": f"session {exc.args[0]!r} cannot be restored: its stored record is damaged; "
+                                       "it was set aside and logged. Create a new session"},
+                            status_code=status.HTTP_410_GONE)  # fmt: skip
 
     @app.exception_handler(StoreFull)
     async def store_full(request: Request, exc: StoreFull) -> JSONResponse:
@@ -165,14 +198,12 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(TooManyRequests)
     async def too_many_requests(request: Request, exc: TooManyRequests) -> JSONResponse:
-        request.app.state.metrics.refused(getattr(exc, "limit", "client"))
-        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_429_TOO_MANY_REQUESTS,
-                            headers={"Retry-After": str(exc.retry_after)})  # fmt: skip
+        request.app.state.metrics.refused(exc.limit)
+        return _too_many(str(exc), exc.limit, exc.retry_after)
 
     @app.exception_handler(TooManySessions)
     async def too_many_sessions(request: Request, exc: TooManySessions) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_429_TOO_MANY_REQUESTS,
-                            headers={"Retry-After": "60"})  # fmt: skip
+        return _too_many(str(exc), Limit.SESSIONS, exc.retry_after)
 
     @app.exception_handler(Interrupted)
     async def interrupted(request: Request, exc: Interrupted) -> JSONResponse:

@@ -12,7 +12,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, create_model, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    create_model,
+    model_validator,
+)
 
 from core.config import PlaygroundConfig
 from core.fields import MAX_HIDDEN_LAYERS, MAX_NEURONS, TABLE
@@ -29,6 +39,15 @@ if TYPE_CHECKING:  # the type checker sees plain strings; pydantic sees the regi
     ScenarioName: TypeAlias = str
 else:
     ScenarioName = Literal[tuple(SCENARIOS)]
+def _integral(value: Any) -> Any:
+    """JSON Schema counts 102.0 as an integer: an integral float is taken as the int it is.
+    Strings and booleans stay refused (StrictInt), as do 102.5, NaN and infinity."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Integer = Annotated[StrictInt, BeforeValidator(_integral)]
 Number = StrictInt | StrictFloat
 # Non-finite numbers travel as the strings the reference vectors use.
 JSONNumber = float | Literal["NaN", "Infinity", "-Infinity"]
@@ -61,11 +80,11 @@ def _value_type(setting: Setting) -> Any:
     elif kind == "number":
         value = Annotated[Number, Field(ge=setting.low, le=setting.high, allow_inf_nan=False)]
     elif kind == "integer":
-        value = Annotated[StrictInt, Field(ge=int(setting.low), le=int(setting.high))]
+        value = Annotated[Integer, Field(ge=int(setting.low), le=int(setting.high))]
     elif kind == "bool":
         value = StrictBool
     elif kind == "shape":
-        neurons = Annotated[StrictInt, Field(ge=1, le=MAX_NEURONS)]
+        neurons = Annotated[Integer, Field(ge=1, le=MAX_NEURONS)]
         value = Annotated[list[neurons], Field(max_length=MAX_HIDDEN_LAYERS)]  # type: ignore[valid-type]
     elif kind == "text":
         value = Annotated[str, Field(pattern=f"^{setting.pattern}$")]
@@ -95,7 +114,7 @@ class Pending(_Strict):
     """Gradients accumulated but not yet applied (the original carries a
     batch's remainder into the next epoch)."""
 
-    count: Annotated[StrictInt, Field(ge=0, le=10000)] = 0
+    count: Annotated[Integer, Field(ge=0, le=10000)] = 0
     weights: list[list[list[Finite]]]  # same shape as the network's weights
     biases: list[list[Finite]]
 
@@ -110,7 +129,7 @@ class SlotState(_Strict):
 class OptimizerStateBase(_Strict):
     """The optimizer's state: `updates` (t, the updates made so far) and its buffers by name."""
 
-    updates: Annotated[StrictInt, Field(ge=0, le=10**12)] = 0
+    updates: Annotated[Integer, Field(ge=0, le=10**12)] = 0
 
     def given(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True)
@@ -177,7 +196,7 @@ class SessionCreate(_ConfigSource):
 
     scenario: ScenarioName | None = Field(default=None, description="a fixed set-up, e.g. the lecture's worked example")
     network: NetworkState | None = None
-    epoch: Annotated[StrictInt, Field(ge=0, le=10**12)] | None = None
+    epoch: Annotated[Integer, Field(ge=0, le=10**12)] | None = None
     document: dict[str, Any] | None = Field(
         default=None,
         alias="import",
@@ -190,8 +209,8 @@ class EmptyBody(_Strict):
     """A command that takes no fields (reset, regenerate, pause)."""
 
 
-Epochs = Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS, description="whole passes over the training set")]
-Updates = Annotated[StrictInt, Field(ge=1, le=MAX_UPDATES, description="mini-batches (one update each)")]
+Epochs = Annotated[Integer, Field(ge=1, le=MAX_EPOCHS, description="whole passes over the training set")]
+Updates = Annotated[Integer, Field(ge=1, le=MAX_UPDATES, description="mini-batches (one update each)")]
 
 
 class _Amount(_Strict):
@@ -215,7 +234,7 @@ class StepRequest(_Amount):
     """Train `epochs` epochs (default 1) or `updates` updates (mini-batches)."""
 
 
-EpochsPerFrame = Annotated[StrictInt, Field(ge=1, le=MAX_EPOCHS, description="epochs trained per frame while playing")]
+EpochsPerFrame = Annotated[Integer, Field(ge=1, le=MAX_EPOCHS, description="epochs trained per frame while playing")]
 
 
 class SpeedRequest(_Strict):
@@ -230,10 +249,10 @@ class SelectRequest(_Strict):
     """The teacher points at a weight (or, without ``source``, a bias); every watcher sees its explanation.
     ``layer`` null clears the selection."""
 
-    layer: Annotated[StrictInt, Field(ge=0)] | None
-    source: Annotated[StrictInt, Field(ge=0)] | None = None
-    target: Annotated[StrictInt, Field(ge=0)] = 0
-    point: Annotated[StrictInt, Field(ge=0)] = 0
+    layer: Annotated[Integer, Field(ge=0)] | None
+    source: Annotated[Integer, Field(ge=0)] | None = None
+    target: Annotated[Integer, Field(ge=0)] = 0
+    point: Annotated[Integer, Field(ge=0)] = 0
 
     def selection(self) -> dict[str, Any] | None:
         """What ``LiveSession.select`` takes: the pointer, or None to clear it."""
@@ -296,15 +315,15 @@ class HashRequest(_Strict):
 
 
 class WeightUpdate(_Strict):
-    layer: Annotated[StrictInt, Field(ge=0, description="0 = the links from the inputs")]
-    source: Annotated[StrictInt, Field(ge=0)]
-    target: Annotated[StrictInt, Field(ge=0)]
+    layer: Annotated[Integer, Field(ge=0, description="0 = the links from the inputs")]
+    source: Annotated[Integer, Field(ge=0)]
+    target: Annotated[Integer, Field(ge=0)]
     value: Finite
 
 
 class BiasUpdate(_Strict):
-    layer: Annotated[StrictInt, Field(ge=0, description="0 = the first hidden layer")]
-    node: Annotated[StrictInt, Field(ge=0)]
+    layer: Annotated[Integer, Field(ge=0, description="0 = the first hidden layer")]
+    node: Annotated[Integer, Field(ge=0)]
     value: Finite
 
 
@@ -318,7 +337,7 @@ class StatelessStep(_ConfigSource):
     test: Annotated[list[Point], Field(max_length=MAX_POINTS)] | None = None
     epochs: Epochs = 1
     updates: Updates | None = None
-    position: Annotated[StrictInt, Field(ge=0, le=MAX_POINTS, description="where the current pass stands: "
+    position: Annotated[Integer, Field(ge=0, le=MAX_POINTS, description="where the current pass stands: "
                                          "the answer's position, to go on inside a pass")] = 0  # fmt: skip
 
     @model_validator(mode="after")
@@ -395,8 +414,23 @@ class ShareLink(BaseModel):
 
 
 class Health(BaseModel):
-    status: str
-    sessions: int
+    status: Literal["ok", "degraded"] = Field(description="degraded: the store fails or is damaged (see reason)")
+    sessions: int = Field(description="sessions held in memory by this process")
+    unsaved: int = Field(description="of those, how many changed since they were last stored")
+    reason: str | None = Field(None, description="why it is degraded; null when ok")
+
+
+class TooMany(BaseModel):
+    """A 429: which per-client limit (docs/classroom.md), what to do, and when to try again."""
+
+    detail: str
+    limit: Literal["creations", "class_forks", "sessions", "lookups", "reads", "busy", "sockets", "flood"]
+    retry_after: Annotated[int, Field(ge=1, description="seconds; the Retry-After header says the same")]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "unready"]
+    reason: str | None = Field(None, description="why it takes no new sessions now; null when ready")
 
 
 # -- websocket messages (client -> server) -----------------------------------------
@@ -412,7 +446,7 @@ class AuthMessage(_Strict):
 
 class FocusMessage(_Strict):
     type: Literal["focus"]
-    node: Annotated[StrictInt, Field(ge=0)] | None
+    node: Annotated[Integer, Field(ge=0)] | None
 
 
 class PingMessage(_Strict):

@@ -20,6 +20,8 @@ class Settings:
     idle_seconds: float = 1800.0  # a session without clients or calls for this long is unloaded (it stays stored)
     max_watchers: int = 300  # websocket clients per session
     max_message_bytes: int = 65536  # largest websocket message a client may send
+    ws_ping_seconds: float = 20.0  # websocket keepalive: a ping this often; no pong within as long closes it
+    stalled_socket_seconds: float = 20.0  # a websocket that reads nothing this long is dropped (app/web/ws_server.py)
     max_body_bytes: int = 2_000_000  # largest REST request body
     body_timeout_seconds: float = 10.0  # a request body not received by then is answered 408
     max_fps: float = 60.0  # frames per second while a session plays
@@ -36,10 +38,14 @@ class Settings:
     # Per-client limits, by client address (the forwarded one only from a trusted proxy).
     client_limits: bool = True  # PLAYGROUND_CLIENT_LIMITS=0 turns them off (benchmarks that play many clients)
     forwarded_allow_ips: str = ""  # proxies whose X-Forwarded-For is believed (uvicorn's option); none by default
-    creations_per_minute: float = 30.0  # new sessions (create, fork) per client
-    sessions_per_client: int = 30  # live sessions a client may hold
-    code_lookups_per_minute: float = 30.0  # class-link lookups per client
-    reads_per_second: float = 20.0  # reads of sessions one does not control (pictures, explain, state) per client
+    # docs/classroom.md: every limit, and settings for a class behind one address.
+    creations_per_minute: float = 30.0  # new sessions per client (forks from a class link: the class's budget)
+    sessions_per_client: int = 30  # sessions in use a client may hold (a connection or a call in the last 5 min)
+    code_lookups_per_minute: float = 30.0  # class-link lookups that find nothing, per client
+    # Reads of sessions one does not control that the server must compute (cached answers are free), per
+    # client, in weight-passes (cells or samples x points x weights): about a tenth of a core.
+    read_work_per_second: float = 20_000_000.0
+    sockets_per_client: int = 0  # websockets per client; 0: one per watcher slot (max_watchers) plus 20
     busy_calls_per_client: int = 4  # training calls of one client in progress at once
     messages_per_second: float = 50.0  # websocket messages per connection (a burst of twice as many)
     flood_limit: int = 200  # messages refused in a row before the connection is closed

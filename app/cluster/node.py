@@ -93,8 +93,9 @@ class Cluster:
         return remote
 
     async def relay_socket(self, websocket: WebSocket, session_id: str, owner: str | None, key: str,
-                           serve_here: Callable[[LiveSession], Awaitable[None]]) -> None:  # fmt: skip
-        await relay.relay_socket(self, websocket, session_id, owner, key, serve_here)
+                           serve_here: Callable[[LiveSession], Awaitable[None]], strikes: str | None = None
+                           ) -> None:  # fmt: skip
+        await relay.relay_socket(self, websocket, session_id, owner, key, serve_here, strikes)
 
     def spawn(self, work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
         """Run ``work`` as a task that is kept until it ends."""

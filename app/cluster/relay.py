@@ -40,7 +40,7 @@ from app.sessions.clients import Client
 from app.sessions.live import LiveSession
 from app.sessions.ownership import OwnedElsewhere
 from app.sessions.packets import Packet
-from app.sessions.store import SessionStore, ShuttingDown, StoreFull, UnknownSession
+from app.sessions.store import SessionDamaged, SessionStore, ShuttingDown, StoreFull, UnknownSession
 from app.settings import Settings
 
 __all__ = ["RemoteSession", "RelayClient", "relay_socket", "on_command", "on_node_message"]
@@ -176,9 +176,11 @@ class RemoteSession:
 
 
 async def relay_socket(cluster: Cluster, websocket: WebSocket, session_id: str, owner: str | None, key: str,
-                       serve_here: Callable[[LiveSession], Awaitable[None]]) -> None:  # fmt: skip
+                       serve_here: Callable[[LiveSession], Awaitable[None]], strikes: str | None = None
+                       ) -> None:  # fmt: skip
     """Serve a websocket to a session owned elsewhere: relayed to its owner, or
-    here once it moved (or its owner died and its lease lapsed)."""
+    here once it moved (or its owner died and its lease lapsed).  ``strikes``: what
+    a flood lock-out of this connection follows (app.web.client_limits.flood_key)."""
     settings = cluster.settings
     deadline = time.monotonic() + settings.lease_seconds + WELCOME_SECONDS
     for attempt in range(MAX_ATTEMPTS):
@@ -187,7 +189,7 @@ async def relay_socket(cluster: Cluster, websocket: WebSocket, session_id: str, 
         answer: dict[str, Any] = {"kind": "gone"}
         if owner is not None:
             remote = await cluster.remote(session_id, owner)
-            client = Client(websocket, key, settings.messages_per_second)
+            client = Client(websocket, key, settings.messages_per_second, strikes)
             cid = secrets.token_hex(8)
             answer = await remote.hello(cid, client)
             if answer["kind"] == "ready":
@@ -207,6 +209,9 @@ async def relay_socket(cluster: Cluster, websocket: WebSocket, session_id: str, 
             continue
         except UnknownSession:
             await websocket.close(code=CloseCode.UNKNOWN_SESSION, reason="unknown session")
+            return
+        except SessionDamaged:
+            await websocket.close(code=CloseCode.SESSION_CLOSED, reason="the session's stored record is damaged")
             return
         except (StoreFull, ShuttingDown, StoreUnavailable) as error:
             await websocket.close(code=CloseCode.TRY_AGAIN, reason=close_reason(error))

@@ -46,7 +46,6 @@ def draw_points(image: np.ndarray, points: np.ndarray, outline: tuple[int, int, 
     """Draw (x, y, label) points as discs coloured by label, with an outline, in place."""
     size = image.shape[0]
     colours = palette()
-    yy, xx = np.mgrid[0:size, 0:size]
     for x, y, label in points:
         cx = (x + DOMAIN) / (2 * DOMAIN) * size
         cy = (DOMAIN - y) / (2 * DOMAIN) * size
@@ -54,7 +53,8 @@ def draw_points(image: np.ndarray, points: np.ndarray, outline: tuple[int, int, 
         c0, c1 = int(max(cx - radius - 2, 0)), int(min(cx + radius + 2, size))
         if r0 >= r1 or c0 >= c1:
             continue
-        d = np.hypot(xx[r0:r1, c0:c1] + 0.5 - cx, yy[r0:r1, c0:c1] + 0.5 - cy)
+        # Pixel centres of the patch only (a whole-image grid was 16 MB per picture).
+        d = np.hypot(np.arange(c0, c1)[None, :] + 0.5 - cx, np.arange(r0, r1)[:, None] + 0.5 - cy)
         patch = image[r0:r1, c0:c1]
         patch[d <= radius + 1] = outline
         shade = int(np.clip(np.floor((np.clip(label, -1, 1) + 1) / 2 * SHADES), 0, SHADES - 1))

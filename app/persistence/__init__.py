@@ -12,7 +12,7 @@ own section, and saves it; see docs/deploy.md for how the pieces fit.
 
 from __future__ import annotations
 
-from app.persistence.base import Backend, Retention, StoreUnavailable, WriteResult
+from app.persistence.base import Backend, Retention, StoreCannotOpen, StoreDamaged, StoreUnavailable, WriteResult
 from app.persistence.memory import MemoryBackend
 from app.persistence.record import RecordDamaged, RecordInfo, SessionRecord
 from app.persistence.redis_store import RedisBackend
@@ -29,6 +29,8 @@ __all__ = [
     "Retention",
     "WriteResult",
     "StoreUnavailable",
+    "StoreDamaged",
+    "StoreCannotOpen",
     "RecordDamaged",
     "open_backend",
     "retention",
@@ -38,13 +40,14 @@ __all__ = [
 MEMORY = ":memory:"  # PLAYGROUND_DATA_DIR value for a store that keeps nothing
 
 
-async def open_backend(settings: Settings) -> Backend:
-    """The store the settings ask for, ready to use."""
+async def open_backend(settings: Settings, check: bool = True) -> Backend:
+    """The store the settings ask for, ready to use; StoreCannotOpen if it cannot
+    be used at all.  ``check``: SQLite's start-up checks (quick_check, the count)."""
     if settings.redis_url:
         return RedisBackend(settings.redis_url, settings.redis_prefix)
     if settings.data_dir == MEMORY:
         return MemoryBackend()
-    return await SQLiteBackend(settings.data_dir).open()
+    return await SQLiteBackend(settings.data_dir).open(check)
 
 
 def retention(settings: Settings) -> Retention:

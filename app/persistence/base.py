@@ -11,24 +11,57 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from app.persistence.record import RecordInfo, SessionRecord, decode_parts, pack, part_digest, split_parts
+from app.persistence.health import StoreHealth
+from app.persistence.record import (
+    RecordDamaged,
+    RecordInfo,
+    SessionRecord,
+    decode_parts,
+    pack,
+    part_digest,
+    split_parts,
+)
 
-__all__ = ["Backend", "StoreUnavailable", "Retention", "WriteResult", "Meta", "RECENT_SECONDS"]
+__all__ = [
+    "Backend",
+    "StoreUnavailable",
+    "StoreDamaged",
+    "StoreCannotOpen",
+    "Retention",
+    "WriteResult",
+    "Meta",
+    "RECENT_SECONDS",
+    "PROBE_SECONDS",
+]
+
+log = logging.getLogger("playground.store")
 
 RECENT_SECONDS = 3600.0  # sessions opened this recently are never dropped to make room
+PROBE_SECONDS = 2.0  # while saves fail, a small test write is tried at most this often
 _DIGEST_CACHE = 10_000  # sessions whose written parts a process remembers (oldest forgotten first)
 
 
 class StoreUnavailable(RuntimeError):
-    """The store cannot be reached now (Redis is down, the disk is locked).
+    """The store cannot be reached now (Redis is down, the disk is full or locked).
 
     Catch it where a write or read is optional or can be retried: the
     session stays in memory and the next snapshot tries again.
     """
+
+
+class StoreDamaged(StoreUnavailable):
+    """What the store holds is damaged (SQLite: "database disk image is malformed").
+    Reading a session's record this way sets the record aside (``quarantine``)."""
+
+
+class StoreCannotOpen(RuntimeError):
+    """The store cannot be opened at all (not a database, no permission, a newer
+    schema): the server refuses to start, with this one line."""
 
 
 @dataclass(frozen=True)
@@ -61,15 +94,29 @@ class Retention:
 class Backend(abc.ABC):
     """Session records, class codes and retention, behind one async interface."""
 
-    def __init__(self) -> None:
+    def __init__(self, where: str) -> None:
+        self.where = where  # for messages: "SQLite store data/sessions.sqlite3"
+        self.health = StoreHealth(where)
         # session id -> (revision, {part: digest}) of this process's last write
         self._written: OrderedDict[str, tuple[int, dict[str, bytes]]] = OrderedDict()
+        self._quarantined: dict[str, str] = {}  # session id -> why its record was set aside
+        self._probed_at = -PROBE_SECONDS
 
     # -- records --------------------------------------------------------------
 
     async def save(self, record: SessionRecord) -> WriteResult:
         """Store ``record``, writing only the parts that changed since this
-        process last wrote it, unless someone else wrote in between."""
+        process last wrote it, unless someone else wrote in between.
+        StoreUnavailable if it could not (counted in ``health``)."""
+        try:
+            result = await self._save(record)
+        except StoreUnavailable as error:
+            self.health.failed("write", error)
+            raise
+        self.health.worked("write")
+        return result
+
+    async def _save(self, record: SessionRecord) -> WriteResult:
         meta = Meta(record.token_hash, record.created, record.last_active)
         known = self._written.get(record.id)
         old_digests = known[1] if known is not None else None
@@ -90,19 +137,93 @@ class Backend(abc.ABC):
         return WriteResult(len(written), sum(map(len, written.values())), full)
 
     async def load(self, session_id: str) -> SessionRecord | None:
-        """The stored record, or None if there is none; RecordDamaged if it is unreadable."""
-        stored = await self._read(session_id)
+        """The stored record, or None if there is none.  RecordDamaged if it is
+        unreadable: it is then set aside (``quarantine``) and stays so."""
+        self._check_quarantine(session_id)
+        try:
+            stored = await self._read(session_id)
+        except StoreDamaged as error:
+            await self.quarantine(session_id, str(error))
+            raise RecordDamaged(f"session {session_id}: {error}") from None
+        except StoreUnavailable as error:
+            self.health.failed("read", error)
+            raise
+        self.health.worked("read")
         if stored is None:
             return None
         meta, parts = stored
-        return decode_parts(session_id, parts, meta.token_hash, meta.created, meta.last_active)
+        try:
+            return decode_parts(session_id, parts, meta.token_hash, meta.created, meta.last_active)
+        except RecordDamaged as error:
+            await self.quarantine(session_id, str(error))
+            raise
 
     async def exists(self, session_id: str) -> bool:
-        return await self._meta(session_id) is not None
+        """Whether a record is stored; RecordDamaged if it was set aside or cannot be read."""
+        self._check_quarantine(session_id)
+        try:
+            meta = await self._meta(session_id)
+        except StoreDamaged as error:
+            await self.quarantine(session_id, str(error))
+            raise RecordDamaged(f"session {session_id}: {error}") from None
+        if meta is not None:
+            return True
+        reason = await self._quarantine_reason(session_id)  # set aside by an earlier run
+        if reason is not None:
+            self._quarantined[session_id] = reason
+            self._check_quarantine(session_id)
+        return False
 
     async def touch(self, session_id: str, last_active: float | None = None) -> bool:
         """Mark a record active (a client opened it); False if there is none."""
-        return await self._touch(session_id, time.time() if last_active is None else last_active)
+        try:
+            touched = await self._touch(session_id, time.time() if last_active is None else last_active)
+        except StoreUnavailable as error:
+            self.health.failed("touch", error)
+            raise
+        self.health.worked("touch")
+        return touched
+
+    # -- damage ---------------------------------------------------------------------
+
+    async def quarantine(self, session_id: str, reason: str) -> None:
+        """Set a record that cannot be read aside: it answers as damaged from now on,
+        is moved out of the live tables where the store still lets us, and is logged."""
+        if session_id in self._quarantined:
+            return
+        reason = reason.removeprefix(f"session {session_id}: ").removeprefix(f"{self.where}: ")
+        self._quarantined[session_id] = reason
+        self._written.pop(session_id, None)
+        moved = True
+        try:
+            await self._quarantine(session_id, reason)
+        except StoreUnavailable:
+            moved = False  # the damage may keep us from moving it: it is refused here all the same
+        log.error("%s: session %s cannot be read (%s); its record is set aside%s", self.where, session_id, reason,
+                  "" if moved else " (in memory only: the store would not move it)")  # fmt: skip
+        self.health.damaged(f"{len(self._quarantined)} stored session(s) could not be read and were set aside")
+
+    def _check_quarantine(self, session_id: str) -> None:
+        reason = self._quarantined.get(session_id)
+        if reason is not None:
+            raise RecordDamaged(f"session {session_id}: its stored record is damaged and was set aside ({reason})")
+
+    async def probe(self) -> None:
+        """While saves fail: a small write, at most every PROBE_SECONDS, to learn whether
+        the store takes writes again.  StoreUnavailable while it does not."""
+        if not self.health.cannot_write:
+            return
+        now = time.monotonic()
+        if now - self._probed_at < PROBE_SECONDS:
+            raise StoreUnavailable(f"{self.where} cannot save sessions now: {self.health.reason}")
+        self._probed_at = now
+        try:
+            await self._probe()
+        except StoreUnavailable as error:
+            self.health.failed("probe", error)
+            raise
+        self.health.worked("probe")
+        self.health.worked("write")  # it takes writes again: the next save says otherwise if not
 
     async def delete(self, session_id: str) -> bool:
         """Delete a record and its class code; False if there was none."""
@@ -199,6 +320,18 @@ class Backend(abc.ABC):
 
     @abc.abstractmethod
     async def _code_of(self, session_id: str) -> str | None: ...
+
+    @abc.abstractmethod
+    async def _quarantine(self, session_id: str, reason: str) -> None:
+        """Move a record out of the live ones, keeping what can still be read of it."""
+
+    @abc.abstractmethod
+    async def _quarantine_reason(self, session_id: str) -> str | None:
+        """Why an earlier run set this record aside, or None."""
+
+    @abc.abstractmethod
+    async def _probe(self) -> None:
+        """A small write that fails as a session's save would (disk full, Redis away)."""
 
     def _remember(self, session_id: str, revision: int, digests: dict[str, bytes]) -> None:
         self._written[session_id] = (revision, digests)

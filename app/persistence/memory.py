@@ -13,7 +13,8 @@ __all__ = ["MemoryBackend"]
 
 class MemoryBackend(Backend):
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__("memory store")
+        self._set_aside: dict[str, tuple[str, tuple[Meta, int, dict[str, bytes]] | None]] = {}
         self._records: dict[str, tuple[Meta, int, dict[str, bytes]]] = {}  # id -> (meta, revision, parts)
         self._codes: dict[str, str] = {}  # code -> session id
         self._session_codes: dict[str, str] = {}  # session id -> code
@@ -60,9 +61,7 @@ class MemoryBackend(Backend):
         return True
 
     async def _delete(self, session_id: str) -> bool:
-        code = self._session_codes.pop(session_id, None)
-        if code is not None:
-            del self._codes[code]
+        await self._delete_code(session_id)
         return self._records.pop(session_id, None) is not None
 
     async def _claim_code(self, code: str, session_id: str) -> str | None:
@@ -80,3 +79,19 @@ class MemoryBackend(Backend):
 
     async def _code_of(self, session_id: str) -> str | None:
         return self._session_codes.get(session_id)
+
+    async def _quarantine(self, session_id: str, reason: str) -> None:
+        await self._delete_code(session_id)
+        self._set_aside[session_id] = (reason, self._records.pop(session_id, None))
+
+    async def _quarantine_reason(self, session_id: str) -> str | None:
+        aside = self._set_aside.get(session_id)
+        return None if aside is None else aside[0]
+
+    async def _probe(self) -> None:
+        """Memory always takes a write."""
+
+    async def _delete_code(self, session_id: str) -> None:
+        code = self._session_codes.pop(session_id, None)
+        if code is not None:
+            del self._codes[code]

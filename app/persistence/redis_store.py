@@ -6,7 +6,9 @@ Keys, under a prefix (default ``playground:``):
                  ``last_active``, ``revision``, ``size`` (bytes of parts),
                  ``code`` once shared, and one field ``p:<name>`` per part;
 - ``active``     a sorted set of session ids by last activity (retention);
-- ``code:<CODE>`` the session id behind a class code.
+- ``code:<CODE>`` the session id behind a class code;
+- ``quarantine:<id>`` a record that could not be read, set aside, with ``reason``;
+- ``probe``      a small write that tells whether Redis takes writes.
 
 Every write is one Lua script, so a record is never seen half written, and
 the revision check of a partial write (app.persistence.base) is atomic.
@@ -14,13 +16,14 @@ the revision check of a partial write (app.persistence.base) is atomic.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import redis.asyncio as aioredis
 
 from app.persistence.base import Backend, Meta
 from app.persistence.record import RecordInfo
-from app.persistence.redis_client import available, connect, text
+from app.persistence.redis_client import available, connect, redacted, text
 
 __all__ = ["RedisBackend", "DEFAULT_PREFIX"]
 
@@ -66,6 +69,15 @@ redis.call('ZREM', KEYS[2], ARGV[2])
 return redis.call('DEL', KEYS[1])
 """
 
+_QUARANTINE = """
+local code = redis.call('HGET', KEYS[1], 'code')
+if code and redis.call('GET', ARGV[1] .. code) == ARGV[2] then redis.call('DEL', ARGV[1] .. code) end
+redis.call('ZREM', KEYS[2], ARGV[2])
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('RENAME', KEYS[1], KEYS[3]) end
+redis.call('HSET', KEYS[3], 'reason', ARGV[3])
+return 1
+"""
+
 _CLAIM = """
 local existing = redis.call('HGET', KEYS[1], 'code')
 if existing then return existing end
@@ -79,7 +91,7 @@ return false
 
 class RedisBackend(Backend):
     def __init__(self, url: str, prefix: str = DEFAULT_PREFIX, client: aioredis.Redis | None = None) -> None:
-        super().__init__()
+        super().__init__(f"Redis store {redacted(url)}")
         self.url = url
         self.prefix = prefix
         self.redis = client if client is not None else connect(url)
@@ -87,6 +99,7 @@ class RedisBackend(Backend):
         self._touch_script = self.redis.register_script(_TOUCH)
         self._delete_script = self.redis.register_script(_DELETE)
         self._claim_script = self.redis.register_script(_CLAIM)
+        self._quarantine_script = self.redis.register_script(_QUARANTINE)
 
     def _key(self, session_id: str) -> str:
         return f"{self.prefix}s:{session_id}"
@@ -168,6 +181,19 @@ class RedisBackend(Backend):
     async def _code_of(self, session_id: str) -> str | None:
         value: Any = await available(self.url, lambda: self.redis.hget(self._key(session_id), "code"))
         return None if value is None else text(value)
+
+    async def _quarantine(self, session_id: str, reason: str) -> None:
+        keys = [self._key(session_id), self._active, f"{self.prefix}quarantine:{session_id}"]
+        args = [f"{self.prefix}code:", session_id, reason]
+        await available(self.url, lambda: self._quarantine_script(keys=keys, args=args))
+
+    async def _quarantine_reason(self, session_id: str) -> str | None:
+        value: Any = await available(self.url, lambda: self.redis.hget(f"{self.prefix}quarantine:{session_id}",
+                                                                       "reason"))  # fmt: skip
+        return None if value is None else text(value)
+
+    async def _probe(self) -> None:
+        await available(self.url, lambda: self.redis.set(f"{self.prefix}probe", repr(time.time())))
 
 
 def _meta(fields: dict[bytes, Any]) -> Meta | None:

@@ -2,26 +2,46 @@
 
 The standard library's sqlite3 runs in one thread of its own (a connection
 belongs to the thread that made it, and the event loop must never wait on
-the disk).  WAL mode with synchronous=NORMAL: a committed write survives the
-process being killed; readers never block the writer.
+the disk).  WAL mode with synchronous=NORMAL, SQLite's advice for WAL: a
+committed write survives the process being killed; a power cut may roll
+back the last commits before a checkpoint, and the file stays consistent
+(FULL would fsync the log on every commit: every save of every playing
+session).  Readers never block the writer.
+
+At start the file is checked (``PRAGMA quick_check``): what it finds is
+logged and said by /healthz, and a record that cannot be read is set aside
+(table ``quarantine``) when it is asked for.  A file that is not a
+database refuses to start (StoreCannotOpen).  A sidecar,
+``sessions.sqlite3.count``, holds how many sessions the store held when the
+last run stopped: an empty store where it says more is warned of (a
+truncated or replaced file would otherwise start silently empty).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import logging
 import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from app.persistence.base import Backend, Meta, StoreUnavailable
+import orjson
+
+from app.persistence.base import Backend, Meta, StoreCannotOpen, StoreDamaged, StoreUnavailable
 from app.persistence.record import RecordInfo
 
 __all__ = ["SQLiteBackend", "FILENAME"]
 
+log = logging.getLogger("playground.store")
+
 FILENAME = "sessions.sqlite3"
+COUNT_SUFFIX = ".count"  # the sidecar: sessions held when the last run stopped
 SCHEMA_VERSION = 1
+QUICK_CHECK_LINES = 5  # problems quick_check reports at most (the first say where)
 T = TypeVar("T")
 
 _SCHEMA = """
@@ -44,40 +64,96 @@ CREATE TABLE IF NOT EXISTS codes (
     code TEXT PRIMARY KEY,
     session_id TEXT NOT NULL UNIQUE
 );
+CREATE TABLE IF NOT EXISTS quarantine (
+    id TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    at REAL NOT NULL,
+    record BLOB                    -- what could still be read: {"meta": [...], "parts": {name: base64}}, or NULL
+);
+CREATE TABLE IF NOT EXISTS probe (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    at REAL NOT NULL
+);
 """
 
 
 class SQLiteBackend(Backend):
     def __init__(self, directory: str | Path) -> None:
-        super().__init__()
         self.path = Path(directory) / FILENAME
+        super().__init__(f"SQLite store {self.path}")
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-store")
         self._db: sqlite3.Connection | None = None
 
-    async def open(self) -> SQLiteBackend:
-        """Create the directory, the file and the tables if needed."""
-        await self._run(self._open)
+    async def open(self, check: bool = True) -> SQLiteBackend:
+        """Create the directory, the file and the tables if needed; with ``check``,
+        run quick_check and compare the sessions held with the last run's count.
+        StoreCannotOpen if the file cannot be used at all."""
+        try:
+            await asyncio.get_running_loop().run_in_executor(self._thread, self._open)
+            if check:
+                await asyncio.get_running_loop().run_in_executor(self._thread, self._check)
+        except (sqlite3.DatabaseError, OSError) as error:
+            await self.close(record=False)
+            raise StoreCannotOpen(f"{self.where} cannot be opened: {error}; move it aside to start with an "
+                                  "empty store, or put back a copy from a backup") from None  # fmt: skip
         return self
 
     def _open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)  # autocommit; explicit transactions
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
-        db.execute("PRAGMA foreign_keys = ON")
-        (version,) = db.execute("PRAGMA user_version").fetchone()
-        if version > SCHEMA_VERSION:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")  # see the module's docstring
+            db.execute("PRAGMA foreign_keys = ON")
+            (version,) = db.execute("PRAGMA user_version").fetchone()
+            if version > SCHEMA_VERSION:
+                raise StoreCannotOpen(f"{self.path} was written by a newer Playground (schema {version})")
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
             db.close()
-            raise RuntimeError(f"{self.path} was written by a newer Playground (schema {version})")
-        db.executescript(_SCHEMA)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            raise
         self._db = db
+
+    def _check(self) -> None:
+        """quick_check, and the sessions held against the sidecar's count."""
+        db = self.db
+        problems = [str(row[0]) for row in db.execute(f"PRAGMA quick_check({QUICK_CHECK_LINES})").fetchall()]
+        if problems != ["ok"]:
+            log.error("%s: quick_check found damage (%s); sessions that cannot be read answer 410 and are set "
+                      "aside; `sqlite3 %s .recover` salvages what can be read", self.where, "; ".join(problems),
+                      self.path)  # fmt: skip
+            self.health.damaged(f"quick_check found damage: {problems[0]}")
+        (held,) = db.execute("SELECT COUNT(*) FROM sessions").fetchone()
+        recorded = self._recorded_count()
+        if held == 0 and recorded:
+            log.warning("%s holds no sessions, but held %d when the last run stopped: was the file replaced or "
+                        "truncated? (a backup of it, if any, holds them)", self.where, recorded)  # fmt: skip
+
+    def _recorded_count(self) -> int:
+        sidecar = self.path.with_name(self.path.name + COUNT_SUFFIX)
+        try:
+            return int(orjson.loads(sidecar.read_bytes())["sessions"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0
+
+    def _record_count(self) -> None:
+        """The sidecar: sessions held now (at a clean stop)."""
+        (held,) = self.db.execute("SELECT COUNT(*) FROM sessions").fetchone()
+        sidecar = self.path.with_name(self.path.name + COUNT_SUFFIX)
+        partial = sidecar.with_name(sidecar.name + ".partial")
+        partial.write_bytes(orjson.dumps({"sessions": held, "at": time.time()}))
+        partial.replace(sidecar)
 
     async def _run(self, work: Callable[[], T]) -> T:
         try:
             return await asyncio.get_running_loop().run_in_executor(self._thread, work)
-        except sqlite3.OperationalError as error:  # locked by another process past the timeout, disk full, ...
-            raise StoreUnavailable(f"SQLite store {self.path}: {error}") from error
+        except sqlite3.OperationalError as error:  # locked by another process past the timeout, disk full, I/O
+            raise StoreUnavailable(f"{self.where}: {error}") from error
+        except sqlite3.DatabaseError as error:
+            if type(error) is not sqlite3.DatabaseError:  # IntegrityError and the like: a bug of ours
+                raise
+            raise StoreDamaged(f"{self.where}: {error}") from error  # "database disk image is malformed"
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -85,9 +161,16 @@ class SQLiteBackend(Backend):
             raise StoreUnavailable(f"SQLite store {self.path} is not open")
         return self._db
 
-    async def close(self) -> None:
+    async def close(self, record: bool = True) -> None:
+        """Close the file; ``record``: write the sidecar's count first (a clean stop)."""
+
         def close() -> None:
             if self._db is not None:
+                try:
+                    if record:
+                        self._record_count()
+                except (sqlite3.Error, OSError) as error:
+                    log.warning("%s: the count of sessions held was not recorded: %s", self.where, error)
                 self._db.close()
                 self._db = None
 
@@ -200,6 +283,41 @@ class SQLiteBackend(Backend):
             return None if row is None else str(row[0])
 
         return await self._run(code_of)
+
+
+    async def _quarantine(self, session_id: str, reason: str) -> None:
+        def move() -> None:
+            db = self.db
+            try:  # what can still be read of it
+                meta = db.execute("SELECT token_hash, created, last_active FROM sessions WHERE id = ?",
+                                  (session_id,)).fetchone()  # fmt: skip
+                parts = db.execute("SELECT name, body FROM parts WHERE session_id = ?", (session_id,)).fetchall()
+                record: bytes | None = orjson.dumps(
+                    {"meta": meta, "parts": {name: base64.b64encode(body).decode() for name, body in parts}}
+                )
+            except sqlite3.DatabaseError:
+                record = None
+            with _transaction(db):
+                db.execute("INSERT OR REPLACE INTO quarantine (id, reason, at, record) VALUES (?, ?, ?, ?)",
+                           (session_id, reason, time.time(), record))  # fmt: skip
+                try:
+                    db.execute("DELETE FROM codes WHERE session_id = ?", (session_id,))
+                    db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+                except sqlite3.DatabaseError as error:
+                    log.warning("%s: session %s: its damaged rows stay where they are: %s", self.where, session_id,
+                                error)  # fmt: skip
+
+        await self._run(move)
+
+    async def _quarantine_reason(self, session_id: str) -> str | None:
+        def reason() -> str | None:
+            row = self.db.execute("SELECT reason FROM quarantine WHERE id = ?", (session_id,)).fetchone()
+            return None if row is None else str(row[0])
+
+        return await self._run(reason)
+
+    async def _probe(self) -> None:
+        await self._run(lambda: self.db.execute("INSERT OR REPLACE INTO probe (id, at) VALUES (1, ?)", (time.time(),)))
 
 
 def _meta(db: sqlite3.Connection, session_id: str) -> Meta | None:

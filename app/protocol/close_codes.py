@@ -23,6 +23,7 @@ class CloseCode(IntEnum):
     SESSION_CLOSED = 4410  # the session was deleted while connected
     TOO_MANY_WATCHERS = 4429  # the session has its maximum of clients
     MESSAGE_FLOOD = 4430  # the client kept sending faster than messages_per_second after being told
+    TOO_MANY_SOCKETS = 4431  # the client's address holds its maximum of websockets; reconnect later
 
 
 # Codes after which reconnecting to the same session cannot help (the page

@@ -124,11 +124,15 @@ async def _select(body: m.SelectRequest, call: Call) -> None:
 
 NOBODY_WATCHING: dict[int | str, dict[str, Any]] = {409: {"description": "Nobody is watching"}}
 INTERRUPTED: dict[int | str, dict[str, Any]] = {409: {"description": "A pause or a change stopped the step early"}}
+BUSY: dict[int | str, dict[str, Any]] = {  # limits.busy: training calls of one client in progress at once
+    429: {"model": m.TooMany, "description": "This client has its maximum of training calls in progress",
+          "headers": {"Retry-After": {"description": "Seconds", "schema": {"type": "integer"}}}},
+}  # fmt: skip
 
 COMMANDS: dict[str, Command] = {
     command.name: command
     for command in (
-        Command("step", m.StepRequest, _step, background=True, body_optional=True, responses=INTERRUPTED),
+        Command("step", m.StepRequest, _step, background=True, body_optional=True, responses=INTERRUPTED | BUSY),
         Command("reset", m.EmptyBody, _reset, body_optional=True),
         Command("regenerate", m.EmptyBody, _regenerate, body_optional=True),
         Command("play", m.PlayRequest, _play, body_optional=True, responses=NOBODY_WATCHING),

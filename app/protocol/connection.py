@@ -33,12 +33,25 @@ from app.settings import Settings
 from app.web.client_limits import ClientLimits, TooManyRequests
 from core.errors import InvalidValue
 
-__all__ = ["CONNECTION", "close_reason", "handle", "run_connection", "serve"]
+__all__ = ["Admission", "CONNECTION", "close_reason", "handle", "run_connection", "serve"]
 
 log = logging.getLogger("playground.ws")
 
 DISCONNECTED = (WebSocketDisconnect, WebSocketDisconnected)
 CLOSE_GRACE_SECONDS = 5.0  # how long the writer may take to send what is queued, then the close
+SHOW_TOKEN_SECONDS = 3.0  # a connection to a full session (or from a crowded address) may show a control token
+TEACHER_ROOM = 8  # connections with the control token let in beyond a session's max_watchers
+
+
+@dataclass(frozen=True)
+class Admission:
+    """Who connects: the address (limits, fair turns), what a flood lock-out follows
+    (``flood_key``: the browser's client id, else the address's anonymous clients),
+    and whether the address holds its cap of websockets already."""
+
+    key: str
+    strikes: str
+    crowded: bool
 
 
 @dataclass(frozen=True)
@@ -86,20 +99,51 @@ def close_reason(error: Exception) -> str:
     return str(error).encode()[:120].decode(errors="ignore")
 
 
-async def serve(websocket: WebSocket, key: str, live: LiveSession, settings: Settings, limits: ClientLimits) -> None:
-    """One connection to a session held here, until it closes."""
-    if live.watchers >= settings.max_watchers:
-        websocket.app.state.metrics.refused("watchers")
-        await websocket.close(code=CloseCode.TOO_MANY_WATCHERS, reason="too many watchers")
-        return
+async def serve(websocket: WebSocket, live: LiveSession, settings: Settings, limits: ClientLimits,
+                admission: Admission) -> None:  # fmt: skip
+    """One connection to a session held here, until it closes.
+
+    A session at ``max_watchers``, or an address at its cap of sockets, still
+    lets in a connection whose first message is the control token (within
+    SHOW_TOKEN_SECONDS): a teacher always gets into their own session, however
+    many sockets others opened (up to TEACHER_ROOM beyond the limit)."""
+    full = live.watchers >= settings.max_watchers
+    role = Role.WATCH
+    if full or admission.crowded:
+        role = await _shown_role(websocket, live)
+        if role is not Role.CONTROL or live.watchers >= settings.max_watchers + TEACHER_ROOM:
+            code, reason = ((CloseCode.TOO_MANY_WATCHERS, "too many watchers") if full else
+                            (CloseCode.TOO_MANY_SOCKETS, "too many connections from this address"))  # fmt: skip
+            websocket.app.state.metrics.refused("watchers" if full else "sockets")
+            with contextlib.suppress(*DISCONNECTED):
+                await websocket.close(code=code, reason=reason)
+            return
     counted = websocket.app.state.metrics.frame_sent if settings.metrics != "off" else None
-    client = Client(websocket, key, settings.messages_per_second, counted)
+    client = Client(websocket, admission.key, settings.messages_per_second, admission.strikes, counted)
+    client.role = role
     try:
         await live.attach(client)
+        if role is Role.CONTROL:  # the auth message it showed: answered as `auth` answers
+            client.send_json({"type": "auth", "role": Role.CONTROL.value})
         await run_connection(websocket, client, lambda text, tasks: handle(text, client, live, limits, tasks),
                              lambda: live.greeting(client), settings, limits)  # fmt: skip
     finally:
         live.detach(client)
+
+
+async def _shown_role(websocket: WebSocket, live: LiveSession) -> Role:
+    """The role the connection's first message proves (an ``auth`` with the control
+    token), waiting at most SHOW_TOKEN_SECONDS; WATCH for anything else."""
+    with anyio.move_on_after(SHOW_TOKEN_SECONDS):
+        message = await websocket.receive()
+        text = message.get("text") if message["type"] == "websocket.receive" else None
+        try:
+            data = orjson.loads(text) if text else None
+        except ValueError:
+            return Role.WATCH
+        if isinstance(data, dict) and data.get("type") == "auth" and isinstance(data.get("token"), str):
+            return authorize(live.token_hash, data["token"])
+    return Role.WATCH
 
 
 async def run_connection(websocket: WebSocket, client: Client, dispatch: Callable[[str, TaskGroup], Awaitable[None]],
@@ -141,7 +185,7 @@ async def _read(websocket: WebSocket, client: Client, dispatch: Callable[[str], 
             elif client.refused >= settings.flood_limit:
                 websocket.app.state.metrics.refused("flood")
                 client.close(CloseCode.MESSAGE_FLOOD, "too many messages")
-                limits.strike(client.key)
+                limits.strike(client.strikes)
                 return
             continue
         client.refused = 0

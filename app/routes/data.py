@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from app.output.serialize import json_response
-from app.routes.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Readable
+from app.routes.deps import NEEDS_TOKEN, READ, ClientKey, Controlled, Readable
 from app.schemas import DataPoints, SessionState
 from core.errors import InvalidValue
 from core.points import UserPoints, json_points, parse_csv, to_csv
@@ -31,14 +31,19 @@ PUT_BODY: dict[str, Any] = {
 
 @router.get(
     "/data.csv",
-    responses={**NOT_FOUND, 200: {"content": {"text/csv": {"example": CSV_EXAMPLE}}, "description": "The points"}},
+    responses={**READ, 200: {"content": {"text/csv": {"example": CSV_EXAMPLE}}, "description": "The points"}},
     response_class=Response,
 )
-async def download_data(live: Readable, key: ClientKey) -> Response:
+async def download_data(reader: Readable) -> Response:
     """The training and test points as CSV: `x,y,label,set`, numbers written so that they read back exactly."""
-    text = await live.read(lambda s: to_csv(s.train, s.test), key, estimate=1.0)
+
+    async def compute() -> bytes:
+        text = await reader.live.read(lambda s: to_csv(s.train, s.test), reader.key, estimate=1.0)
+        return text.encode()
+
+    body = await reader.answer("data.csv", reader.size, compute)
     return Response(
-        text,
+        body,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="playground-data.csv"'},
     )

@@ -32,10 +32,10 @@ async def lecture_deck(lang: Annotated[Literal["ko", "en"], Query(description="t
 
 
 @router.get("/api/sessions/{session_id}/deck", responses={**NOT_FOUND, 200: {"description": "A deck file (JSON)"}})
-async def download_deck(live: Readable) -> Response:
+async def download_deck(reader: Readable) -> Response:
     """The session's deck as a file (`"format": "playground-deck"`): built-in scenes by id, a teacher's
     scenes with their session, selection and texts.  `PUT` it into any session to teach from it."""
-    return json_response(live.deck.document(),
+    return json_response(reader.live.deck.document(),  # in memory already: a free read
                          headers={"Content-Disposition": 'attachment; filename="playground-deck.json"'})  # fmt: skip
 
 

@@ -3,6 +3,10 @@ session named in the path, and the one control-token check."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, status
@@ -10,6 +14,7 @@ from fastapi.requests import HTTPConnection
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.auth import Role, authorize
+from app.schemas import TooMany
 from app.sessions.live import LiveSession
 from app.sessions.scheduler import Scheduler
 from app.sessions.store import SessionStore, UnknownSession
@@ -17,6 +22,7 @@ from app.settings import Settings
 from app.web.client_limits import ClientLimits, client_key
 
 __all__ = [
+    "LIMITED",
     "AppSettings",
     "ClientKey",
     "Controlled",
@@ -24,14 +30,26 @@ __all__ = [
     "Limits",
     "NEEDS_TOKEN",
     "NOT_FOUND",
+    "READ",
     "Readable",
+    "Reader",
     "SessionId",
     "Store",
     "Watched",
 ]
 
+SERIALISE = 20  # a point or a weight written out costs about as much as 20 weight-passes (Reader.size)
+
 # The errors these dependencies answer, for the OpenAPI page.
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "Unknown session"}}
+LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {
+        "model": TooMany,
+        "description": "A per-client limit (`limit` names it; docs/classroom.md); try again after Retry-After",
+        "headers": {"Retry-After": {"description": "Seconds until it passes", "schema": {"type": "integer"}}},
+    }
+}
+READ = {**NOT_FOUND, **LIMITED}  # a read of a session: its computed answers are paid from the read budget
 NEEDS_TOKEN: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing control token"},
     403: {"description": "Wrong control token"},
@@ -81,14 +99,69 @@ async def watched(session_id: SessionId, store: Store) -> LiveSession:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"unknown session {session_id!r}") from None
 
 
+@dataclass(frozen=True)
+class Reader:
+    """A read of a session: the session, who reads, and whether they control it.
+
+    Reads the server has computed already (cached for the session's present
+    version, or the teacher's explanation) are free; one it must compute calls
+    ``computes`` with its cost first, which a client that does not control the
+    session pays from its read budget (429 when it is in debt)."""
+
+    live: LiveSession
+    key: str
+    controls: bool
+    limits: ClientLimits
+
+    def computes(self, cost: int) -> None:
+        """The answer is not cached: charge ``cost`` weight-passes (cells or samples x points x weights)."""
+        if not self.controls:
+            self.limits.read(self.key, cost)
+
+    async def answer(self, kind: Hashable, cost: int, compute: Callable[[], Awaitable[bytes]]) -> bytes:
+        """``kind``'s answer for the session as it is: from its cache, free (or the one being
+        computed for someone else, once it is ready), or computed for ``cost``, taking its turn
+        among this client's computed reads (``ClientLimits.computing``)."""
+        answers = self.live.answers
+        key = (kind, self.live.generation, self.live.version)
+        cached = answers.get(key)
+        if cached is not None:
+            return cached
+        pending = answers.pending.get(key)
+        if pending is not None:
+            with contextlib.suppress(Exception):  # it failed for its reader: this one tries on its own
+                return await asyncio.shield(pending)
+        async with self.limits.computing(self.key):
+            cached = answers.get(key)  # computed while this one waited its turn
+            if cached is not None:
+                return cached
+            self.computes(cost)
+            future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+            future.add_done_callback(lambda done: done.cancelled() or done.exception())  # retrieved: no warning
+            answers.pending[key] = future
+            try:
+                body = await compute()
+            except BaseException as error:
+                future.set_exception(error if isinstance(error, Exception) else RuntimeError("cancelled"))
+                raise
+            finally:
+                answers.pending.pop(key, None)
+            future.set_result(body)
+            answers.put(key, body)
+            return body
+
+    @property
+    def size(self) -> int:
+        """What serialising the session costs, in the same units: its points and weights, times 20."""
+        session = self.live.session
+        return SERIALISE * (int(session.train.shape[0] + session.test.shape[0]) + session.network.n_weights)
+
+
 async def read(live: Annotated[LiveSession, Depends(watched)], credentials: Credentials, key: ClientKey,
-         limits: Limits) -> LiveSession:  # fmt: skip
-    """The session, for reading: anyone may; reads of a session one does not
-    control are rate-limited per client address (``reads_per_second``)."""
+               limits: Limits) -> Reader:  # fmt: skip
+    """The session, for reading: anyone may (``Reader``)."""
     token = credentials.credentials if credentials is not None else None
-    if authorize(live.token_hash, token) is not Role.CONTROL:
-        limits.read(key)
-    return live
+    return Reader(live, key, authorize(live.token_hash, token) is Role.CONTROL, limits)
 
 
 async def controlled(
@@ -108,5 +181,5 @@ async def controlled(
 
 
 Watched = Annotated[LiveSession, Depends(watched)]
-Readable = Annotated[LiveSession, Depends(read)]
+Readable = Annotated[Reader, Depends(read)]
 Controlled = Annotated[LiveSession, Depends(controlled)]

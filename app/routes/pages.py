@@ -7,7 +7,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.routes.deps import ClientKey, Limits
-from app.sessions.store import UnknownSession
+from app.sessions.store import SessionDamaged, UnknownSession
+from app.web.client_limits import TooManyRequests
 from app.web.i18n import LANGUAGES, choose_language, translator
 from app.web.page_config import page_config
 
@@ -20,18 +21,29 @@ def _language(request: Request) -> str:
 
 @router.get("/s/{code}")
 async def class_link(code: str, request: Request, key: ClientKey, limits: Limits) -> Response:
-    """A class link: open the session view-only.  Lookups are rate-limited per
-    client, so codes cannot be guessed by trying them all."""
-    limits.lookup(key)
+    """A class link: open the session view-only.  A code that finds its session is never
+    refused nor counted (a class behind one address all get in); codes that find nothing
+    are limited per client, so codes cannot be guessed by trying them all."""
     try:
-        session_id = await request.app.state.store.resolve_code(code)
-    except UnknownSession:
+        async with limits.lookup(key) as found:
+            session_id = await request.app.state.store.resolve_code(code)
+            found()
+    except TooManyRequests as refused:
+        lang = _language(request)
+        t = translator(lang)
+        return HTMLResponse(
+            f'<!doctype html><html lang="{lang}"><title>{t("limit.title")}</title>'
+            f"<p>{t('limit.lookups', seconds=refused.retry_after)}</p></html>",
+            status_code=429,
+            headers={"Retry-After": str(refused.retry_after)},
+        )
+    except (UnknownSession, SessionDamaged) as gone:
         lang = _language(request)
         t = translator(lang)
         return HTMLResponse(
             f'<!doctype html><html lang="{lang}"><title>{t("classlink.expired_title")}</title>'
             f"<p>{t('classlink.expired_html')}</p></html>",
-            status_code=404,
+            status_code=404 if isinstance(gone, UnknownSession) else 410,
         )
     asked = request.query_params.get("lang")
     keep = f"&lang={asked}" if asked in LANGUAGES else ""  # a class link in the teacher's chosen language

@@ -17,7 +17,9 @@ from fastapi import APIRouter, Query, Response
 
 from app.output import figure, raster
 from app.output.serialize import number
-from app.routes.deps import NOT_FOUND, AppSettings, ClientKey, Jobs, Readable
+from app.routes.deps import READ, AppSettings, Jobs, Readable
+from app.sessions.live import LiveSession
+from app.sessions.scheduler import Scheduler
 from core.boundary import grid_axes
 from core.errors import InvalidValue
 from core.session import Session
@@ -25,19 +27,19 @@ from core.session import Session
 router = APIRouter(prefix="/api/sessions/{session_id}", tags=["pictures"])
 
 PICTURES: dict[int | str, dict[str, Any]] = {
-    **NOT_FOUND,
+    **READ,
     200: {"content": {"image/png": {}, "image/svg+xml": {}, "application/json": {}}, "description": "The picture"},
 }
 MEDIA = {"png": "image/png", "svg": "image/svg+xml", "json": "application/json"}
 CHUNK_POINTS = 20_000  # grid points per job: a few milliseconds on the largest network
 SVG_CELLS = 200  # the SVG embeds its heatmap at most this many cells a side; viewers scale it smoothly
 NO_POINTS = np.zeros((0, 3))
+PIXEL_COST = 30  # colouring, drawing the points and compressing a pixel: about 30 weight-passes' time
 
 
 @router.get("/boundary", responses=PICTURES)
 async def boundary(
-    live: Readable,
-    key: ClientKey,
+    reader: Readable,
     jobs: Jobs,
     settings: AppSettings,
     format: Literal["png", "svg", "json"] = "png",
@@ -61,22 +63,35 @@ async def boundary(
     limit = settings.max_json_cells if format == "json" else settings.max_picture_cells
     if density * density > limit:
         raise InvalidValue("size", f"at most {int(limit**0.5)} for format={format}, got {density}")
-    cache_key = (format, side, points, discretize, axes, lang, live.generation, live.version)
-    cached = live.pictures.get(cache_key)
-    if cached is not None:
-        return Response(cached, media_type=MEDIA[format])
+    live, key = reader.live, reader.key
+    weights = max(1, live.session.network.n_weights)
+    cost = density * density * weights + side * side * PIXEL_COST
+
+    async def compute() -> bytes:
+        return await _picture(live, key, jobs, format, side, density, points, discretize, axes, lang)
+
+    body = await reader.answer(("boundary", format, side, points, discretize, axes, lang), cost, compute)
+    return Response(body, media_type=MEDIA[format])
+
+
+async def _picture(live: LiveSession, key: str, jobs: Scheduler, format: str, side: int, density: int, points: str,
+                   discretize: bool | None, axes: bool, lang: str) -> bytes:  # fmt: skip
     copy = await live.reading_copy(key)
     # One picture at a time per client, in a lane of its own: however many it
     # asks for at once, they hold at most one worker, and everyone else's
     # frames take turns with each of their jobs.
     lane = f"\0pictures:{key}"  # no session id starts with NUL
     xs, ys = grid_axes(density)
-    gx, gy = np.meshgrid(xs, ys)
-    cells = np.column_stack([gx.ravel(), gy.ravel()])  # (density², 2)
-    values = np.empty(cells.shape[0])
-    for start in range(0, cells.shape[0], CHUNK_POINTS):
-        chunk = slice(start, start + CHUNK_POINTS)
-        values[chunk] = await jobs.run(functools.partial(copy.output, cells[chunk]), client=key, lane=lane)
+    values = np.empty(density * density)  # row-major: cell i is (xs[i % density], ys[i // density])
+
+    def output(start: int, stop: int) -> np.ndarray:
+        """The output at cells start..stop, made in the job (a million cells are 16 MB)."""
+        index = np.arange(start, stop)
+        return copy.output(np.column_stack([xs[index % density], ys[index // density]]))
+
+    for start in range(0, values.shape[0], CHUNK_POINTS):
+        stop = min(start + CHUNK_POINTS, values.shape[0])
+        values[start:stop] = await jobs.run(functools.partial(output, start, stop), client=key, lane=lane)
     grid = values.reshape(density, density)
     if format == "json":
         body = await jobs.run(lambda: _numbers(copy, xs, ys, grid), client=key, lane=lane)
@@ -84,8 +99,7 @@ async def boundary(
         shown = _figure(copy, grid, side, points, discretize, lang)
         draw = {"svg": _svg, "png": figure.png if axes else _plain}[format]
         body = await jobs.run(functools.partial(draw, shown), client=key, lane=lane)
-    live.pictures.put(cache_key, body)
-    return Response(body, media_type=MEDIA[format])
+    return body
 
 
 def _numbers(session: Session, xs: np.ndarray, ys: np.ndarray, grid: np.ndarray) -> bytes:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Query, Response, status
 
 from app.output.serialize import json_response
-from app.routes.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Limits, Readable, Store
+from app.routes.deps import LIMITED, NEEDS_TOKEN, READ, ClientKey, Controlled, Limits, Readable, Store
 from app.schemas import SessionCreate, SessionCreated, SessionState
+from app.web.client_limits import READ_FLOOR
 from core.errors import InvalidValue
 from core.session import Session
 from core.snapshot import from_document
@@ -30,7 +32,7 @@ def _includes(include: str | None) -> tuple[str, ...]:
     return names
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionCreated)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionCreated, responses=LIMITED)
 async def create_session(store: Store, key: ClientKey, limits: Limits, body: SessionCreate | None = None
                          ) -> Response:  # fmt: skip
     """Create a session from config fields and/or a TF Playground hash, or from a session file.
@@ -74,10 +76,20 @@ def _imported(body: SessionCreate) -> Session:
         raise InvalidValue(f"import.{exc.field}", exc.message) from None
 
 
-@router.get("/{session_id}", response_model=SessionState, responses=NOT_FOUND)
-async def read_session(live: Readable, key: ClientKey, include: Include = None) -> Response:
+@router.get("/{session_id}", response_model=SessionState, responses=READ)
+async def read_session(reader: Readable, include: Include = None) -> Response:
     """The session's state; `include=data,history,pending` adds points, the loss history, pending gradients."""
-    return json_response(await live.read_state(_includes(include), key))
+    includes = _includes(include)
+    live = reader.live
+    # What the state holds beside the session's version: a class reading it between two changes reads it once.
+    kind = ("state", includes, live.playing, live.epochs_per_frame, live.watchers, live.restored,
+            orjson.dumps(live.selection))  # fmt: skip
+
+    async def compute() -> bytes:
+        return orjson.dumps(await live.read_state(includes, reader.key))
+
+    body = await reader.answer(kind, reader.size if includes else READ_FLOOR, compute)
+    return Response(body, media_type="application/json")
 
 
 @router.delete("/{session_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NEEDS_TOKEN)

@@ -10,7 +10,7 @@ import numpy as np
 from fastapi import APIRouter
 
 from app.output.serialize import network_state, number
-from app.routes.deps import AppSettings, ClientKey, Jobs, Limits
+from app.routes.deps import LIMITED, AppSettings, ClientKey, Jobs, Limits
 from app.schemas import StatelessStep, StatelessStepResult
 from app.sessions.scheduler import SLICE_SECONDS, Scheduler
 from app.web.client_limits import check_work
@@ -23,7 +23,7 @@ from core.training import TrainingResult
 router = APIRouter(prefix="/api", tags=["training"])
 
 
-@router.post("/step", response_model=StatelessStepResult)
+@router.post("/step", response_model=StatelessStepResult, responses=LIMITED)
 async def stateless_step(body: StatelessStep, settings: AppSettings, jobs: Jobs, key: ClientKey, limits: Limits
                          ) -> dict[str, Any]:  # fmt: skip
     """Train a network that the caller holds: nothing is kept on the server.

@@ -1,7 +1,8 @@
-"""A small bounded cache of answers (pictures) per session."""
+"""A small bounded cache of computed answers (pictures, explanations, exports) per session."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Hashable
 
@@ -15,9 +16,12 @@ class AnswerCache:
     never served after the session changed; old keys simply age out.
     """
 
-    def __init__(self, max_entries: int = 4, max_bytes: int = 4_000_000) -> None:
+    def __init__(self, max_entries: int = 16, max_bytes: int = 4_000_000) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
+        # Answers being computed: a reader asking for one meanwhile waits for it (45
+        # students downloading the teacher's picture at once: it is drawn once).
+        self.pending: dict[Hashable, asyncio.Future[bytes]] = {}
         self._items: OrderedDict[Hashable, bytes] = OrderedDict()
         self._bytes = 0
 

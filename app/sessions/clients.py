@@ -46,11 +46,12 @@ class Peer(Protocol):
 class Client:
     MAX_QUEUED_TEXTS = 256
 
-    def __init__(self, websocket: WebSocket, key: str, messages_per_second: float,
+    def __init__(self, websocket: WebSocket, key: str, messages_per_second: float, strikes: str | None = None,
                  on_frame: Callable[[], None] | None = None) -> None:  # fmt: skip
         self.websocket = websocket
         self.on_frame = on_frame  # counts the frames sent (app.metrics), on the event loop
         self.key = key  # the client's address: what limits and fair turns are counted by
+        self.strikes = strikes or f"anonymous:{key}"  # what a flood lock-out follows (app.web.client_limits)
         self.role = Role.WATCH
         self.focus: int | None = None
         # Incoming commands: a burst of two seconds' worth, then the steady rate.

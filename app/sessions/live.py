@@ -74,6 +74,7 @@ class LiveSession(SessionLane):
         self.settings = settings
         self.player = player
         self.owner = owner  # the client key that created it: its fair turns and its per-client limits
+        self.holder = owner  # whose sessions-in-use limit it counts against: its owner, or a class (a fork of one)
         self.generation = 1
         self.play_state = PlayState.PAUSED
         self.epochs_per_frame = 1
@@ -97,7 +98,10 @@ class LiveSession(SessionLane):
         self.comparison: LiveComparison | None = None  # runs trained beside it, shown to every client
         self._compared_at = 0.0
         self.version = 0  # bumped by every job that changed the session (caches key on it)
-        self.pictures = AnswerCache()
+        self.answers = AnswerCache()  # computed reads (pictures, explanations, exports) of the present version
+        # The explanation of the teacher's selection last computed (generation, version, selection,
+        # message): REST reads of it are answered from here (a class asks it once per student).
+        self.explained: tuple[int, int, dict[str, Any], dict[str, Any]] | None = None
         self.ticking = False  # a play tick is queued or running (app.sessions.player)
         self.next_tick = 0.0
         self._interrupts = 0  # bumped by pause and by changes: a running step stops at its next slice
@@ -453,6 +457,23 @@ class LiveSession(SessionLane):
                 "matrix": self.session.weight_update_matrix(layer),  # the layer's ΔW = α·(E∘f′(z))·oᵀ
             }
         )
+        self.explained = (self.generation, self.version, selection, message)  # one assignment: read on the loop
+        return message
+
+    def explanation_for(self, layer: int, source: int | None, target: int, point: int | None) -> dict[str, Any] | None:
+        """The last explanation computed, if it is of this weight (and ``point``; None: any)
+        and still true: of the present version, or while playing of the present generation
+        (a new one is made every EXPLAIN_INTERVAL)."""
+        explained = self.explained
+        if explained is None:
+            return None
+        generation, version, selection, message = explained
+        if (selection["layer"], selection["source"], selection["target"]) != (layer, source, target):
+            return None
+        if point is not None and selection["point"] != point:
+            return None
+        if generation != self.generation or (version != self.version and not self.playing):
+            return None
         return message
 
     def _explanation(self) -> dict[str, Any] | None:

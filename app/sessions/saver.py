@@ -51,6 +51,7 @@ def app_section(live: LiveSession) -> dict[str, Any]:
     """What the app keeps beside the core's snapshot (plain values)."""
     return {
         "owner": live.owner,
+        "holder": live.holder,
         "generation": live.generation,
         "epochs_per_frame": live.epochs_per_frame,
         "selection": live.selection,
@@ -73,6 +74,7 @@ def restore(record: SessionRecord, session: Session, settings: Settings, schedul
     app = record.app
     live = LiveSession(record.id, record.token_hash, session, settings, scheduler, player,
                        str(app.get("owner", STORE_CLIENT)))  # fmt: skip
+    live.holder = str(app.get("holder", live.owner))
     live.generation = int(app.get("generation", 1))
     live.epochs_per_frame = int(app.get("epochs_per_frame", 1))
     live.selection = app.get("selection")
@@ -132,6 +134,10 @@ class Saver:
     def dirty(self, live: LiveSession) -> bool:
         return bool(live.saved != _mark(live))
 
+    def unsaved(self, lives: Iterable[LiveSession]) -> int:
+        """How many of ``lives`` changed since they were last stored (for /healthz)."""
+        return sum(1 for live in lives if not live.discarded and self.dirty(live))
+
     def _ask(self, live: LiveSession) -> tuple[_Flight, int]:
         flight = self._flights.get(live.id)
         if flight is None:
@@ -150,7 +156,8 @@ class Saver:
                     await self._write(live)
                 except (StoreUnavailable, OSError) as failure:  # the session stays dirty: the next pass retries
                     self.failures += 1
-                    log.warning("session %s: not saved: %s", live.id, failure)
+                    if not isinstance(failure, StoreUnavailable):  # the backend counted those: logged once a kind
+                        self.backend.health.failed("write", failure)
                     error = failure
                 except Exception as failure:  # a bug: logged, and the waiters learn of it
                     self.failures += 1
@@ -215,6 +222,8 @@ class Saver:
         only opened, so that retention counts from it."""
         while True:
             await asyncio.sleep(self.settings.snapshot_seconds)
+            with contextlib.suppress(StoreUnavailable):  # while saves fail: learn when the store takes writes again
+                await self.backend.probe()
             for live in list(lives()):
                 if live.closed:
                     continue
@@ -222,7 +231,5 @@ class Saver:
                     self.request(live)
                 elif live.last_active - live.stored_active > TOUCH_AFTER_SECONDS:
                     live.stored_active = live.last_active
-                    try:
+                    with contextlib.suppress(StoreUnavailable):  # counted in the store's health; tried again later
                         await self.backend.touch(live.id, time.time() - (time.monotonic() - live.last_active))
-                    except StoreUnavailable as failure:
-                        log.warning("session %s: last activity not stored: %s", live.id, failure)

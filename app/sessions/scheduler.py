@@ -17,8 +17,12 @@ The compiled kernel and the picture pass release the GIL, so the threads
 run in parallel.  Play ticks may use every worker while nothing else
 waits; while another job waits, ticks start on at most all but one worker,
 so the next worker to finish a tick (a few milliseconds at most) takes it:
-a frame never waits behind more than a slice, and other work never waits
-behind a crowd of frames.  (While a frame took about twenty GIL hand-offs,
+other work never waits behind a crowd of frames.  The other way round,
+while sessions play (a tick was asked for in the last TICKS_RECENT
+seconds), other jobs start on at most all but one worker: a frame never
+waits for a worker behind a crowd of pictures, reads and steps, however
+long one of those jobs is (issue 22: one client's heavy reads held both
+workers, and a bystander's frames came 40 a second with 450 ms gaps).  (While a frame took about twenty GIL hand-offs,
 ticks on both threads mostly waited for each other and one tick thread was
 better: 150 playing sessions got 12-13 frames/s with two, 14-18 with one.
 With a frame in two compiled calls, two give 19.5-24 where one gives
@@ -39,6 +43,7 @@ __all__ = ["Scheduler", "SLICE_SECONDS"]
 
 T = TypeVar("T")
 SLICE_SECONDS = 0.02  # the most CPU one job should take; longer work is sliced by its caller
+TICKS_RECENT = 0.1  # seconds after a tick was asked for during which one worker is kept for ticks
 
 
 class _Job:
@@ -79,6 +84,8 @@ class Scheduler:
         self.threads = threads
         self._ticking = 0  # play ticks running now
         self._others = 0  # jobs waiting that are not ticks
+        self._working = 0  # jobs running that are not ticks
+        self._tick_asked = -TICKS_RECENT  # when a tick was last asked for (monotonic)
         self._cond = threading.Condition()
         # client -> its lanes by key, both in round-robin order
         self._clients: OrderedDict[str, OrderedDict[str, _Lane]] = OrderedDict()
@@ -148,6 +155,8 @@ class Scheduler:
             if exclusive:
                 self._queued[key] = self._queued.get(key, 0) + 1
             self._others += not tick
+            if tick:
+                self._tick_asked = time.monotonic()
             if not tick or self._ticking < self._tick_limit():
                 self._cond.notify()  # else the worker running a tick takes it next: no one to wake
         return job
@@ -168,10 +177,17 @@ class Scheduler:
         one worker is kept for the other jobs while any waits."""
         return self.threads - 1 if self._others and self.threads > 1 else self.threads
 
+    def _work_limit(self) -> int:
+        """How many other jobs may run at once (lock held): every worker, but one
+        worker is kept for play ticks while sessions play."""
+        playing = time.monotonic() - self._tick_asked < TICKS_RECENT
+        return self.threads - 1 if playing and self.threads > 1 else self.threads
+
     def _next(self) -> _Job | None:
         """The next job in round-robin order (lock held), or None if nothing can run now."""
         limit = self._tick_limit()
-        if self._ticking >= limit and not self._others:
+        work_limit = self._work_limit()
+        if self._ticking >= limit and (not self._others or self._working >= work_limit):
             return None  # only ticks wait, and enough are running: no scan over every client
         for client, lanes in self._clients.items():
             for key, lane in lanes.items():
@@ -179,8 +195,11 @@ class Scheduler:
                     continue  # that session is busy on another worker
                 if lane.jobs[0].tick and self._ticking >= limit:
                     continue  # enough workers are running ticks; this one takes other work
+                if not lane.jobs[0].tick and self._working >= work_limit:
+                    continue  # the last worker is kept for the frames of sessions that play
                 job = lane.jobs.popleft()
                 self._ticking += job.tick
+                self._working += not job.tick
                 self._others -= not job.tick
                 if lane.exclusive:
                     self._running[key] = 1
@@ -200,6 +219,7 @@ class Scheduler:
         """Bookkeeping after a job ran (lock held)."""
         lane = job.lane
         self._ticking -= job.tick
+        self._working -= not job.tick
         if lane.exclusive:
             del self._running[lane.key]
             if not self._queued.get(lane.key):
@@ -212,7 +232,7 @@ class Scheduler:
                 while job is None:
                     if self._stopping:
                         return
-                    self._cond.wait()
+                    self._cond.wait(TICKS_RECENT)  # the worker kept for ticks is freed when play stops
                     job = self._next()
             result: Any = None
             error: BaseException | None = None

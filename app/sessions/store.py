@@ -32,7 +32,15 @@ from core.errors import InvalidValue
 from core.session import Session
 from core.snapshot import from_document
 
-__all__ = ["SessionStore", "StoreFull", "TooManySessions", "UnknownSession", "ShuttingDown", "OwnedElsewhere"]
+__all__ = [
+    "SessionStore",
+    "StoreFull",
+    "TooManySessions",
+    "UnknownSession",
+    "SessionDamaged",
+    "ShuttingDown",
+    "OwnedElsewhere",
+]
 
 log = logging.getLogger("playground.store")
 
@@ -40,10 +48,16 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread f
 CODE_LENGTH = 6  # 32^6 ≈ 10^9 codes; lookups are rate-limited per client
 CODE_ATTEMPTS = 50  # draws before giving up (each collides with odds of sessions / 10^9)
 SHUTDOWN_SAVE_SECONDS = 20.0  # how long a stopping process may spend saving its sessions
+IN_USE_SECONDS = 300.0  # a session without a connection counts as in use this long after its last call
+CLASS = "class:"  # the holder of forks from a class link: "class:<the shared session's id>"
 
 
 class UnknownSession(LookupError):
     """No session has this id (never created, deleted, or dropped by retention)."""
+
+
+class SessionDamaged(LookupError):
+    """The session's stored record cannot be read: it was set aside (quarantined) and logged."""
 
 
 class StoreFull(RuntimeError):
@@ -51,7 +65,9 @@ class StoreFull(RuntimeError):
 
 
 class TooManySessions(RuntimeError):
-    """This client already holds its maximum of live sessions."""
+    """This client (or class) holds its maximum of sessions in use, each with a connection or work."""
+
+    retry_after = 60  # when one of its pages is closed: a guess a client can act on
 
 
 class ShuttingDown(RuntimeError):
@@ -98,8 +114,11 @@ class SessionStore:
             live.discarded = True
             live.close(CloseCode.TRY_AGAIN, "the session moved to another server process")
 
-    def owned_by(self, owner: str) -> int:
-        return sum(1 for live in self._sessions.values() if live.owner == owner)
+    def in_use(self, holder: str, now: float | None = None) -> list[LiveSession]:
+        """``holder``'s sessions in use: with a connection, work, or a call in the last IN_USE_SECONDS."""
+        now = time.monotonic() if now is None else now
+        return [live for live in self._sessions.values() if live.holder == holder
+                and (live.watchers or live.jobs or now - live.last_active < IN_USE_SECONDS)]  # fmt: skip
 
     # -- opening --------------------------------------------------------------------
 
@@ -134,7 +153,7 @@ class SessionStore:
             live = self._sessions.get(session_id)
             if live is not None:
                 return live
-        if not await self.backend.exists(session_id):
+        if not await self._exists(session_id):
             raise UnknownSession(session_id)
         await self._make_room()
         if not await self.ownership.acquire(session_id):
@@ -144,10 +163,11 @@ class SessionStore:
             if record is None:
                 raise UnknownSession(session_id)  # deleted since we looked
             session = await self.scheduler.run(lambda: from_document(record.document), client=STORE_CLIENT)
-        except (RecordDamaged, InvalidValue) as error:
+        except (RecordDamaged, InvalidValue) as error:  # set aside by the backend; or a record it read that fails
             await self.ownership.release(session_id)
-            log.error("session %s cannot be restored (its record is kept): %s", session_id, error)
-            raise UnknownSession(session_id) from None
+            if isinstance(error, InvalidValue):
+                await self.backend.quarantine(session_id, f"not a session this server reads: {error}")
+            raise SessionDamaged(session_id) from None
         except BaseException:
             await self.ownership.release(session_id)
             raise
@@ -156,6 +176,12 @@ class SessionStore:
         log.info("session %s loaded from the store (epoch %d)", session_id, session.epoch)
         return live
 
+    async def _exists(self, session_id: str) -> bool:
+        try:
+            return await self.backend.exists(session_id)
+        except RecordDamaged:
+            raise SessionDamaged(session_id) from None
+
     async def _adopt(self, live: LiveSession) -> None:
         live.on_change = self.saver.request
         self._sessions[live.id] = live
@@ -163,46 +189,67 @@ class SessionStore:
 
     # -- creating -------------------------------------------------------------------
 
-    async def create(self, build: Callable[[], Session], owner: str) -> tuple[LiveSession, str]:
+    async def create(self, build: Callable[[], Session], owner: str, holder: str | None = None
+                     ) -> tuple[LiveSession, str]:  # fmt: skip
         """Build a core session in a worker and keep it: (session, control token).
 
         The token is returned once and kept only as a digest.  ``owner`` is
-        the creating client's key.  The session is in the store before its
-        id is returned.  When memory is full, the longest-idle session
-        without clients is unloaded to make room (else StoreFull); a client
-        over its own limit gets TooManySessions.  ``build`` may raise
-        InvalidValue, which leaves the store unchanged.
+        the creating client's key; ``holder`` whose sessions-in-use limit it
+        counts against (default: the owner; a class for its forks).  The
+        session is in the store before its id is returned.  When memory is
+        full, the longest-idle session without clients is unloaded to make
+        room (else StoreFull).  A holder at its limit has its own longest
+        idle session unloaded (it stays stored), or gets TooManySessions if
+        every one has a connection.  ``build`` may raise InvalidValue, which
+        leaves the store unchanged.
         """
+        holder = holder or owner
         if self.draining:
             raise ShuttingDown("the server is restarting; try again in a moment")
-        self._check_owner(owner)
+        await self.backend.probe()  # while saves fail: StoreUnavailable (503) before any work
+        await self._room_for(holder)
         await self._make_room()  # fail fast, before the work
         session = await self.scheduler.run(build, client=owner)
-        self._check_owner(owner)  # the same client may have raced us meanwhile
+        await self._room_for(holder)  # the same client may have raced us meanwhile
         await self._make_room()  # others may have filled it meanwhile
         token = new_token()
         live = LiveSession(
             secrets.token_urlsafe(16), token_digest(token), session, self.settings, self.scheduler, self.player, owner
         )
+        live.holder = holder
         if not await self.ownership.acquire(live.id):  # a fresh random id: nobody else can hold it
             raise RuntimeError(f"session id {live.id} is already owned")
         await self._adopt(live)
-        with contextlib.suppress(StoreUnavailable):  # logged by the saver; held here, saved at the next pass
+        try:
             await self.saver.save(live)
+        except (StoreUnavailable, OSError):  # counted in the store's health: nothing is created that is not stored
+            live.discarded = True
+            self._sessions.pop(live.id, None)
+            live.close(CloseCode.SESSION_CLOSED, "session not created")
+            await self.ownership.release(live.id)
+            raise
         return live, token
 
-    async def fork(self, source: LiveSession, owner: str) -> tuple[LiveSession, str]:
+    async def fork(self, source: LiveSession, owner: str, holder: str | None = None) -> tuple[LiveSession, str]:
         """A new session starting from ``source``'s current data, weights and settings."""
         snapshot = await source.reading_copy(owner)
-        return await self.create(lambda: snapshot, owner)
+        return await self.create(lambda: snapshot, owner, holder)
 
-    def _check_owner(self, owner: str) -> None:
-        limit = self.settings.sessions_per_client
-        if self.settings.client_limits and self.owned_by(owner) >= limit:
-            raise TooManySessions(
-                f"this client already holds {limit} sessions; delete one (DELETE /api/sessions/{{id}}) "
-                "or wait until an idle one expires"
-            )
+    async def _room_for(self, holder: str) -> None:
+        """Below ``holder``'s limit of sessions in use, unloading its longest idle one if need be."""
+        if not self.settings.client_limits:
+            return
+        limit = self.settings.max_watchers if holder.startswith(CLASS) else self.settings.sessions_per_client
+        held = self.in_use(holder)
+        if len(held) < limit:
+            return
+        for live in sorted((live for live in held if not live.watchers and not live.jobs),
+                           key=lambda live: live.last_active):  # fmt: skip
+            if await self.unload(live, "session unloaded: its client opened another"):
+                return
+        whose = "this class holds" if holder.startswith(CLASS) else "this address holds"
+        raise TooManySessions(f"{whose} {limit} sessions in use, each with a page open; close one of those pages "
+                              "or delete a session (DELETE /api/sessions/{id}), then try again")  # fmt: skip
 
     # -- class codes ----------------------------------------------------------------
 
@@ -222,7 +269,7 @@ class SessionStore:
     async def resolve_code(self, code: str) -> str:
         """The id of the session behind a class code; UnknownSession if none."""
         session_id = await self.backend.resolve_code(code.upper())
-        if session_id is None or (session_id not in self._sessions and not await self.backend.exists(session_id)):
+        if session_id is None or (session_id not in self._sessions and not await self._exists(session_id)):
             raise UnknownSession(code)
         return session_id
 
@@ -304,18 +351,17 @@ class SessionStore:
         """Sweep forever (the app's lifespan runs this as a task)."""
         while True:
             await asyncio.sleep(self.settings.sweep_seconds)
-            try:
+            with contextlib.suppress(StoreUnavailable):  # counted in the store's health; the next sweep retries
                 await self.sweep()
-            except StoreUnavailable as error:
-                log.warning("sweep: %s", error)
 
     async def run_pruner(self) -> None:
         """Apply the retention policy every ``prune_seconds``, starting now."""
         while True:
             try:
                 await self.prune()
+                self.backend.health.worked("retention")
             except StoreUnavailable as error:
-                log.warning("retention: %s", error)
+                self.backend.health.failed("retention", error)
             await asyncio.sleep(self.settings.prune_seconds)
 
     async def drain(self) -> None:

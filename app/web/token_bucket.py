@@ -1,7 +1,9 @@
 """Rate limits: token buckets, alone or one per client key.
 
 A bucket holds up to ``burst`` tokens and refills at ``rate`` per second;
-each action takes one.  ``KeyedLimiter`` keeps one bucket per key (a
+each action takes one, or ``charge`` takes an action's cost, which may
+leave the bucket in debt (a read costs what it costs; the next one waits
+until the debt is paid).  ``KeyedLimiter`` keeps one bucket per key (a
 client address) in a bounded table: full buckets are forgotten first, so
 memory stays bounded however many addresses knock.
 """
@@ -36,12 +38,21 @@ class TokenBucket:
             return True
         return False
 
-    def retry_after(self, now: float | None = None) -> int:
-        """Whole seconds until a token is available (for a Retry-After header)."""
+    def retry_after(self, now: float | None = None, need: float = 1.0) -> int:
+        """Whole seconds until ``need`` tokens are there (for a Retry-After header)."""
         self._refill(time.monotonic() if now is None else now)
-        if self.tokens >= 1 or self.rate <= 0:
-            return 0 if self.tokens >= 1 else 3600
-        return max(1, math.ceil((1 - self.tokens) / self.rate))
+        if self.tokens >= need or self.rate <= 0:
+            return 0 if self.tokens >= need else 3600
+        return max(1, math.ceil((need - self.tokens) / self.rate))
+
+    def charge(self, cost: float, now: float | None = None) -> None:
+        """Take ``cost`` tokens, into debt if need be."""
+        self._refill(time.monotonic() if now is None else now)
+        self.tokens -= cost
+
+    def give_back(self, count: float = 1.0) -> None:
+        """Return tokens taken for an action that turned out not to count."""
+        self.tokens = min(self.burst, self.tokens + count)
 
     def full(self, now: float) -> bool:
         self._refill(now)
@@ -76,9 +87,18 @@ class KeyedLimiter:
         now = time.monotonic() if now is None else now
         return self._bucket(key, now).take(now)
 
-    def retry_after(self, key: str, now: float | None = None) -> int:
+    def retry_after(self, key: str, now: float | None = None, need: float = 1.0) -> int:
         now = time.monotonic() if now is None else now
-        return self._bucket(key, now).retry_after(now)
+        return self._bucket(key, now).retry_after(now, need)
+
+    def charge(self, key: str, cost: float, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        self._bucket(key, now).charge(cost, now)
+
+    def give_back(self, key: str, count: float = 1.0) -> None:
+        bucket = self._buckets.get(key)
+        if bucket is not None:
+            bucket.give_back(count)
 
     def tokens(self, key: str, now: float | None = None) -> float:
         """Tokens ``key`` has now (without taking one)."""

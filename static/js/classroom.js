@@ -4,6 +4,7 @@
 // and "Back to the teacher". The page switches sessions through handlers;
 // this module only talks to the REST API and draws its buttons and dialog.
 
+import { refusal } from "./files.js";
 import { t, tn } from "./i18n.js";
 
 const TEACHER_KEY = "playground.teacher";
@@ -22,7 +23,7 @@ async function postJson(url, token = null) {
   const headers = { "Content-Type": "application/json" };
   if (token) headers.Authorization = `Bearer ${token}`;
   const response = await fetch(url, { method: "POST", headers, body: "{}" });
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  if (!response.ok) throw new Error(await refusal(response));
   return response.json();
 }
 

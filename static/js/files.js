@@ -6,10 +6,12 @@
 
 import { t } from "./i18n.js";
 
-/** The server's words for a refusal: a string detail, or each problem's message. */
+/** The server's words for a refusal: a limit (429) in the page's language, a
+ * string detail, or each problem's message. */
 export async function refusal(response) {
   try {
     const data = await response.json();
+    if (response.status === 429 && data.limit) return t(`limit.${data.limit}`, { seconds: data.retry_after });
     if (typeof data.detail === "string") return data.detail;
     if (Array.isArray(data.detail)) return data.detail.map((problem) => problem.msg).join("; ");
     return JSON.stringify(data);

@@ -4,6 +4,7 @@
 // teacher's browser controls its sessions again when it reopens them. A
 // token is never put in a URL.
 
+import { refusal } from "./files.js";
 import { remember } from "./mysessions.js";
 
 const STORAGE_KEY = "playground.session";
@@ -27,10 +28,11 @@ export function forget() {
 }
 
 export class RequestError extends Error {
-  constructor(status, detail) {
+  constructor(status, detail, retryAfter = 0) {
     super(`HTTP ${status}: ${detail}`);
     this.status = status;
     this.detail = detail;
+    this.retryAfter = retryAfter; // seconds (a 429's Retry-After)
   }
 }
 
@@ -44,14 +46,8 @@ export async function createSession(api, body) {
     body: JSON.stringify(body),
   });
   if (!response.ok) {
-    let detail = response.statusText;
-    try {
-      const data = await response.json();
-      detail = typeof data.detail === "string" ? data.detail : JSON.stringify(data.detail ?? data);
-    } catch {
-      // not JSON: keep the status text
-    }
-    throw new RequestError(response.status, detail);
+    const retryAfter = Number(response.headers.get("Retry-After")) || 0;
+    throw new RequestError(response.status, await refusal(response), retryAfter);
   }
   return response.json();
 }
@@ -59,7 +55,8 @@ export async function createSession(api, body) {
 const RETRY_MS = [250, 500, 1000, 2000];
 
 /** createSession until it works: while the server cannot be reached, wait
- * (onWaiting()) and retry; when it refuses the body (4xx), say why
+ * (onWaiting()) and retry; at a limit (429) say so and retry the same body
+ * after its Retry-After; when it refuses the body (other 4xx), say why
  * (onRefused(detail)) and retry without the restored network, then without
  * the hash. Resolves to the session. */
 export async function createPersistently(api, body, { onRefused, onWaiting }) {
@@ -67,6 +64,11 @@ export async function createPersistently(api, body, { onRefused, onWaiting }) {
     try {
       return await createSession(api, body);
     } catch (error) {
+      if (error instanceof RequestError && error.status === 429) {
+        onRefused(error.detail);
+        await new Promise((resolve) => setTimeout(resolve, 1000 * Math.max(1, error.retryAfter)));
+        continue;
+      }
       if (error instanceof RequestError && error.status < 500) {
         onRefused(error.detail);
         if (body.network !== undefined) body = { hash: body.hash };

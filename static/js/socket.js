@@ -8,6 +8,22 @@ const CELLS = 100 * 100;
 const THUMB_CELLS = 10 * 10;
 const BACKOFF_MS = [100, 250, 500, 1000, 2000];
 const STOP_REASONS = [null, "epoch", "loss", "diverged"];
+const CLIENT_KEY = "playground.client";
+
+/** This browser's id (random, kept in localStorage): the server's lock-out after a
+ * message flood follows it, not the address a whole class may share. */
+function clientId() {
+  try {
+    let id = window.localStorage.getItem(CLIENT_KEY);
+    if (!id) {
+      id = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
+      window.localStorage.setItem(CLIENT_KEY, id);
+    }
+    return id;
+  } catch {
+    return ""; // storage refused: the server counts this page with its address's anonymous clients
+  }
+}
 
 /** Parse a kind-1 frame (version 2, docs/protocol.md). Views share the buffer:
  * no copies on the hot path (the f64 and u32 sections start aligned). */
@@ -107,7 +123,7 @@ export class SessionSocket {
 
   open() {
     const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-    const url = `${scheme}//${window.location.host}${this.wsBase}${encodeURIComponent(this.sessionId)}`;
+    const url = `${scheme}//${window.location.host}${this.wsBase}${encodeURIComponent(this.sessionId)}?client=${clientId()}`;
     this.emit("onStatus", this.attempt === 0 ? "connecting" : "reconnecting");
     const ws = new WebSocket(url);
     ws.binaryType = "arraybuffer";

@@ -280,7 +280,9 @@ def test_store_full_with_every_session_watched_is_503() -> None:
 
 
 def test_health(client: TestClient) -> None:
-    assert client.get("/healthz").json() == {"status": "ok", "sessions": 0}
+    assert client.get("/healthz").json() == {"status": "ok", "sessions": 0, "unsaved": 0, "reason": None}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json() == {"status": "ready", "reason": None}
 
 
 def test_page_embeds_config(client: TestClient) -> None:

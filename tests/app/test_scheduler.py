@@ -113,6 +113,57 @@ def test_scheduler_runs_play_ticks_on_every_worker_but_keeps_one_for_waiting_wor
     assert ticks_beside_long > 0  # and the frames went on beside it, on the other worker
 
 
+def test_scheduler_keeps_a_worker_for_play_ticks_while_sessions_play() -> None:
+    """Two workers, a session playing (a tick every 10 ms) and a crowd of long jobs from
+    two clients: the long jobs run one at a time, never on both workers, and no tick
+    waits for a long job to end to get a worker; once play stops, both workers take the
+    long jobs again."""
+
+    async def scenario() -> tuple[int, list[int], int]:
+        scheduler = Scheduler(threads=2)
+        lock = threading.Lock()
+        working = most_working = ended = 0
+        waited_for: list[int] = []  # per tick: long jobs that ended between asking for it and its start
+
+        def long_job() -> None:
+            nonlocal working, most_working, ended
+            with lock:
+                working += 1
+                most_working = max(most_working, working)
+            time.sleep(0.03)
+            with lock:
+                working -= 1
+                ended += 1
+
+        def tick(ended_when_asked: int) -> None:
+            with lock:
+                waited_for.append(ended - ended_when_asked)
+
+        jobs = [asyncio.ensure_future(scheduler.run(long_job, client=f"reader{n % 2}")) for n in range(12)]
+        loop = asyncio.get_running_loop()
+        for _ in range(30):
+            done: asyncio.Future[None] = loop.create_future()
+            with lock:
+                now_ended = ended
+            scheduler.submit(lambda n=now_ended: tick(n), lambda _r, _e, f=done: f.set_result(None), client="player",
+                             lane="played", tick=True)  # fmt: skip
+            await done
+            await asyncio.sleep(0.01)
+        playing_most = most_working
+        await asyncio.gather(*jobs)
+        with lock:
+            most_working = 0
+        await asyncio.sleep(0.2)  # play stopped: the worker is no longer kept (TICKS_RECENT)
+        await asyncio.gather(*(scheduler.run(long_job, client=f"reader{n % 2}") for n in range(6)))
+        scheduler.shutdown()
+        return playing_most, waited_for, most_working
+
+    playing_most, waited_for, stopped_most = asyncio.run(scenario())
+    assert playing_most == 1  # the other worker was kept for the ticks
+    assert waited_for == [0] * 30  # no tick waited for a long job to end
+    assert stopped_most == 2
+
+
 def test_scheduler_tiny_job_runs_inline_only_when_its_session_is_idle() -> None:
     async def scenario() -> tuple[str, str]:
         scheduler = Scheduler(threads=1)
@@ -203,3 +254,38 @@ def test_keyed_limiter_keeps_bounded_memory() -> None:
     for n in range(1000):
         limiter.take(f"10.0.{n // 256}.{n % 256}", now=float(n))
     assert len(limiter._buckets) <= 100
+
+
+def test_an_answer_asked_for_while_it_is_computed_is_computed_once() -> None:
+    """Two readers (two addresses) ask for the same picture of the session as it is: the
+    second waits for the first's and gets the same bytes; one computation, one charge."""
+    from types import SimpleNamespace
+
+    from app.routes.deps import Reader
+    from app.sessions.answer_cache import AnswerCache
+    from app.settings import Settings
+    from app.web.client_limits import ClientLimits
+
+    async def scenario() -> tuple[list[bytes], int, float, float]:
+        live: Any = SimpleNamespace(answers=AnswerCache(), generation=1, version=7)
+        limits = ClientLimits(Settings())
+        computed = 0
+        release = asyncio.Event()
+
+        async def draw() -> bytes:
+            nonlocal computed
+            computed += 1
+            await release.wait()
+            return b"picture"
+
+        first = asyncio.ensure_future(Reader(live, "10.0.0.1", False, limits).answer("boundary", 5 * 10**7, draw))
+        await asyncio.sleep(0.01)
+        second = asyncio.ensure_future(Reader(live, "10.0.0.2", False, limits).answer("boundary", 5 * 10**7, draw))
+        await asyncio.sleep(0.01)
+        release.set()
+        answers = list(await asyncio.gather(first, second))
+        return answers, computed, limits.reads.tokens("10.0.0.1"), limits.reads.tokens("10.0.0.2")
+
+    answers, computed, first_left, second_left = asyncio.run(scenario())
+    assert answers == [b"picture", b"picture"] and computed == 1
+    assert first_left < second_left == ClientLimits(Settings()).reads.burst  # only the one who computed paid
