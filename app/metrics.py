@@ -148,3 +148,4 @@ def watch(metrics: Metrics, store: SessionStore, scheduler: Scheduler) -> None:
     metrics.gauges.playing = lambda: sum(live.playing for live in store.local())
     metrics.gauges.clients = clients
     metrics.gauges.queued = scheduler.pending
+    store.saver.on_write = metrics.stored

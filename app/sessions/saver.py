@@ -110,6 +110,7 @@ class Saver:
         self._flights: dict[str, _Flight] = {}
         self.writes = 0  # snapshots written (for /healthz and the tests)
         self.failures = 0
+        self.on_write: Callable[[float, bool], None] = lambda seconds, ok: None  # the metrics (app.metrics.watch)
 
     def request(self, live: LiveSession) -> None:
         """Save ``live`` soon (coalesced with any save in progress)."""
@@ -188,7 +189,13 @@ class Saver:
         now = time.time()
         active = now - (time.monotonic() - live.last_active)
         record = SessionRecord(live.id, document, mark[1], live.token_hash, live.created_at, active)
-        await self.backend.save(record)
+        started = time.perf_counter()
+        try:
+            await self.backend.save(record)
+        except BaseException:
+            self.on_write(time.perf_counter() - started, False)
+            raise
+        self.on_write(time.perf_counter() - started, True)
         live.saved = mark
         live.stored_active = live.last_active
         self.writes += 1

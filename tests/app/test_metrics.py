@@ -63,6 +63,7 @@ def test_metrics_parse_and_count_frames_clients_and_refusals(server: LiveServer)
     assert _value(after, "playground_refusals_total") >= _value(before, "playground_refusals_total") + 1
     step = _value(after, "playground_http_request_seconds_count", route="/api/sessions", method="POST", status="201")
     assert step >= 1
+    assert _value(after, "playground_store_write_seconds_count", outcome="ok") >= 1  # the sessions were saved
     assert all(dict(labels).get("node") for (_, labels) in after)  # every sample says which process
 
 
