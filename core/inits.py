@@ -7,6 +7,7 @@ the original does; ``initial_ranges`` says per layer what it draws from.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -39,6 +40,12 @@ def draw(rng: SeedRandom, scheme: str, fan_in: int) -> float:
 
 
 def initial_ranges(sizes: Sequence[int], init: str, value: float = 0.0) -> list[dict[str, Any]]:
+    """See ``_ranges``; a fresh copy of the answer, computed once per network shape and scheme."""
+    return [dict(entry) for entry in _ranges(tuple(sizes), init, value)]
+
+
+@functools.lru_cache(maxsize=256)
+def _ranges(sizes: tuple[int, ...], init: str, value: float = 0.0) -> tuple[dict[str, Any], ...]:
     """What each weight layer's initial weights are drawn from, for the page and the explainer.
 
     Per layer: ``fan_in`` (n, the links into each node), ``bound`` 1/√n (the lecture's
@@ -57,4 +64,4 @@ def initial_ranges(sizes: Sequence[int], init: str, value: float = 0.0) -> list[
             half = {"uniform": 0.5, "wide": 1.0, "lecture": bound}.get(init)
             entry["low"], entry["high"] = (-half, half) if half is not None else (value, value)
         ranges.append(entry)
-    return ranges
+    return tuple(ranges)

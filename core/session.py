@@ -139,7 +139,7 @@ class Session(SessionData):
     @property
     def shape(self) -> list[int]:
         """Units per layer: inputs, hidden layers, output."""
-        return [int(n) for n in self.network.sizes]
+        return self.network.sizes.tolist()  # type: ignore[no-any-return]
 
     def explain(self, layer: int, source: int | None, target: int, point: int) -> dict[str, Any]:
         """The lecture's decomposition of one weight's (or, without ``source``,
@@ -164,7 +164,7 @@ class Session(SessionData):
     def initial_ranges(self) -> list[dict[str, Any]]:
         """Per weight layer: n (the fan-in), ±1/√n, and the range the config's ``init``
         draws from (see core.inits.initial_ranges)."""
-        return initial_ranges(self.network.sizes.tolist(), self.config.init, self.config.initValue)
+        return initial_ranges(tuple(self.network.sizes.tolist()), self.config.init, self.config.initValue)
 
     # -- training -----------------------------------------------------------
 

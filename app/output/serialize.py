@@ -115,9 +115,10 @@ def session_state(
         "initial_ranges": session.initial_ranges(),  # per weight layer: n, ±1/√n, the range drawn from
         "loss_train": number(session.loss_train),
         "loss_test": number(session.loss_test),
-        "weights": layers(net.weights),
-        "biases": layers(net.biases),
-        "dead": layers(net.dead),
+        # one finiteness check of the flat buffers instead of one per layer: a state per REST step
+        "weights": [w.tolist() for w in net.weights] if np.isfinite(net.w).all() else layers(net.weights),
+        "biases": [b.tolist() for b in net.biases] if np.isfinite(net.b).all() else layers(net.biases),
+        "dead": [d.tolist() for d in net.dead],
         "playing": playing,
         "epochs_per_frame": epochs_per_frame,
         "watchers": watchers,

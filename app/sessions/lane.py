@@ -10,6 +10,7 @@ consistent copy of the session behind (``_reading_copy``), and reads use it.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -31,7 +32,8 @@ class SessionLane:
         self.jobs = 0  # jobs in flight in its lane: it is not unloaded meanwhile (app/sessions/store.py)
         self._stepping = False
         self._reading_copy: Session | None = None  # left by a long step's slices for reads meanwhile
-        self._epoch_seconds = 1e-6 * (1 + session.train.shape[0]) * (1 + session.network.n_weights) / 50
+        self._epoch_seconds = float(1e-6 * (1 + session.train.shape[0]) * (1 + session.network.n_weights) / 50)
+        self._recent: deque[float] = deque(maxlen=5)  # the last epochs' times: what runs inline goes by their median
 
     async def _job(self, fn: Callable[[], T], by: str, estimate: float = 1.0) -> T:
         """Run ``fn`` in this session's lane, attributed to client ``by``."""
@@ -58,8 +60,17 @@ class SessionLane:
         n = max(1, int(self.session.train.shape[0]))
         passes = result.updates * self.session.batch_size / n if updates is not None else (epochs or 1)
         per_epoch = (time.perf_counter() - started) / max(passes, 1e-9)
-        self._epoch_seconds = 0.7 * self._epoch_seconds + 0.3 * per_epoch
+        self._epoch_seconds = 0.7 * self._epoch_seconds + 0.3 * per_epoch  # slices: quick to follow a slower network
+        self._recent.append(per_epoch)
         return result
+
+    def typical_epoch_seconds(self) -> float:
+        """An epoch's time as the last few took it (their median): whether a small step runs on
+        the event loop.  One slow one (the OS took the core away, a collection ran) would
+        otherwise send the next tiny steps through a worker thread for a while."""
+        if not self._recent:
+            return self._epoch_seconds
+        return sorted(self._recent)[len(self._recent) // 2]
 
     def slice_epochs(self, wanted: int, seconds: float = SLICE_SECONDS) -> int:
         """How many of ``wanted`` epochs fit in a slice of ``seconds`` (at least one)."""

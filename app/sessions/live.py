@@ -317,7 +317,9 @@ class LiveSession(SessionLane):
                         return None
                     return self._render(False, focus, explain=last)  # watchers see a long step progress
 
-                packet = await self._job(work, by, estimate=k * self._epoch_seconds)
+                per_unit = self.typical_epoch_seconds() * (self.session.batch_size / max(1, len(self.session.train))
+                                                            if unit == "updates" else 1.0)  # fmt: skip
+                packet = await self._job(work, by, estimate=k * per_unit)
                 remaining -= k
                 if packet is not None:
                     self.publish(packet)

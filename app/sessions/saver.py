@@ -7,11 +7,11 @@ disk or a Redis round trip never holds up training.
 
 Saves of one session are serialised and coalesced: a save asked for while
 one is being written only marks the session dirty, and one more save
-follows when the current one is done.  ``request`` is fire-and-forget (every
-change asks for one); ``save`` waits until everything up to the call is
-stored (creation, unloading, shutdown).  Every ``snapshot_seconds`` the
-saver also writes whatever changed without asking: the frames of a playing
-session, so a crash loses at most that much play.
+follows when the current one is done.  ``save`` waits until everything up
+to the call is stored (creation, unloading, shutdown).  Every
+``snapshot_seconds`` the saver writes whatever changed since its last save:
+a change (``request``, which every change calls) or the frames of a playing
+session, so a crash loses at most that much.
 """
 
 from __future__ import annotations
@@ -113,8 +113,12 @@ class Saver:
         self.on_write: Callable[[float, bool], None] = lambda seconds, ok: None  # the metrics (app.metrics.watch)
 
     def request(self, live: LiveSession) -> None:
-        """Save ``live`` soon (coalesced with any save in progress)."""
-        self._ask(live)
+        """``live`` changed: it is saved at the next periodic pass, within ``snapshot_seconds``.
+
+        Write-behind: a REST step or a page's change is answered without a store
+        write on its way (a snapshot cost a 1-epoch step as much as the step), and
+        a burst of changes is written once.  Nothing waits on it; creation,
+        unloading and shutdown call ``save`` and wait for theirs."""
 
     async def save(self, live: LiveSession) -> None:
         """Save ``live`` and wait until its state as of now is stored.
@@ -235,7 +239,7 @@ class Saver:
                 if live.closed:
                     continue
                 if self.dirty(live):
-                    self.request(live)
+                    self._ask(live)  # coalesced with a save in progress
                 elif live.last_active - live.stored_active > TOUCH_AFTER_SECONDS:
                     live.stored_active = live.last_active
                     with contextlib.suppress(StoreUnavailable):  # counted in the store's health; tried again later

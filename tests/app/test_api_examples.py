@@ -90,7 +90,8 @@ def parse_steps(text: str) -> list[Step]:
     return steps
 
 
-VARYING = {"id", "control_token", "code", "url", "qr_svg", "sessions"}  # new every run (sessions: the server's count)
+# New every run: ids, tokens, class codes; and the server's own counts (sessions held, unsaved).
+VARYING = {"id", "control_token", "code", "url", "qr_svg", "sessions", "unsaved"}
 DOC_PORT = "8000"  # the doc's server; answers that name the port name the test server's
 
 

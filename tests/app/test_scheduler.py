@@ -160,7 +160,10 @@ def test_scheduler_keeps_a_worker_for_play_ticks_while_sessions_play() -> None:
 
     playing_most, waited_for, stopped_most = asyncio.run(scenario())
     assert playing_most == 1  # the other worker was kept for the ticks
-    assert waited_for == [0] * 30  # no tick waited for a long job to end
+    # No tick waits for a long job to end.  Without a kept worker, every tick asked while the 12
+    # jobs run (about 18 of the 30) would wait for one; a loaded machine (CI shares two cores)
+    # may deschedule a ready worker for a moment, so a few may show one.
+    assert sum(waited_for) <= 5 and len(waited_for) == 30, waited_for
     assert stopped_most == 2
 
 
