@@ -100,7 +100,7 @@ def test_explainer_point_from_the_heatmap_and_the_next_button(page, live_server)
     wait_selected(page, selection_of(OUTPUT_LINK))
     # Click training point 37 where the heatmap draws it.
     x, y = page.evaluate(
-        """k => { const [px, py] = window.__playground.state.train[k];
+        """k => { const [px, py] = window.__playground.view.state.train[k];
                   const box = document.getElementById('heatmap-svg').getBoundingClientRect();
                   return [box.left + (px + 6) / 12 * 260, box.top + (6 - py) / 12 * 260]; }""",
         37,
