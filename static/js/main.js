@@ -171,6 +171,7 @@ class Page {
     this.network.reset();
     this.view.layOut();
     if (state) this.classroom.update(state);
+    for (const follower of this.view.followers) if (follower.relabel) follower.relabel();
   }
 
   // -- intents ----------------------------------------------------------------

@@ -3,6 +3,8 @@
 // and painted once per display frame, and everything drawn forgotten when
 // the page leaves a session. The view holds what was last drawn (the state,
 // the frame, the points, the hovered node); the components are the page's.
+// A new component joins with follow(): it then gets every state, frame and
+// message of a type the view does not handle itself, and forgets with it.
 
 import { FrameGate } from "./frames.js";
 import { applyHidden, writeHash } from "./hashstate.js";
@@ -25,6 +27,15 @@ export class SessionView {
     this.data = { train: [], test: [] }; // points come with the first state and when the data change
     this.focus = null; // the node whose full grid the heatmap shows (hovered or tapped), or null
     this.gate = new FrameGate((frame, grid) => this.draw(frame, grid));
+    this.followers = []; // components added with follow()
+  }
+
+  /** Draw into one more component: `component.update(state)` with every state,
+   * `reset()` when the page leaves its session, and if it has them
+   * `updateFrame(frame)` with every frame drawn and `receive(message)` with
+   * every message of a type this view does not handle (e.g. a deck's scenes). */
+  follow(component) {
+    this.followers.push(component);
   }
 
   /** A JSON message from the server (the connection has read `auth` and a refused token). */
@@ -55,6 +66,7 @@ export class SessionView {
         this.hooks.message(message.message || message.code);
         break;
       default:
+        for (const follower of this.followers) if (follower.receive) follower.receive(message);
         break;
     }
   }
@@ -101,6 +113,7 @@ export class SessionView {
     status.showStop(state.stopped, state.epoch, state.loss_test);
     applyHidden(state.config, this.config.hideable);
     writeHash(state.config.hash);
+    for (const follower of this.followers) follower.update(state);
     this.hooks.drew(state);
     announcer.onState(state);
   }
@@ -123,6 +136,7 @@ export class SessionView {
       controls.updateFrame(frame);
       metrics.updateFrame(frame);
       status.showStop(frame.stopped, frame.epoch, frame.lossTest);
+      for (const follower of this.followers) if (follower.updateFrame) follower.updateFrame(frame);
       this.lastFrame = frame;
     }
     if (showGrid) heatmap.showGrid(grid.grid, unit);
@@ -154,5 +168,6 @@ export class SessionView {
       "classLink", "announcer", "pauseView"]) {
       this.parts[name].reset();
     }
+    for (const follower of this.followers) follower.reset();
   }
 }

@@ -103,3 +103,23 @@ def test_what_the_rules_refuse_or_leave_unused_is_greyed_out_as_the_state_says(p
     page.wait_for_function("() => document.getElementById('batchSize').disabled")
     page.select_option("#init", "equal")
     page.wait_for_function("() => !document.getElementById('initValue').disabled")
+
+
+def test_a_component_joins_the_view_with_one_call(page, live_server):
+    """What the lecture's next components (a deck, comparisons) hook into: follow() hands a
+    component every state and frame drawn, and forgets with the page's session."""
+    open_page(page, live_server, with_fields(seed="0.5"))
+    page.evaluate(
+        """() => { window.__seen = {states: [], frames: [], resets: 0};
+                   window.__playground.view.follow({
+                     update: (state) => window.__seen.states.push(state.epoch),
+                     updateFrame: (frame) => window.__seen.frames.push(frame.epoch),
+                     reset: () => { window.__seen.resets += 1; } }); }"""
+    )
+    page.click("#next-step-button")
+    page.wait_for_function("() => window.__seen.frames.includes(1)")
+    page.click("#reset-button")  # a new network: a state of epoch 0
+    page.wait_for_function("() => window.__seen.states.includes(0)")
+    page.click("#worked-example-button")  # the page leaves its session for the worked example's
+    page.wait_for_function("() => window.__seen.resets === 1 && window.__playground.view.state !== null")
+    assert page.evaluate("window.__playground.view.state.config.scenario") == "worked-example"
