@@ -38,6 +38,7 @@ LECTURE_OPTIONS: dict[str, tuple[str, ...]] = {
     name: FIELDS[name].values for name in ("outputActivation", "loss", "init", "inputScaling", "targets")
 }
 
+
 class PlaygroundConfig:
     """An immutable, validated set of every field in core.fields.TABLE.
 

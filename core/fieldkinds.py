@@ -17,7 +17,15 @@ from typing import Any
 from core.errors import InvalidValue
 
 __all__ = [
-    "Kind", "Effect", "EFFECTS", "Section", "Widget", "TEMPLATE_WIDGETS", "Placement", "Field", "MAX_HIDDEN_LAYERS",
+    "Kind",
+    "Effect",
+    "EFFECTS",
+    "Section",
+    "Widget",
+    "TEMPLATE_WIDGETS",
+    "Placement",
+    "Field",
+    "MAX_HIDDEN_LAYERS",
     "MAX_NEURONS",
 ]
 

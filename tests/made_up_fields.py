@@ -33,7 +33,12 @@ def made_up_rows(fields: ModuleType) -> tuple[Any, ...]:
     a live number in a menu of "Beyond the original" that a classroom link can hide, and
     a choice in the lecture's options that applies to classification only."""
     Field, Kind, Effect, Placement, Section, Widget = (  # the classes, under their own names
-        fields.Field, fields.Kind, fields.Effect, fields.Placement, fields.Section, fields.Widget
+        fields.Field,
+        fields.Kind,
+        fields.Effect,
+        fields.Placement,
+        fields.Section,
+        fields.Widget,
     )
     return (
         Field("wobble", Kind.NUMBER, 0.5, Effect.LIVE, (0.25, 0.5, 1), 0, 1, sparse=True, hideable=True,
