@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from core.config import PlaygroundConfig
-from core.fields import MAX_HIDDEN_LAYERS, MAX_NEURONS, TABLE
+from core.fields import MAX_HIDDEN_LAYERS, MAX_NEURONS, TABLE, Kind
 from core.fields import Field as Setting
 from core.optimizers import OPTIMIZERS
 from core.points import MAX_POINTS
@@ -75,18 +75,18 @@ def _value_type(setting: Setting) -> Any:
     """The pydantic type of one setting's value, from its row in the table."""
     kind = setting.kind
     description = setting.label or None
-    if kind == "choice":
+    if kind == Kind.CHOICE:
         value: Any = Literal[setting.values]
-    elif kind == "number":
+    elif kind == Kind.NUMBER:
         value = Annotated[Number, Field(ge=setting.low, le=setting.high, allow_inf_nan=False)]
-    elif kind == "integer":
+    elif kind == Kind.INTEGER:
         value = Annotated[Integer, Field(ge=int(setting.low), le=int(setting.high))]
-    elif kind == "bool":
+    elif kind == Kind.BOOL:
         value = StrictBool
-    elif kind == "shape":
+    elif kind == Kind.SHAPE:
         neurons = Annotated[Integer, Field(ge=1, le=MAX_NEURONS)]
         value = Annotated[list[neurons], Field(max_length=MAX_HIDDEN_LAYERS)]  # type: ignore[valid-type]
-    elif kind == "text":
+    elif kind == Kind.TEXT:
         value = Annotated[str, Field(pattern=f"^{setting.pattern}$")]
     else:
         names: Any = Literal[setting.values]
@@ -371,10 +371,18 @@ class StatelessStepResult(NetworkStateOut):
     losses: list[list[JSONNumber | None]]
 
 
+class Choices(BaseModel):
+    """What the page's controls may offer in this state (``PlaygroundConfig.choices``)."""
+
+    refused: dict[str, list[Any]]  # by field: the menu's values the rules between fields refuse now
+    unused: list[str]  # the fields that do not apply now (momentum without the momentum optimizer...)
+
+
 class SessionState(BaseModel):
     id: str
     generation: int
     config: dict[str, Any]
+    choices: Choices
     shape: list[int]
     epoch: int
     position: int

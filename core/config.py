@@ -14,11 +14,11 @@ from typing import Any
 from core.datasets import MULTICLASS_DATASETS
 from core.errors import InvalidValue
 from core.features import FEATURES
-from core.fields import FIELDS, HIDEABLE, TABLE, Field, hideable_controls
-from core.jsnum import js_number_str, js_parse_number
+from core.fields import FIELDS, HIDEABLE, TABLE, Effect, Field, Kind, Widget
 from core.preset import LECTURE_PRESET
 from core.rng import random_seed_string
 from core.scenarios import SCENARIOS
+from core.urlhash import read_hash, write_hash
 
 __all__ = [
     "PlaygroundConfig",
@@ -28,15 +28,16 @@ __all__ = [
     "check_values",
     "read_hash",
     "write_hash",
+    "attribute_types",
 ]
 
-FIELD_EFFECTS: dict[str, str] = {field.name: field.effect for field in TABLE}
-_HIDE = "_hide"
+FIELD_EFFECTS: dict[str, Effect] = {field.name: field.effect for field in TABLE}
 
 # The lecture's options, grouped on the page; each field's first value is the original's behaviour.
 LECTURE_OPTIONS: dict[str, tuple[str, ...]] = {
     name: FIELDS[name].values for name in ("outputActivation", "loss", "init", "inputScaling", "targets")
 }
+
 
 class PlaygroundConfig:
     """An immutable, validated set of every field in core.fields.TABLE.
@@ -47,7 +48,55 @@ class PlaygroundConfig:
     attributes: ``config.learningRate``.
     """
 
+    # Each field's type, for the type checker: ``attribute_types(TABLE)`` writes this
+    # block from the table's kinds, and tests/core/test_config.py checks it is the same.
+    activation: str
+    regularization: str
+    batchSize: int
+    dataset: str
+    regDataset: str
+    learningRate: float
+    regularizationRate: float
+    noise: float
+    networkShape: tuple[int, ...]
+    seed: str
+    showTestData: bool
+    discretize: bool
+    percTrainData: float
+    x: bool
+    y: bool
+    xTimesY: bool
+    xSquared: bool
+    ySquared: bool
+    cosX: bool
+    sinX: bool
+    cosY: bool
+    sinY: bool
+    collectStats: bool
+    tutorial: str | None
+    problem: str
+    initZero: bool
+    hideText: bool
+    outputActivation: str
+    loss: str
+    init: str
+    inputScaling: str
+    targets: str
+    scenario: str | None
+    optimizer: str
+    momentum: float
+    classes: int
+    stopEpoch: int | None
+    stopLoss: float | None
+    stepUnit: str
+    fullBatch: bool
+    train: str
+    initValue: float
+    variant: int
+    hidden: frozenset[str]
+
     _values: dict[str, Any]
+    _features: tuple[str, ...]
 
     def __init__(self, **values: Any) -> None:
         if "seed" not in values:
@@ -63,15 +112,11 @@ class PlaygroundConfig:
         return config
 
     def _take(self, checked: dict[str, Any], stored: bool = False, setting_up: bool = False) -> None:
-        _one_zero_init(checked)
-        _check_combination(checked, stored, setting_up)
+        _settle(checked, stored, setting_up)
         object.__setattr__(self, "_values", checked)
         for name, value in checked.items():  # plain attributes: read at full speed in the training loop
             object.__setattr__(self, name, value)
         object.__setattr__(self, "_features", tuple(name for name in FEATURES if checked[name]))
-
-    def __getattr__(self, name: str) -> Any:  # only for names that are not fields (the type checker sees Any)
-        raise AttributeError(f"no field {name!r}")
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("a PlaygroundConfig is immutable: use replace()")
@@ -96,7 +141,7 @@ class PlaygroundConfig:
     @property
     def features(self) -> tuple[str, ...]:
         """Enabled input features, in the network's input order (read every frame: kept)."""
-        return self._features  # type: ignore[no-any-return]
+        return self._features
 
     @property
     def initialisation(self) -> dict[str, Any]:
@@ -139,7 +184,12 @@ class PlaygroundConfig:
         """A copy with ``changes`` applied and validated (unknown names raise);
         the fields not changed keep their values as they were checked."""
         config = PlaygroundConfig.__new__(PlaygroundConfig)
-        checked = check_values(changes, defaults=False)
+        config._take(*self._merge(check_values(changes, defaults=False)))
+        return config
+
+    def _merge(self, checked: dict[str, Any]) -> tuple[dict[str, Any], bool, bool]:
+        """The values ``replace`` checks for these (checked) changes, and how: whether
+        they may keep a stored sigmoid-and-pm1 pair, whether they set a scenario up."""
         merged = {**self._values, **checked}
         chooses_init = "init" in checked or "initValue" in checked
         if checked.get("initZero") is False and not chooses_init and self.initZero:
@@ -147,8 +197,35 @@ class PlaygroundConfig:
         elif "initZero" not in checked and chooses_init:
             merged["initZero"] = False  # init and initValue say what it is now (the zero case sets it again)
         kept = _unreachable_targets(self._values) and _unreachable_targets(merged)
-        config._take(merged, stored=kept, setting_up="scenario" in checked or "variant" in checked)
-        return config
+        return merged, kept, "scenario" in checked or "variant" in checked
+
+    def choices(self) -> dict[str, Any]:
+        """What the page's controls may offer in this state, so that the rules between
+        fields live here only: ``refused``, by field, the values of its menu (or
+        pictures) that ``replace`` would refuse now; ``unused``, the fields that do not
+        apply now (``Field.used_when``).  Worked out once per config."""
+        known: dict[str, Any] | None = self.__dict__.get("_choices")
+        if known is None:
+            refused = {}
+            for field in TABLE:
+                if field.place is not None and field.place.widget in (Widget.MENU, Widget.PICTURES):
+                    now = self._values[field.name]
+                    values = [value for value in field.menu_values() if value != now and not self._allows(field, value)]
+                    if values:
+                        refused[field.name] = values
+            unused = [field.name for field in TABLE if field.used_when and not _applies(field, self._values)]
+            known = {"refused": refused, "unused": unused}
+            object.__setattr__(self, "_choices", known)
+        return known
+
+    def _allows(self, field: Field, value: Any) -> bool:
+        """Whether ``replace`` would take ``value`` for ``field`` (a value the field allows)."""
+        merged, stored, setting_up = self._merge({field.name: value})
+        try:
+            _settle(merged, stored, setting_up)
+        except InvalidValue:
+            return False
+        return True
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values (tuples as lists, the hidden set in table order)."""
@@ -205,79 +282,6 @@ def check_values(
     return checked
 
 
-def read_hash(text: str, table: Sequence[Field] = TABLE) -> dict[str, Any]:
-    """The values a hash gives, by the original's rules (see ``PlaygroundConfig.from_hash``)."""
-    if text.startswith("#"):
-        text = text[1:]
-    pairs: dict[str, str | None] = {}
-    for item in text.split("&"):
-        parts = item.split("=")
-        pairs[parts[0]] = parts[1] if len(parts) > 1 else None
-    values: dict[str, Any] = {}
-    for field in table:
-        raw = pairs.get(field.name)
-        if field.kind == "controls" or (raw is None and not (field.kind == "shape" and field.name in pairs)):
-            continue
-        if field.kind == "shape":
-            values[field.name] = _parse_shape(field, raw or "")
-        elif field.name == "seed":
-            values["seed"] = raw  # taken as is, even empty
-        elif raw is not None and raw.strip() != "":
-            values[field.name] = _read(field, raw)
-    hideable = hideable_controls(table)  # the names the table's controls field allows
-    values["hidden"] = frozenset(
-        key[: -len(_HIDE)]
-        for key, value in pairs.items()
-        if key.endswith(_HIDE) and value == "true" and key[: -len(_HIDE)] in hideable
-    )
-    return values
-
-
-def write_hash(values: dict[str, Any], table: Sequence[Field] = TABLE) -> str:
-    """The hash the original would write for these (checked) values, without ``#``."""
-    parts = []
-    for field in table:
-        value = values[field.name]
-        if field.kind == "controls" or value is None or (field.sparse and value == field.default):
-            continue
-        parts.append(f"{field.name}={_write(field, value)}")
-    parts.extend(f"{name}{_HIDE}=true" for name in hideable_controls(table) if name in values["hidden"])
-    return "&".join(parts)
-
-
-def _read(field: Field, raw: str) -> Any:
-    if field.kind == "bool":
-        return raw != "false"
-    if field.kind in ("number", "integer"):
-        try:
-            return js_parse_number(raw)
-        except ValueError:
-            raise InvalidValue(field.name, f"{raw!r} is not a number") from None
-    return raw
-
-
-def _write(field: Field, value: Any) -> str:
-    if field.kind == "bool":
-        return "true" if value else "false"
-    if field.kind in ("number", "integer"):
-        return js_number_str(value)
-    if field.kind == "shape":
-        return ",".join(str(n) for n in value)
-    return str(value)
-
-
-def _parse_shape(field: Field, raw: str) -> tuple[int, ...]:
-    if raw.strip() == "":
-        return ()
-    shape: list[Any] = []
-    for piece in raw.split(","):
-        try:
-            shape.append(js_parse_number(piece) if piece.strip() else 0.0)  # Number("") is 0
-        except ValueError:
-            raise InvalidValue(field.name, f"{piece!r} is not a number of neurons") from None
-    return field.check(shape)  # type: ignore[no-any-return]
-
-
 def _classes(values: dict[str, Any]) -> int:
     return int(values["classes"]) if values["problem"] == "classification" else 2
 
@@ -286,6 +290,29 @@ def _loss(values: dict[str, Any]) -> str:
     if values["loss"] != "auto":
         return str(values["loss"])
     return "cross-entropy" if _classes(values) > 2 else "half-square"
+
+
+def _settle(values: dict[str, Any], stored: bool, setting_up: bool) -> None:
+    """The rules between fields, applied to a whole set of checked values: the zero
+    initialisation's two spellings made one, then every combination rule."""
+    _one_zero_init(values)
+    _check_combination(values, stored, setting_up)
+
+
+def _applies(field: Field, values: dict[str, Any]) -> bool:
+    """Whether ``field`` matters with these values (``Field.used_when``)."""
+    if field.used_when is None:
+        return True
+    other, among = field.used_when
+    return values[other] in among
+
+
+def attribute_types(table: Sequence[Field] = TABLE) -> list[str]:
+    """``PlaygroundConfig``'s typed attributes as its class body declares them, one
+    line per field, from each field's kind (its checker's result)."""
+    types = {Kind.CHOICE: "str", Kind.NUMBER: "float", Kind.INTEGER: "int", Kind.BOOL: "bool",
+             Kind.SHAPE: "tuple[int, ...]", Kind.TEXT: "str", Kind.CONTROLS: "frozenset[str]"}  # fmt: skip
+    return [f"{field.name}: {types[field.kind]}{' | None' if field.optional else ''}" for field in table]
 
 
 def _one_zero_init(values: dict[str, Any]) -> None:

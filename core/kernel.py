@@ -23,6 +23,7 @@ buffers laid out as core.kernel_passes describes.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -51,12 +52,19 @@ from core.kernel_passes import (
 )
 from core.optimizers import BETA1, BETA2, EPSILON, RHO  # compile-time constants in the kernel
 
-__all__ = ["train_epochs", "mean_loss", "offsets", "STOP_REASONS"]
+__all__ = ["train_epochs", "mean_loss", "offsets", "Rates", "STOP_REASONS"]
 
 # Why train_epochs stopped before the epochs it was given (index = its return code).
 STOP_REASONS = (None, "epoch", "loss", "diverged")
-# hyper: the float parameters, by index
-LR, REG_RATE, MOMENTUM_MU, STOP_LOSS = 0, 1, 2, 3
+
+
+class Rates(NamedTuple):
+    """The kernel's float parameters, by name (a named tuple: numba reads its fields)."""
+
+    learning_rate: float  # α
+    regularization_rate: float  # λ
+    momentum: float  # μ, for the momentum optimizer
+    stop_loss: float  # stop at the first pass whose test loss is <= this; NaN: never
 
 
 @INLINE
@@ -118,12 +126,12 @@ def _update_bias(k, b, acc_b, slot_b, n_acc, lr, mu, optimizer, bias_c1, bias_c2
 
 
 @INLINE
-def _update(w, b, dead, acc_w, acc_b, slot_w, slot_b, n_acc, t, hyper, codes, only):  # type: ignore[no-untyped-def]
+def _update(w, b, dead, acc_w, acc_b, slot_w, slot_b, n_acc, t, rates, codes, only):  # type: ignore[no-untyped-def]
     """Apply the accumulated gradients: every parameter, or with ``only`` = (weight index, bias
     index), one of them (-1: not that kind), leaving every other parameter and its state as it is."""
-    lr = hyper[LR]
-    rate = hyper[REG_RATE]
-    mu = hyper[MOMENTUM_MU]
+    lr = rates.learning_rate
+    rate = rates.regularization_rate
+    mu = rates.momentum
     reg = codes[REG]
     optimizer = codes[OPTIMIZER]
     bias_c1 = 1.0 - BETA1**t if optimizer == ADAM else 1.0
@@ -153,7 +161,7 @@ def _update(w, b, dead, acc_w, acc_b, slot_w, slot_b, n_acc, t, hyper, codes, on
 
 @JIT
 def _train_samples(  # type: ignore[no-untyped-def]
-    X, Y, sizes, w, b, dead, acc_w, acc_b, slot_w, slot_b, counters, batch, hyper, codes,
+    X, Y, sizes, w, b, dead, acc_w, acc_b, slot_w, slot_b, counters, batch, rates, codes,
     w_off, b_off, n_off, Z, A, D, first, max_updates, only, grad_w, grad_b,
 ):  # fmt: skip
     """Rows ``first`` .. of one pass over ``X`` (n, n_in) with targets ``Y`` (n, n_out), until the
@@ -189,7 +197,7 @@ def _train_samples(  # type: ignore[no-untyped-def]
         counters[0] += m
         start += m
         if start % batch == 0:
-            _update(w, b, dead, acc_w, acc_b, slot_w, slot_b, counters[0], counters[1] + 1, hyper, codes, only)
+            _update(w, b, dead, acc_w, acc_b, slot_w, slot_b, counters[0], counters[1] + 1, rates, codes, only)
             counters[0] = 0
             counters[1] += 1
             made += 1
@@ -214,7 +222,7 @@ def _losses(X, Y, X_test, Y_test, sizes, w, b, codes, w_off, b_off, n_off, Z, A,
 @JIT
 def train_epochs(  # type: ignore[no-untyped-def]
     X, Y, X_test, Y_test, sizes, w, b, dead, acc_w, acc_b, slot_w, slot_b, counters,
-    batch, hyper, codes, stop_after, losses, confusion, threshold, position, max_updates, only, final,
+    batch, rates, codes, stop_after, losses, confusion, threshold, position, max_updates, only, final,
 ):  # fmt: skip
     """Training from row ``position`` of the current pass: ``losses.shape[0]`` passes (each
     ended pass counts, the current one included), or, with ``max_updates`` >= 0, until that
@@ -222,7 +230,7 @@ def train_epochs(  # type: ignore[no-untyped-def]
 
     ``losses`` receives (train, test) after every pass that ends, so many epochs cost one
     call from Python.  Stops early at a pass's end: after ``stop_after`` passes (if >= 0), at
-    the first whose test loss is <= the stop loss (``hyper[STOP_LOSS]``; NaN for none), or when
+    the first whose test loss is <= ``rates.stop_loss`` (NaN for none), or when
     a loss is not finite.  ``final`` receives the losses of the network as it is at the end
     (a pass's end or not), and ``confusion`` (2, K, K), unless empty, the train and test
     points' confusion then (``threshold``: see kernel_passes._classes).  ``only``: see
@@ -236,7 +244,7 @@ def train_epochs(  # type: ignore[no-untyped-def]
     selected = only[0] >= 0 or only[1] >= 0
     grad_w = acc_w.copy() if selected else np.empty(0)  # a scratch of pending gradients (see _train_samples)
     grad_b = acc_b.copy() if selected else np.empty(0)
-    stop_loss = hyper[STOP_LOSS]
+    stop_loss = rates.stop_loss
     rows = losses.shape[0]
     skip = confusion[:, :0, :0]  # counting into an empty table counts nothing
     n = X.shape[0]
@@ -245,7 +253,7 @@ def train_epochs(  # type: ignore[no-untyped-def]
     at = position
     while e < rows:
         left = -1 if max_updates < 0 else max_updates - made
-        at, k = _train_samples(X, Y, sizes, w, b, dead, acc_w, acc_b, slot_w, slot_b, counters, batch, hyper,
+        at, k = _train_samples(X, Y, sizes, w, b, dead, acc_w, acc_b, slot_w, slot_b, counters, batch, rates,
                                codes, w_off, b_off, n_off, Z, A, D, at, left, only, grad_w, grad_b)  # fmt: skip
         made += k
         if at < n:  # the updates asked for are made inside the pass

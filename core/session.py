@@ -13,7 +13,7 @@ import numpy as np
 from core.config import FIELD_EFFECTS, PlaygroundConfig
 from core.errors import InvalidValue
 from core.explain import explain
-from core.fields import TABLE
+from core.fields import EFFECTS, TABLE, Effect
 from core.history import LossHistory
 from core.inits import initial_ranges
 from core.link import Link
@@ -25,10 +25,8 @@ from core.scenarios import SCENARIOS
 from core.sessiondata import SessionData
 from core.training import StopRule, TrainingResult, train
 
-__all__ = ["Session", "EFFECTS"]
+__all__ = ["Session"]
 
-# Effects of a change, weakest first.
-EFFECTS = ("none", "live", "reset", "data", "seed")
 _KEPT_BY_SCENES = ("seed", "hidden", "hideText")  # a scenario's set-up keeps them (unless it sets the seed)
 
 
@@ -221,7 +219,7 @@ class Session(SessionData):
         self._load_data()
         self._refresh_losses()
 
-    def update(self, **changes: Any) -> str:
+    def update(self, **changes: Any) -> Effect:
         """Apply field changes with the original's semantics.
 
         Returns the strongest effect: "none" (nothing changed), "live",
@@ -233,23 +231,23 @@ class Session(SessionData):
         new = old.replace(**changes)
         self.stopped = None
         changed = [name for name in changes if getattr(new, name) != getattr(old, name)]
-        effect = max((FIELD_EFFECTS[name] for name in changed), key=EFFECTS.index, default="none")
+        effect = max((FIELD_EFFECTS[name] for name in changed), key=EFFECTS.index, default=Effect.NONE)
         self.config = new
-        if effect == "seed":
+        if effect == Effect.SEED:
             self._start()
-        elif effect == "data":
+        elif effect == Effect.DATA:
             self.config = new = new.replace(scenario=None, variant=0)  # generated data replaces the scenario's
             self._reseed(self.rng.new_seed())
             self._load_data()
             if new.problem != old.problem:
                 self._draw_thumbnails()
             self._new_network()
-        elif effect == "reset":
+        elif effect == Effect.RESET:
             self._compute_inputs()  # features, their scaling or the targets may have changed
             self._new_network()
         return effect
 
-    def apply_hash(self, text: str) -> str:
+    def apply_hash(self, text: str) -> Effect:
         """Apply a TF Playground URL hash as one change (see ``update``).
 
         Keys missing from the hash take their defaults, as when the original

@@ -122,8 +122,7 @@ class SessionData:
         cached = self.__dict__.get("_rule")
         if cached is not None and cached[0] is cfg and cached[1].batch_size == batch:
             return cached[1]  # type: ignore[no-any-return]
-        rule = TrainingRule(batch, cfg.learningRate, cfg.regularization, cfg.regularizationRate,
-                            cfg.loss_function, cfg.optimizer, cfg.momentum)  # fmt: skip
+        rule = TrainingRule.of(cfg, batch)
         self._rule = (cfg, rule)
         return rule
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from core import kernel
 from core.activations import LOSSES, OUTPUTS, REGULARIZERS
+from core.config import PlaygroundConfig
 from core.errors import InvalidValue
 from core.link import Link
 from core.network import Network
@@ -29,6 +30,20 @@ class TrainingRule:
     loss: str = "half-square"  # half-square (the original) | square (the lecture) | cross-entropy
     optimizer: str = "sgd"  # sgd | momentum | rmsprop | adam (core.optimizers)
     momentum: float = 0.9  # μ, for the momentum optimizer
+
+    @classmethod
+    def of(cls, config: PlaygroundConfig, batch_size: int) -> TrainingRule:
+        """The rule a config describes, updating every ``batch_size`` points (``batchSize``,
+        or the whole training set with ``fullBatch``: core.sessiondata knows which)."""
+        return cls(
+            batch_size=batch_size,
+            learning_rate=config.learningRate,
+            regularization=config.regularization,
+            regularization_rate=config.regularizationRate,
+            loss=config.loss_function,
+            optimizer=config.optimizer,
+            momentum=config.momentum,
+        )
 
 
 @dataclass(frozen=True)
@@ -134,14 +149,18 @@ def train(
     losses = np.empty((rows, 2))
     final = np.full(2, math.nan)
     confusion = np.zeros((2, classes, classes), dtype=np.int64)
-    hyper = np.array([rule.learning_rate, rule.regularization_rate, rule.momentum,
-                      math.nan if stop.loss is None else stop.loss])  # fmt: skip
+    rates = kernel.Rates(  # floats, whatever the caller wrote: one compiled signature
+        learning_rate=float(rule.learning_rate),
+        regularization_rate=float(rule.regularization_rate),
+        momentum=float(rule.momentum),
+        stop_loss=math.nan if stop.loss is None else float(stop.loss),
+    )
     trained = np.array(only.flat_index(network) if only is not None else (-1, -1), dtype=np.int64)
     done, reason, at, made = kernel.train_epochs(
         X, Y, X_test, Y_test,
         network.sizes, network.w, network.b, network.dead_flat, network.acc_w, network.acc_b,
         network.slot_w, network.slot_b, network.counters,
-        rule.batch_size, hyper, _codes(network, rule), -1 if stop.after is None else stop.after, losses,
+        rule.batch_size, rates, _codes(network, rule), -1 if stop.after is None else stop.after, losses,
         confusion, threshold, int(position), max_updates, trained, final,
     )  # fmt: skip
     return TrainingResult(losses[:done], kernel.STOP_REASONS[reason], confusion if classes else None, int(made),

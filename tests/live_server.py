@@ -29,8 +29,9 @@ class LiveServer:
     PLAYGROUND_DATA_DIR (tests never write to the working directory's data/).
     """
 
-    def __init__(self, port: int | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(self, port: int | None = None, env: dict[str, str] | None = None, module: str = "app") -> None:
         self.port = port or free_port()
+        self.module = module  # what `python -m` runs: the app, or a test's launcher of it (tests/made_up_fields.py)
         self.env = {**os.environ, "PLAYGROUND_DATA_DIR": ":memory:", **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = ROOT / "test-output" / f"server-{self.port}.log"
@@ -47,7 +48,7 @@ class LiveServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child process owns it
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "app", "--host", "127.0.0.1", "--port", str(self.port)],
+            [sys.executable, "-m", self.module, "--host", "127.0.0.1", "--port", str(self.port)],
             cwd=ROOT,
             env=self.env,
             stdout=log,

@@ -108,6 +108,7 @@ def session_state(
         "id": id,
         "generation": generation,
         "config": {**session.config.to_dict(), "hash": session.config.to_hash()},
+        "choices": session.config.choices(),  # what the page's menus may offer now: the rules stay here
         "shape": session.shape,
         "epoch": session.epoch,
         "position": session.position,  # points of the current pass trained on (steps of single updates)

@@ -10,7 +10,7 @@ from app.routes.deps import ClientKey, Limits
 from app.sessions.store import SessionDamaged, UnknownSession
 from app.web.client_limits import TooManyRequests
 from app.web.i18n import LANGUAGES, choose_language, translator
-from app.web.page_config import page_config
+from app.web.page_config import page_config, sections
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,6 +54,12 @@ async def class_link(code: str, request: Request, key: ClientKey, limits: Limits
 async def index(request: Request) -> HTMLResponse:
     templates = request.app.state.templates
     lang = _language(request)
-    context = {"page_config": page_config(request, lang), "lang": lang, "languages": LANGUAGES, "t": translator(lang)}
+    context = {
+        "page_config": page_config(request, lang),
+        "controls": sections(),  # the field table's controls by section (templates/partials/controls.html)
+        "lang": lang,
+        "languages": LANGUAGES,
+        "t": translator(lang),
+    }
     response: HTMLResponse = templates.TemplateResponse(request, "index.html", context)
     return response

@@ -1,27 +1,23 @@
-// Menus from the server's field table (the page config's `fields`, derived
-// from core/fields.py): what a control offers comes from the table — a
-// choice's values with their catalogue labels (option.<field>.<value>), a
-// number's menu values, an integer's range — and the template only says
-// where each control goes (data-field). Adding a value to the table adds it
-// to the menu.
+// Menus and values from the server's field table (the page config's
+// `fields`, derived from core/fields.py): what a control offers comes from
+// the table — a choice's values with their catalogue labels
+// (option.<field>.<value>), a number's menu values, an integer's range — and
+// the template draws each control where the table places it
+// (templates/partials/controls.html). Adding a value to the table adds it to
+// the menu.
 
 import { t } from "./i18n.js";
 
-const MAX_RANGE_OPTIONS = 20; // an integer field with a short range is a menu of every value
-
-/** name -> field row (kind, default, options, values, low, high, effect, optional). */
+/** name -> field row (kind, default, options, values, low, high, effect, optional, place). */
 export function fieldTable(config) {
   return new Map(config.fields.map((field) => [field.name, field]));
 }
 
-/** The values a menu lists for a field, in the table's order. */
+/** The values a menu lists for a field, in the table's order (an integer's
+ * short range comes as its values: core.fieldkinds.Field.menu_values). */
 export function menuValues(field) {
   if (field.kind === "choice") return field.options.map((option) => option.value);
-  if (field.kind === "number") return field.values;
-  if (field.kind === "integer" && field.high - field.low < MAX_RANGE_OPTIONS) {
-    return Array.from({ length: field.high - field.low + 1 }, (_, k) => field.low + k);
-  }
-  return [];
+  return field.values || [];
 }
 
 /** What the reader sees for one value: a choice's message, a number as it is. */
@@ -48,8 +44,13 @@ export function fillMenu(select, field) {
 
 /** Show `value` in a control: a <select> (a number the menu does not list,
  * as a pasted hash may carry, is added in order: the server accepts any in
- * range) or an <input> (null: empty). */
+ * range), a checkbox, or an <input> (null: empty). */
 export function showValue(control, value) {
+  if (control.type === "checkbox" || control.type === "range") {
+    if (control.type === "checkbox") control.checked = Boolean(value);
+    else control.value = String(value); // a slider always shows the session's value, focused or not
+    return;
+  }
   if (control.tagName !== "SELECT") {
     const text = value === null || value === undefined ? "" : String(value);
     if (control.value !== text && document.activeElement !== control) control.value = text;
@@ -67,8 +68,9 @@ export function showValue(control, value) {
 }
 
 /** The value a control holds, typed as the field wants it: numbers as
- * numbers, an empty input of an optional field as null (not set). */
+ * numbers, a checkbox's state, an empty input of an optional field as null (not set). */
 export function readValue(control, field) {
+  if (control.type === "checkbox") return control.checked;
   const text = control.value.trim();
   if (field.kind === "number" || field.kind === "integer") {
     if (text === "" && field.optional) return null;

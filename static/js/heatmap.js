@@ -12,18 +12,11 @@ import { classCss, classPainter } from "./classcolors.js";
 import { css, paintBytes } from "./colors.js";
 import { PaintLimiter } from "./motion.js";
 import { markElement } from "./shapes.js";
+import { svgEl } from "./svg.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 const SIZE = 260;
 const DOMAIN = 6;
 const CELLS = 100;
-
-function svgEl(name, attrs, parent) {
-  const el = document.createElementNS(SVG_NS, name);
-  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value);
-  parent.appendChild(el);
-  return el;
-}
 
 /** Data coordinates -> pixels in the 260 px square. */
 export const toPx = (v) => ((v + DOMAIN) / (2 * DOMAIN)) * SIZE;

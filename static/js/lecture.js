@@ -1,7 +1,7 @@
-// Lecture mode: the lecture's options (output activation, loss, weight
-// initialisation, input scaling, targets) with the "Lecture" and "Original"
-// presets, the worked example, the brute-force count beside the network,
-// and the explainer with its loss slice. Changes go out as config commands
+// Lecture mode: the "Lecture" and "Original" presets of the lecture's options
+// (whose menus the field table places in this section: controls.js wires
+// them), the worked example, the brute-force count beside the network, and
+// the explainer with its loss slice. Changes go out as config commands
 // (handlers); what is shown always comes back from the server.
 //
 // A watcher may look closer on their own screen: a tapped weight or point is
@@ -9,7 +9,7 @@
 // and "Follow the teacher" goes back to the teacher's pointer.
 
 import { Explainer } from "./explainer.js";
-import { fieldTable, fillMenu } from "./fieldmenus.js";
+import { fieldTable } from "./fieldmenus.js";
 import { linkSymbols } from "./formula.js";
 import { fill, t, tn } from "./i18n.js";
 import { SlicePlot } from "./sliceplot.js";
@@ -68,10 +68,6 @@ export class Lecture {
     this.fields = fieldTable(config);
     const $ = (id) => document.getElementById(id);
     this.bruteForceEl = $("brute-force");
-    this.selects = [...document.querySelectorAll("#lecture-options select")];
-    for (const select of this.selects) {
-      select.addEventListener("change", () => handlers.sendConfig({ [select.dataset.field]: select.value }));
-    }
     this.buttons = [$("worked-example-button"), $("lecture-preset-button"), $("original-preset-button")];
     $("worked-example-button").addEventListener("click", () => handlers.workedExample());
     $("lecture-preset-button").addEventListener("click", () => handlers.sendConfig({ ...config.lecturePreset }));
@@ -95,21 +91,16 @@ export class Lecture {
     this.relabel();
   }
 
-  /** Menus and the count in the current language (after a switch too). */
+  /** The count and the explainer in the current language (after a switch too). */
   relabel() {
-    for (const select of this.selects) fillMenu(select, this.fields.get(select.dataset.field));
     if (this.state) this.update(this.state);
     this.explainer.relabel();
     this.slice.relabel();
   }
 
-  /** update(state): option values and the brute-force count. */
+  /** update(state): the brute-force count and the explainer's setup. */
   update(state) {
     this.state = state;
-    for (const select of this.selects) {
-      const value = state.config[select.dataset.field];
-      if (value !== undefined && value !== null) select.value = String(value);
-    }
     const count = bruteForce(state.shape);
     const expr = document.createElement("span"); // 1000¹⁸ = 10⁵⁴ with real superscripts
     expr.append(...scriptNodes(count.expr));
@@ -255,7 +246,7 @@ export class Lecture {
 
   setWatching(watching) {
     this.watching = watching;
-    for (const el of [...this.selects, ...this.buttons]) el.disabled = watching;
+    for (const el of this.buttons) el.disabled = watching;
     this.explainer.setWatching(watching);
     if (!watching && this.local) this.followTeacher();
   }

@@ -8,16 +8,9 @@
 import { fill } from "./i18n.js";
 import { scriptNodes } from "./symbols.js";
 import { fmt, isScientific } from "./typeset.js";
+import { svgEl } from "./svg.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 const MAX_POINTS = 1000;
-
-function svgEl(name, attrs, parent) {
-  const el = document.createElementNS(SVG_NS, name);
-  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value);
-  parent.appendChild(el);
-  return el;
-}
 
 /** A loss as the tip writes it: three significant digits, or what it is (NaN). */
 export function tipNumber(value) {
@@ -176,30 +169,11 @@ export class LineChart {
 
 /** The colour legend: a 144 x 10 gradient from -1 to 1 with ticks. */
 export function drawLegend(svg, stops) {
-  const defs = document.createElementNS(SVG_NS, "defs");
-  const gradient = document.createElementNS(SVG_NS, "linearGradient");
-  gradient.id = "legend-gradient";
-  for (const stop of stops) {
-    const el = document.createElementNS(SVG_NS, "stop");
-    el.setAttribute("offset", `${stop.offset * 100}%`);
-    el.setAttribute("stop-color", stop.color);
-    gradient.appendChild(el);
-  }
-  defs.appendChild(gradient);
-  svg.appendChild(defs);
-  const rect = document.createElementNS(SVG_NS, "rect");
-  Object.entries({ x: 3, y: 0, width: 144, height: 10, fill: "url(#legend-gradient)" }).forEach(([k, v]) =>
-    rect.setAttribute(k, v),
-  );
-  svg.appendChild(rect);
+  const gradient = svgEl("linearGradient", { id: "legend-gradient" }, svgEl("defs", {}, svg));
+  for (const stop of stops) svgEl("stop", { offset: `${stop.offset * 100}%`, "stop-color": stop.color }, gradient);
+  svgEl("rect", { x: 3, y: 0, width: 144, height: 10, fill: "url(#legend-gradient)" }, svg);
   [[-1, 3], [0, 75], [1, 147]].forEach(([value, x]) => {
-    const tick = document.createElementNS(SVG_NS, "line");
-    Object.entries({ x1: x, x2: x, y1: 10, y2: 14, stroke: "#bbb" }).forEach(([k, v]) => tick.setAttribute(k, v));
-    svg.appendChild(tick);
-    const text = document.createElementNS(SVG_NS, "text");
-    text.setAttribute("x", x);
-    text.setAttribute("y", 25);
-    text.textContent = String(value);
-    svg.appendChild(text);
+    svgEl("line", { x1: x, x2: x, y1: 10, y2: 14, stroke: "#bbb" }, svg);
+    svgEl("text", { x, y: 25 }, svg).textContent = String(value);
   });
 }

@@ -1,18 +1,10 @@
-// Pieces of the network diagram that are built once per structure: SVG
-// element creation, feature labels with sub- and superscripts, and the
-// per-layer neuron buttons, the two callouts.
+// Pieces of the network diagram that are built once per structure: feature
+// labels with sub- and superscripts, the per-layer neuron buttons, the two
+// callouts.
 
 import { t, tn } from "./i18n.js";
 import { RECT, linkPath, weightsCalloutLink } from "./netlayout.js";
-
-const SVG_NS = "http://www.w3.org/2000/svg";
-
-export function svgEl(name, attrs = {}, parent = null) {
-  const el = document.createElementNS(SVG_NS, name);
-  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value);
-  if (parent) parent.appendChild(el);
-  return el;
-}
+import { svgEl } from "./svg.js";
 
 /** "X₁²" -> text with tspans for the sub- and superscripts (the labels come
  * from the server as Unicode; the original draws them as small raised or

@@ -5,7 +5,8 @@
 
 import { t } from "./i18n.js";
 import { RECT } from "./netlayout.js";
-import { appendLabel, svgEl } from "./netdecor.js";
+import { appendLabel } from "./netdecor.js";
+import { svgEl } from "./svg.js";
 import { spokenFeature } from "./symbols.js";
 
 const arrowPath = (pos) => `M${pos.x + RECT + 2},${pos.y + RECT / 2 - 4.5}l4.5,4.5l-4.5,4.5z`;

@@ -4,7 +4,8 @@
 // order as the colours (classcolors.js). Two classes keep the original's
 // circles. The legend and the confusion matrix show the same shapes.
 
-const SVG_NS = "http://www.w3.org/2000/svg";
+import { svgEl } from "./svg.js";
+
 const polygon = (points, x, y, scale = 1) =>
   `M${points.map(([px, py]) => `${(x + scale * px).toFixed(2)},${(y + scale * py).toFixed(2)}`).join("L")}Z`;
 
@@ -23,11 +24,8 @@ const SHAPES = [
  * classes: how many there are (two: always the circle). */
 export function markElement(label, classes, x, y, attrs = {}) {
   const shape = classes > 2 ? SHAPES[label % SHAPES.length] : null;
-  const el = document.createElementNS(SVG_NS, shape ? "path" : "circle");
-  if (shape) el.setAttribute("d", polygon(shape, x, y));
-  else Object.entries({ cx: x.toFixed(2), cy: y.toFixed(2), r: 3 }).forEach(([k, v]) => el.setAttribute(k, v));
-  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value);
-  return el;
+  const at = shape ? { d: polygon(shape, x, y) } : { cx: x.toFixed(2), cy: y.toFixed(2), r: 3 };
+  return svgEl(shape ? "path" : "circle", { ...at, ...attrs });
 }
 
 /** The same mark as SVG markup (pictures drawn as text, figures.js), `scale`
@@ -40,10 +38,7 @@ export function markMarkup(label, classes, x, y, scale, attrs) {
 
 /** A small picture of class `label`'s mark in its colour, for legends. */
 export function markSwatch(label, classes, color) {
-  const svg = document.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("class", "swatch-mark");
-  svg.setAttribute("viewBox", "-5 -5 10 10");
-  svg.setAttribute("aria-hidden", "true");
+  const svg = svgEl("svg", { class: "swatch-mark", viewBox: "-5 -5 10 10", "aria-hidden": "true" });
   svg.append(markElement(label, classes, 0, 0, { fill: color }));
   return svg;
 }

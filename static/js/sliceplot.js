@@ -7,16 +7,9 @@
 import { t } from "./i18n.js";
 import { scriptNodes, svgScripts } from "./symbols.js";
 import { fmt, toNumber } from "./typeset.js";
+import { svgEl } from "./svg.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 const MARGIN = { left: 52, right: 10, top: 10, bottom: 30 };
-
-function svgEl(name, attrs, parent) {
-  const el = document.createElementNS(SVG_NS, name);
-  for (const [key, value] of Object.entries(attrs)) el.setAttribute(key, value);
-  if (parent) parent.appendChild(el);
-  return el;
-}
 
 export class SlicePlot {
   /** svg: the plot; caption: the sentence under it. */

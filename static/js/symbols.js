@@ -7,8 +7,8 @@
 // (speech.feature.<name>: "x one squared").
 
 import { t } from "./i18n.js";
+import { svgEl } from "./svg.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 const SUB = { "\u2080": "0", "\u2081": "1", "\u2082": "2", "\u2083": "3", "\u2084": "4", "\u2085": "5", "\u2086": "6",
   "\u2087": "7", "\u2088": "8", "\u2089": "9", "\u1d62": "i", "\u2c7c": "j", "\u2096": "k" };
 const SUP = { "\u2070": "0", "\u00b9": "1", "\u00b2": "2", "\u00b3": "3", "\u2074": "4", "\u2075": "5", "\u2076": "6",
@@ -49,14 +49,8 @@ export function symbolSpan(text) {
 export function svgScripts(textEl, text) {
   textEl.replaceChildren();
   for (const [run, kind] of scriptRuns(text)) {
-    const span = document.createElementNS(SVG_NS, "tspan");
-    if (kind) {
-      span.setAttribute("class", kind);
-      span.setAttribute("baseline-shift", kind === "sub" ? "sub" : "super");
-      span.setAttribute("font-size", "75%");
-    }
-    span.textContent = run;
-    textEl.appendChild(span);
+    const attrs = kind ? { class: kind, "baseline-shift": kind === "sub" ? "sub" : "super", "font-size": "75%" } : {};
+    svgEl("tspan", attrs, textEl).textContent = run;
   }
 }
 

@@ -11,13 +11,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.web.i18n import LANGUAGES, catalogue, choose_language
+from app.web.page_config import catalogue_keys, field_menus
 from core.activations import ACTIVATIONS, REGULARIZERS
 from core.config import LECTURE_OPTIONS
 from core.datasets import DATASETS
 from core.features import FEATURES
 from core.fields import HIDEABLE as HIDEABLE_CONTROLS
-from core.fields import PROBLEMS
-from tests.labels import LABELLED_BY_THE_PAGE
+from core.fields import PROBLEMS, TABLE
+from core.optimizers import OPTIMIZERS
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -39,14 +40,37 @@ def test_catalogue_placeholders_match_between_languages() -> None:
             assert sorted(PLACEHOLDER.findall(catalogue(lang)[key])) == expected, f"{lang}: {key}"
 
 
-def test_catalogue_names_every_menu_value_and_hideable_control() -> None:
-    """The convention shared with the config table: option.<field>.<value> and field.<name>."""
-    english = catalogue("en")
-    wanted = [f"option.activation.{v}" for v in ACTIVATIONS] + [f"option.regularization.{v}" for v in REGULARIZERS]
-    wanted += [f"option.problem.{v}" for v in PROBLEMS] + [f"option.dataset.{v}" for v in DATASETS]
-    wanted += [f"option.{field}.{v}" for field, values in LECTURE_OPTIONS.items() for v in values]
-    wanted += [f"field.{name}" for name in HIDEABLE_CONTROLS if name not in FEATURES]
-    assert [key for key in wanted if key not in english and key not in LABELLED_BY_THE_PAGE] == []
+def test_catalogue_names_every_control_and_menu_value_the_table_places() -> None:
+    """The keys come from the field table (app.web.page_config.catalogue_keys): field.<name> for
+    every control the page draws or a classroom link hides, option.<field>.<value> for every
+    value a menu or the data sets' pictures show, in every language."""
+    needed = catalogue_keys(TABLE)
+    # What the table places today, written out: the derivation must find at least these.
+    wanted = {f"option.activation.{v}" for v in ACTIVATIONS} | {f"option.regularization.{v}" for v in REGULARIZERS}
+    wanted |= {f"option.problem.{v}" for v in PROBLEMS} | {f"option.dataset.{v}" for v in DATASETS}
+    wanted |= {f"option.{field}.{v}" for field, values in LECTURE_OPTIONS.items() for v in values}
+    wanted |= {f"option.optimizer.{v}" for v in OPTIMIZERS}  # unchecked until the keys came from the table
+    wanted |= {f"field.{name}" for name in HIDEABLE_CONTROLS if name not in FEATURES}
+    wanted |= {"field.stepUnit", "option.stepUnit.update", "field.train", "option.train.selected", "field.initValue"}
+    assert wanted <= needed, sorted(wanted - needed)
+    assert not any(key.startswith(("field.x", "field.sin", "option.regDataset.", "option.hidden.")) for key in needed)
+    for lang in LANGUAGES:
+        assert sorted(needed - set(catalogue(lang))) == [], lang
+
+
+def test_page_config_advertises_only_keys_both_catalogues_have() -> None:
+    """Every label key the page config hands the page exists (regDataset's values are the data sets',
+    a hidden control's label is its own field.<name>, a feature's is its symbol: null)."""
+    advertised = set()
+    for menu in field_menus(TABLE):
+        advertised |= {menu["labelKey"], *(option["labelKey"] for option in menu.get("options", []))}
+    advertised.discard(None)
+    menus = {menu["name"]: menu for menu in field_menus(TABLE)}
+    assert menus["regDataset"]["options"][0]["labelKey"] == "option.dataset.reg-plane"
+    assert {"value": "stepButton", "labelKey": "field.stepButton"} in menus["hidden"]["options"]
+    assert {"value": "x", "labelKey": None} in menus["hidden"]["options"] and menus["x"]["labelKey"] is None
+    for lang in LANGUAGES:
+        assert sorted(advertised - set(catalogue(lang))) == [], lang
 
 
 def test_catalogue_template_and_scripts_use_only_known_keys() -> None:
@@ -94,7 +118,7 @@ def test_catalogue_korean_messages_are_korean() -> None:
     kept = {"language.en", "option.activation.relu", "option.activation.tanh", "option.outputActivation.relu",
             "option.outputActivation.tanh", "option.regularization.L1", "option.regularization.L2",
             "option.inputScaling.unit", "option.targets.lecture", "sessions.item", "share.press_copy",
-            "option.dataset.xor", "speech.feature.x", "speech.feature.y"}  # fmt: skip
+            "option.dataset.xor", "speech.feature.x", "speech.feature.y", "option.targets.zero-one"}  # fmt: skip
     korean, english = catalogue("ko"), catalogue("en")
     assert [k for k, text in korean.items() if k not in kept and not HANGUL.search(text)] == []
     assert [k for k, text in english.items() if k != "language.ko" and HANGUL.search(text)] == []

@@ -40,7 +40,7 @@ def open_page(page: Any, server: Any, hash: str = DEFAULTS, query: str = "", sta
     """Load the page and wait until it is connected and has drawn a frame."""
     page.goto(f"{server.url}/{query}" + (f"#{hash}" if hash else ""))
     wait_status(page, status)
-    page.wait_for_function("() => window.__playground && window.__playground.lastFrame !== null")
+    page.wait_for_function("() => window.__playground && window.__playground.view.lastFrame !== null")
 
 
 def wait_status(page: Any, status: str, timeout: float = 20_000) -> None:
@@ -69,11 +69,11 @@ def wait_until(predicate: Any, timeout: float = 30.0, interval: float = 0.1) -> 
 
 
 def session_id(page: Any) -> str:
-    return str(page.evaluate("window.__playground.sessionId"))
+    return str(page.evaluate("window.__playground.connection.sessionId"))
 
 
 def generation(page: Any) -> int:
-    return int(page.evaluate("window.__playground.gate.generation"))
+    return int(page.evaluate("window.__playground.view.gate.generation"))
 
 
 def rest_state(server: Any, sid: str) -> dict[str, Any]:
@@ -203,7 +203,7 @@ def rest_call(server: Any, path: str, body: Any = None, method: str = "POST", to
 
 def page_token(page: Any) -> str:
     """The control token the page holds for its session."""
-    return str(page.evaluate("window.__playground.token"))
+    return str(page.evaluate("window.__playground.connection.token"))
 
 
 def toast(page: Any, timeout: float = 20_000) -> str:

@@ -7,17 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.labels import LABELLED_BY_THE_PAGE
-
 ROOT = Path(__file__).resolve().parents[2]
 SCREENS = ROOT / "test-output" / "screenshots" / "screens"
 
 
 def catalogue(lang: str) -> dict[str, str]:
-    """The page's messages, read from the files the page and the server use (and the keys
-    of tests/labels.py, which the page shows raw until it has their labels)."""
+    """The page's messages, read from the files the page and the server use."""
     messages: dict[str, str] = json.loads((ROOT / "static" / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
-    return {**{key: key for key in LABELLED_BY_THE_PAGE}, **messages}
+    return messages
 
 
 # The visible text of the page, node by node: what a reader sees, minus

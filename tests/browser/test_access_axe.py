@@ -84,7 +84,7 @@ def test_student_phone_by_the_class_link_in_korean(browser, page, live_server, c
     student = new_page(browser, console, 390, 844, "ko-KR", phone=True)
     student.goto(href)
     wait_status(student, "watching")
-    student.wait_for_function("() => window.__playground.lastFrame !== null")
+    student.wait_for_function("() => window.__playground.view.lastFrame !== null")
     assert violations(student) == [], "student, phone, ko"
     # A watcher cannot change the network: the diagram's +/- buttons are disabled, not merely inert.
     assert student.locator(".layer-controls button:not([disabled])").count() == 0

@@ -117,19 +117,19 @@ def test_a_student_pauses_their_own_view_while_the_teacher_trains(browser, page,
     student = new_page(browser, console, 1280, 800)
     student.goto(href)
     wait_status(student, "watching")
-    student.wait_for_function("() => window.__playground.lastFrame !== null")
+    student.wait_for_function("() => window.__playground.view.lastFrame !== null")
     page.click("#play-pause-button")
     wait_until(lambda: epoch(student) > 10)
     student.keyboard.press("v")  # "pause my view", from the keyboard
     student.wait_for_selector("#pause-view-button[aria-pressed='true']")
     assert student.is_visible("#view-paused")
     frozen = epoch(student)
-    drawn = student.evaluate("[window.__playground.lastFrame.epoch, window.__playground.heatmap.paints]")
+    drawn = student.evaluate("[window.__playground.view.lastFrame.epoch, window.__playground.heatmap.paints]")
     teacher_at = rest_state(live_server, sid)["epoch"]
     wait_until(lambda: rest_state(live_server, sid)["epoch"] > teacher_at + 50)
     assert epoch(student) == frozen, "the student's screen stays where it was paused"
     time.sleep(0.5)
-    now = student.evaluate("[window.__playground.lastFrame.epoch, window.__playground.heatmap.paints]")
+    now = student.evaluate("[window.__playground.view.lastFrame.epoch, window.__playground.heatmap.paints]")
     assert now == drawn, "no frame was drawn"
     assert student.evaluate("window.__playground.pauseView.held") > 10, "the frames kept coming"
     assert rest_state(live_server, sid)["playing"], "the session was not touched"

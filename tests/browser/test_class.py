@@ -91,8 +91,8 @@ def test_watcher_follows_frames_and_selection_but_has_no_working_controls(
     screenshot_between(student, str(screenshots / "student_watcher_view.png"), "#run-strip", "#lecture")
     page.click("#play-pause-button")
     page.wait_for_selector("#play-pause-button:not(.playing)")
-    time.sleep(0.3)
-    before = rest_state(live_server, sid)
+    before = rest_state(live_server, sid)  # read after any tick still running (the session's lane)
+    assert not before["playing"]
     assert student.is_visible("#fork-button") and not student.is_visible("#share-button")
     # Every control, clicked on the element itself (disabled ones are inert
     # to the mouse, so this is stricter than a person could be).
@@ -105,7 +105,7 @@ def test_watcher_follows_frames_and_selection_but_has_no_working_controls(
     student.keyboard.press("r")
     student.keyboard.press(" ")
     student.locator("#heatmap-svg").click(position={"x": 130, "y": 130}, force=True)
-    time.sleep(1.0)
+    time.sleep(1.0)  # a command sent would have reached the server meanwhile (none may be: sent_types below)
     after = rest_state(live_server, sid)
     for key in ["epoch", "weights", "biases", "config", "playing", "selection", "generation"]:
         assert after[key] == before[key], key

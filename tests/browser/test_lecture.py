@@ -5,7 +5,6 @@ brute-force count."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -100,7 +99,7 @@ def test_explainer_point_from_the_heatmap_and_the_next_button(page, live_server)
     wait_selected(page, selection_of(OUTPUT_LINK))
     # Click training point 37 where the heatmap draws it.
     x, y = page.evaluate(
-        """k => { const [px, py] = window.__playground.state.train[k];
+        """k => { const [px, py] = window.__playground.view.state.train[k];
                   const box = document.getElementById('heatmap-svg').getBoundingClientRect();
                   return [box.left + (px + 6) / 12 * 260, box.top + (6 - py) / 12 * 260]; }""",
         37,
@@ -166,8 +165,7 @@ def test_slice_plot_passes_through_the_current_loss_and_follows_training(page, l
     wait_until(lambda: drawn.add(page.get_attribute("#slice-plot", "data-current")) or len(drawn) >= 5, timeout=60)
     page.click("#play-pause-button")
     page.wait_for_selector("#play-pause-button:not(.playing)")
-    time.sleep(0.5)
-    state = rest_state(live_server, sid)
+    state = rest_state(live_server, sid)  # read after any tick still running (the session's lane)
     page.click("#next-step-button")  # an explanation of the paused network, at a known epoch
     wait_until(lambda: page.get_attribute("#explainer", "data-epoch") == str(state["epoch"] + 1))
     state = rest_state(live_server, sid)

@@ -211,7 +211,7 @@ def test_pictures_download_as_svg_and_png(page, live_server):
     page.keyboard.press("Escape")
     page.select_option("#classes", "3")
     wait_until(lambda: rest_state(live_server, sid)["shape"][-1] == 3)
-    page.wait_for_function("() => window.__playground.lastFrame.outputCount === 3")
+    page.wait_for_function("() => window.__playground.view.lastFrame.outputCount === 3")
     page.click("#picture-button")
     _, classes_svg = download_picture(page, "boundary", "svg")
     assert b"Class 2" in classes_svg and b"data:image/png;base64," in classes_svg

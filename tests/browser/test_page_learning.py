@@ -120,7 +120,7 @@ def test_three_classes_paint_their_colours_legend_and_confusion_matrix(page, liv
         assert a == ALPHA and max(abs(v - c) for v, c in zip((r, g, b), CLASS_COLORS[k], strict=True)) <= 12
     # Every 97th cell, blended from the frame's bytes as documented.
     cells = page.evaluate(
-        """() => { const f = window.__playground.lastFrame; const c = document.getElementById('heatmap-canvas');
+        """() => { const f = window.__playground.view.lastFrame; const c = document.getElementById('heatmap-canvas');
                    const px = c.getContext('2d').getImageData(0, 0, 100, 100).data; const out = [];
                    for (let i = 0; i < 10000; i += 97) out.push([[0, 1, 2].map(k => f.outputs[k * 10000 + i]),
                        Array.from(px.slice(4 * i, 4 * i + 4))]);

@@ -58,10 +58,10 @@ def test_page_reconnects_after_a_dropped_connection(page, own_server, console):
     console.allowed.extend(NETWORK_ERRORS)
     open_page(page, own_server)
     sid = session_id(page)
-    page.evaluate("window.__droppedWs = window.__playground.socket.ws; window.__droppedWs.close()")
+    page.evaluate("window.__droppedWs = window.__playground.connection.socket.ws; window.__droppedWs.close()")
     # A new socket (the close event has been seen), authenticated again.
     page.wait_for_function(
-        "() => { const ws = window.__playground.socket.ws; return ws && ws !== window.__droppedWs"
+        "() => { const ws = window.__playground.connection.socket.ws; return ws && ws !== window.__droppedWs"
         " && document.getElementById('connection-status').dataset.status === 'connected'; }"
     )
     assert session_id(page) == sid, "the same session goes on"

@@ -54,11 +54,14 @@ def test_play_raises_epoch_and_lowers_loss_then_pause_stops(page, live_server):
     assert distance(dash) > 100 and min(map(distance, gap)) < 0.6 * distance(dash), (gap, dash)
     page.click("#play-pause-button")
     page.wait_for_selector("#play-pause-button:not(.playing)")
-    time.sleep(0.3)  # a frame in flight may still land
-    paused_at = epoch(page)
-    time.sleep(1.0)
-    assert epoch(page) == paused_at, "pause stops training"
-    assert rest_state(live_server, session_id(page))["playing"] is False
+    # The server reads its state after any tick still running (in the session's lane);
+    # the page then shows that epoch once the tick's frame lands.
+    paused = rest_state(live_server, session_id(page))
+    assert paused["playing"] is False
+    wait_until(lambda: epoch(page) == paused["epoch"])
+    time.sleep(1.0)  # nothing may happen meanwhile
+    assert epoch(page) == paused["epoch"], "pause stops training"
+    assert rest_state(live_server, session_id(page))["epoch"] == paused["epoch"]
 
 
 def test_step_adds_exactly_one_epoch_and_reset_returns_to_zero(page, live_server):

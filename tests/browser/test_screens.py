@@ -102,7 +102,7 @@ def test_screens_teacher_and_class_link_while_playing(
     student = new_page(browser, console, width, height, student_lang, phone)
     student.goto(href)
     wait_status(student, "watching")
-    student.wait_for_function("() => window.__playground.lastFrame !== null")
+    student.wait_for_function("() => window.__playground.view.lastFrame !== null")
     try:
         for page, lang, role in [(teacher, teacher_lang, "teacher"), (student, student_lang, "student")]:
             check_screen(page, lang, f"{name} {role} {lang}")
@@ -147,7 +147,7 @@ def test_phone_tap_selects_and_a_student_looks_closer_on_their_own(browser, live
     teacher.keyboard.press("Escape")
     # A tap on a neuron shows it in the big heatmap, as hovering does.
     teacher.locator(".node.neuron").first.tap()
-    teacher.wait_for_function("() => window.__playground.focus !== null")
+    teacher.wait_for_function("() => window.__playground.view.focus !== null")
     student = new_page(browser, console, 390, 844, "ko", phone=True)
     open_page(student, live_server, hash="", query=f"?session={sid}", status="watching")
     wait_selected(student, chosen)
