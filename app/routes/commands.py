@@ -1,9 +1,9 @@
 """REST: the session commands (app/protocol/commands.py), one route each.
 
-Each route checks the caller's role as the command's row asks, runs the
-command's handler (the one the websocket runs) and answers the session's
-state, with the parts and the ``X-Playground-Effect`` header the handler's
-``Outcome`` names.
+Each route checks the caller's role as the command's row asks (one dependency,
+``controlled_call`` or ``watched_call``), runs the command's handler (the one
+the websocket runs) and answers the session's state, with the parts and the
+``X-Playground-Effect`` header the handler's ``Outcome`` names.
 """
 
 from __future__ import annotations
@@ -17,33 +17,27 @@ from pydantic import BaseModel
 from app.auth import Role
 from app.output.serialize import json_response
 from app.protocol.commands import COMMANDS, Call, Command, Conflict
-from app.routes.deps import NEEDS_TOKEN, NOT_FOUND, ClientKey, Controlled, Limits, Watched
+from app.routes.deps import NEEDS_TOKEN, NOT_FOUND, ControlledCall, WatchedCall
 from app.schemas import SessionState
-from app.sessions.live import LiveSession
-from app.web.client_limits import ClientLimits
 
 router = APIRouter(prefix="/api/sessions/{session_id}")
 
 
 def _endpoint(command: Command) -> Any:
-    """A route function for ``command``, with the signature FastAPI reads (session, key, limits, body)."""
+    """A route function for ``command``, with the signature FastAPI reads (the caller, the body)."""
     has_body = bool(command.body.model_fields)
 
-    async def endpoint(live: LiveSession, key: str, limits: ClientLimits, body: BaseModel | None = None) -> Response:
+    async def endpoint(call: Call, body: BaseModel | None = None) -> Response:
         try:
-            outcome = await command.run(body if body is not None else command.body(), Call(live, key, limits))
+            outcome = await command.run(body if body is not None else command.body(), call)
         except Conflict as exc:
             raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
         parts = outcome.parts if outcome is not None else ()
         headers = {"X-Playground-Effect": outcome.effect} if outcome is not None and outcome.effect else None
-        return json_response(await live.read_state(parts, key), headers=headers)
+        return json_response(await call.live.read_state(parts, call.key), headers=headers)
 
-    session = Controlled if command.role is Role.CONTROL else Watched
-    parameters = [
-        inspect.Parameter("live", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=session),
-        inspect.Parameter("key", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=ClientKey),
-        inspect.Parameter("limits", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Limits),
-    ]
+    caller = ControlledCall if command.role is Role.CONTROL else WatchedCall
+    parameters = [inspect.Parameter("call", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=caller)]
     if has_body:
         body_type: Any = Annotated[command.body | None, Body()] if command.body_optional else command.body
         default = None if command.body_optional else inspect.Parameter.empty

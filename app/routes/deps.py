@@ -14,18 +14,20 @@ from fastapi.requests import HTTPConnection
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.auth import Role, authorize
+from app.protocol.calls import Call
 from app.schemas import TooMany
 from app.sessions.live import LiveSession
 from app.sessions.scheduler import Scheduler
 from app.sessions.store import SessionStore, UnknownSession
 from app.settings import Settings
-from app.web.client_limits import ClientLimits, client_key
+from app.web.client_limits import ClientLimits, address_of, client_key
 
 __all__ = [
     "LIMITED",
     "AppSettings",
     "ClientKey",
     "Controlled",
+    "ControlledCall",
     "Jobs",
     "Limits",
     "NEEDS_TOKEN",
@@ -36,6 +38,7 @@ __all__ = [
     "SessionId",
     "Store",
     "Watched",
+    "WatchedCall",
 ]
 
 SERIALISE = 20  # a point or a weight written out costs about as much as 20 weight-passes (Reader.size)
@@ -90,9 +93,10 @@ ClientKey = Annotated[str, Depends(client_key)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-async def watched(session_id: SessionId, store: Store) -> LiveSession:
+async def watched(session_id: SessionId, connection: HTTPConnection) -> LiveSession:
     """The session, for reading: anyone with the id may watch.  Loaded from
     the store on first use after a restart (app/sessions/store.py)."""
+    store: SessionStore = connection.app.state.store  # not Depends(get_store): each dependency costs ~10 us
     try:
         return await store.open(session_id)
     except UnknownSession:
@@ -169,6 +173,27 @@ async def controlled(
     credentials: Credentials,
 ) -> LiveSession:
     """The session, for changing: only the holder of its control token."""
+    require_control(live, credentials)
+    return live
+
+
+async def controlled_call(session_id: SessionId, credentials: Credentials, connection: HTTPConnection) -> Call:
+    """A command's caller on a session it changes (app/routes/commands.py): the checks of
+    ``controlled`` and the client's key and limits, as one dependency (FastAPI spends about
+    10 us on each dependency of a request, a tenth of a small step's whole cost)."""
+    live = await watched(session_id, connection)
+    require_control(live, credentials)
+    return Call(live, address_of(connection), connection.app.state.limits)
+
+
+async def watched_call(session_id: SessionId, connection: HTTPConnection) -> Call:
+    """A command's caller on a session it only watches (``controlled_call`` without the token)."""
+    return Call(await watched(session_id, connection), address_of(connection), connection.app.state.limits)
+
+
+def require_control(live: LiveSession, credentials: HTTPAuthorizationCredentials | None) -> None:
+    """The one control-token check of REST (the websocket's: ``_auth`` in app/protocol/connection.py);
+    both ask app.auth.authorize."""
     if credentials is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -177,9 +202,10 @@ async def controlled(
         )
     if authorize(live.token_hash, credentials.credentials) is not Role.CONTROL:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "wrong control token for this session")
-    return live
 
 
 Watched = Annotated[LiveSession, Depends(watched)]
 Readable = Annotated[Reader, Depends(read)]
 Controlled = Annotated[LiveSession, Depends(controlled)]
+ControlledCall = Annotated[Call, Depends(controlled_call)]
+WatchedCall = Annotated[Call, Depends(watched_call)]
