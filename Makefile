@@ -54,6 +54,7 @@ containers: $(DEV_STAMP)
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check core app playground tests benchmarks scripts
+	$(PY) -m ruff format --check core app playground tests benchmarks scripts
 	$(PY) -m mypy core app playground
 
 test: $(DEV_STAMP) browser services lint containers

@@ -78,8 +78,10 @@ def listen(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as error:
         sock.close()
-        raise StartRefused(f"cannot listen on {host}:{port}: {error.strerror or error}; is another server "
-                           "running there? Choose another port with --port") from None  # fmt: skip
+        raise StartRefused(
+            f"cannot listen on {host}:{port}: {error.strerror or error}; is another server "
+            "running there? Choose another port with --port"
+        ) from None
     sock.set_inheritable(True)
     return sock
 
@@ -96,8 +98,10 @@ async def check_store(settings: Settings) -> None:
                     return
                 except (*REDIS_DOWN, RedisError) as error:
                     if asyncio.get_running_loop().time() >= deadline:
-                        raise StartRefused(f"Redis at {redacted(settings.redis_url)} does not answer ({error}); "
-                                           "start it, or check PLAYGROUND_REDIS_URL") from None  # fmt: skip
+                        raise StartRefused(
+                            f"Redis at {redacted(settings.redis_url)} does not answer ({error}); "
+                            "start it, or check PLAYGROUND_REDIS_URL"
+                        ) from None
                     await asyncio.sleep(0.5)
         finally:
             await redis.aclose()

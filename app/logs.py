@@ -43,8 +43,11 @@ class TextFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         text = f"{record.levelname + ':':<10}{record.getMessage()}"
-        fields = [f"{name}={getattr(record, name)}" for name in ("session", "client")
-                  if getattr(record, name, None) is not None]  # fmt: skip
+        fields = [
+            f"{name}={getattr(record, name)}"
+            for name in ("session", "client")
+            if getattr(record, name, None) is not None
+        ]
         if fields:
             text += "  " + " ".join(fields)
         if record.exc_info:

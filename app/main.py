@@ -121,9 +121,20 @@ def create_app(settings: Settings | None = None, backend: Backend | None = None)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(Observed, metrics=metrics)  # outermost: it times the others too
     routers = (
-        pages, apidocs, sessions, commands, data, lecture, deck, pictures, exports, stateless, server_info, health,
+        pages,
+        apidocs,
+        sessions,
+        commands,
+        data,
+        lecture,
+        deck,
+        pictures,
+        exports,
+        stateless,
+        server_info,
+        health,
         ws,
-    )  # fmt: skip
+    )
     for module in routers:
         app.include_router(module.router)
     _add_error_handlers(app)
@@ -175,26 +186,37 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(SessionDamaged)
     async def session_damaged(request: Request, exc: SessionDamaged) -> JSONResponse:
-        return JSONResponse({"detail": f"session {exc.args[0]!r} cannot be restored: its stored record is damaged; "
-                                       "it was set aside and logged. Create a new session"},
-                            status_code=status.HTTP_410_GONE)  # fmt: skip
+        return JSONResponse(
+            {
+                "detail": f"session {exc.args[0]!r} cannot be restored: its stored record is damaged; "
+                "it was set aside and logged. Create a new session"
+            },
+            status_code=status.HTTP_410_GONE,
+        )
 
     @app.exception_handler(StoreFull)
     async def store_full(request: Request, exc: StoreFull) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-                            headers={"Retry-After": "60"})  # fmt: skip
+        return JSONResponse(
+            {"detail": str(exc)}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "60"}
+        )
 
     @app.exception_handler(ShuttingDown)
     @app.exception_handler(OwnedElsewhere)
     async def moving(request: Request, exc: Exception) -> JSONResponse:
         # Between processes (the one that ran it is stopping, or just let it go): it is back in a moment.
-        return JSONResponse({"detail": f"the session is moving between server processes: {exc}; try again"},
-                            status_code=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "1"})  # fmt: skip
+        return JSONResponse(
+            {"detail": f"the session is moving between server processes: {exc}; try again"},
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "1"},
+        )
 
     @app.exception_handler(StoreUnavailable)
     async def store_unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
-        return JSONResponse({"detail": f"the session store is unavailable; try again: {exc}"},
-                            status_code=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "2"})  # fmt: skip
+        return JSONResponse(
+            {"detail": f"the session store is unavailable; try again: {exc}"},
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "2"},
+        )
 
     @app.exception_handler(TooManyRequests)
     async def too_many_requests(request: Request, exc: TooManyRequests) -> JSONResponse:
@@ -207,5 +229,6 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Interrupted)
     async def interrupted(request: Request, exc: Interrupted) -> JSONResponse:
-        return JSONResponse({"detail": f"the step was interrupted by a pause or a change: {exc}"},
-                            status_code=status.HTTP_409_CONFLICT)  # fmt: skip
+        return JSONResponse(
+            {"detail": f"the step was interrupted by a pause or a change: {exc}"}, status_code=status.HTTP_409_CONFLICT
+        )

@@ -79,8 +79,9 @@ class _Collector:
         if stored is not None:
             sessions.add_metric([node, "stored"], stored)
         yield sessions
-        clients = GaugeMetricFamily("playground_websocket_clients", "Websocket clients, by role",
-                                    labels=["node", "role"])  # fmt: skip
+        clients = GaugeMetricFamily(
+            "playground_websocket_clients", "Websocket clients, by role", labels=["node", "role"]
+        )
         for role, count in sorted(gauges.clients().items()):
             clients.add_metric([node, role], count)
         yield clients
@@ -103,15 +104,31 @@ class Metrics:
         self.tick_seconds = LoopHistogram(TICK_BUCKETS)
         self.tick_lag = LoopHistogram(LAG_BUCKETS)
         self.requests = Histogram(
-            "playground_http_request_seconds", "HTTP requests, by route template, method and status",
-            ["node", "route", "method", "status"], buckets=REQUEST_BUCKETS, registry=self.registry,
-        )  # fmt: skip
-        self.refusals = Counter("playground_refusals", "Requests and connections refused, by limit",
-                                ["node", "limit"], registry=self.registry)  # fmt: skip
-        self.store_writes = Histogram("playground_store_write_seconds", "Session saves, by outcome",
-                                      ["node", "outcome"], buckets=STORE_BUCKETS, registry=self.registry)  # fmt: skip
-        self.lease_renewals = Counter("playground_lease_renewals", "Redis lease renewals (cluster), by outcome",
-                                      ["node", "outcome"], registry=self.registry)  # fmt: skip
+            "playground_http_request_seconds",
+            "HTTP requests, by route template, method and status",
+            ["node", "route", "method", "status"],
+            buckets=REQUEST_BUCKETS,
+            registry=self.registry,
+        )
+        self.refusals = Counter(
+            "playground_refusals",
+            "Requests and connections refused, by limit",
+            ["node", "limit"],
+            registry=self.registry,
+        )
+        self.store_writes = Histogram(
+            "playground_store_write_seconds",
+            "Session saves, by outcome",
+            ["node", "outcome"],
+            buckets=STORE_BUCKETS,
+            registry=self.registry,
+        )
+        self.lease_renewals = Counter(
+            "playground_lease_renewals",
+            "Redis lease renewals (cluster), by outcome",
+            ["node", "outcome"],
+            registry=self.registry,
+        )
         self.registry.register(_Collector(self))
 
     def frame_sent(self) -> None:

@@ -39,6 +39,8 @@ if TYPE_CHECKING:  # the type checker sees plain strings; pydantic sees the regi
     ScenarioName: TypeAlias = str
 else:
     ScenarioName = Literal[tuple(SCENARIOS)]
+
+
 def _integral(value: Any) -> Any:
     """JSON Schema counts 102.0 as an integer: an integral float is taken as the int it is.
     Strings and booleans stay refused (StrictInt), as do 102.5, NaN and infinity."""
@@ -337,8 +339,14 @@ class StatelessStep(_ConfigSource):
     test: Annotated[list[Point], Field(max_length=MAX_POINTS)] | None = None
     epochs: Epochs = 1
     updates: Updates | None = None
-    position: Annotated[Integer, Field(ge=0, le=MAX_POINTS, description="where the current pass stands: "
-                                         "the answer's position, to go on inside a pass")] = 0  # fmt: skip
+    position: Annotated[
+        Integer,
+        Field(
+            ge=0,
+            le=MAX_POINTS,
+            description="where the current pass stands: the answer's position, to go on inside a pass",
+        ),
+    ] = 0
 
     @model_validator(mode="after")
     def _one_amount(self) -> StatelessStep:

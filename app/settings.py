@@ -66,8 +66,9 @@ class Settings:
     def __post_init__(self) -> None:
         for name, allowed in (("metrics", ("off", "local", "on")), ("log_format", ("text", "json"))):
             if getattr(self, name) not in allowed:
-                raise ValueError(f"PLAYGROUND_{name.upper()}: expected one of {', '.join(allowed)}, "
-                                 f"got {getattr(self, name)!r}")  # fmt: skip
+                raise ValueError(
+                    f"PLAYGROUND_{name.upper()}: expected one of {', '.join(allowed)}, got {getattr(self, name)!r}"
+                )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

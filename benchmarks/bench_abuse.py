@@ -84,8 +84,10 @@ async def probe(url: str, start: float, end: float) -> tuple[float, float]:
                 t = time.perf_counter()
                 response = await http.post("/api/sessions", json={})
                 created = time.perf_counter() - t
-                await http.delete(f"/api/sessions/{response.json()['id']}",
-                                  headers={"Authorization": f"Bearer {response.json()['control_token']}"})  # fmt: skip
+                await http.delete(
+                    f"/api/sessions/{response.json()['id']}",
+                    headers={"Authorization": f"Bearer {response.json()['control_token']}"},
+                )
             await asyncio.sleep(0.05)
     return worst, created
 
@@ -108,8 +110,9 @@ async def _attacker_session(http: httpx.AsyncClient, hash_: str = SPIRAL_6X8) ->
 async def rest_step(server: LiveServer, http: httpx.AsyncClient, end: float) -> None:
     session, auth = await _attacker_session(http)
     while time.monotonic() < end:
-        await http.post(f"/api/sessions/{session}/step", json={"epochs": 10000}, headers=auth,
-                        timeout=end - time.monotonic() + 30)  # fmt: skip
+        await http.post(
+            f"/api/sessions/{session}/step", json={"epochs": 10000}, headers=auth, timeout=end - time.monotonic() + 30
+        )
 
 
 async def stateless_step(server: LiveServer, http: httpx.AsyncClient, end: float) -> None:
@@ -122,8 +125,7 @@ async def stateless_step(server: LiveServer, http: httpx.AsyncClient, end: float
 
 async def ws_step(server: LiveServer, http: httpx.AsyncClient, end: float) -> None:
     session, auth = await _attacker_session(http)
-    async with connect(f"{server.ws_url}/ws/sessions/{session}", max_size=None,
-                       additional_headers=ATTACKER) as ws:  # fmt: skip
+    async with connect(f"{server.ws_url}/ws/sessions/{session}", max_size=None, additional_headers=ATTACKER) as ws:
         await ws.send(json.dumps({"type": "auth", "token": auth["Authorization"][7:]}))
         await ws.send(json.dumps({"type": "step", "epochs": 10000}))
         while time.monotonic() < end:
@@ -133,8 +135,7 @@ async def ws_step(server: LiveServer, http: httpx.AsyncClient, end: float) -> No
 
 async def ws_play_top_speed(server: LiveServer, http: httpx.AsyncClient, end: float) -> None:
     session, auth = await _attacker_session(http)
-    async with connect(f"{server.ws_url}/ws/sessions/{session}", max_size=None,
-                       additional_headers=ATTACKER) as ws:  # fmt: skip
+    async with connect(f"{server.ws_url}/ws/sessions/{session}", max_size=None, additional_headers=ATTACKER) as ws:
         await ws.send(json.dumps({"type": "auth", "token": auth["Authorization"][7:]}))
         await ws.send(json.dumps({"type": "speed", "epochs_per_frame": 10000}))
         await ws.send(json.dumps({"type": "play"}))
@@ -171,8 +172,9 @@ async def heavy_reads(server: LiveServer, http: httpx.AsyncClient, end: float, o
             break
         kind = n % 3
         if kind == 0:
-            request = http.get(f"{base}/boundary", params={"size": 1000 - n // 3, "format": "png"}, headers=auth,
-                               timeout=300)  # fmt: skip
+            request = http.get(
+                f"{base}/boundary", params={"size": 1000 - n // 3, "format": "png"}, headers=auth, timeout=300
+            )
         else:
             layer, source, target = links[n % len(links)]
             params = {"layer": layer, "source": source, "target": target}
@@ -225,8 +227,10 @@ async def unsent_bodies(server: LiveServer, http: httpx.AsyncClient, end: float)
     sockets = []
     for _ in range(50):
         sock = socket.create_connection(("127.0.0.1", server.port))
-        sock.sendall(b"POST /api/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 1000\r\nX-Forwarded-For: 10.9.9.1\r\n\r\n")  # fmt: skip
+        sock.sendall(
+            b"POST /api/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 1000\r\nX-Forwarded-For: 10.9.9.1\r\n\r\n"
+        )
         sockets.append(sock)
     await asyncio.sleep(max(0.0, end - time.monotonic()))
     for sock in sockets:
@@ -293,8 +297,10 @@ async def one(server: LiveServer, name: str, seconds: float) -> None:
     verdict = "ok" if ok else "MISSED"
     if not create or not healthz:
         verdict = "NOT MEASURED (the bystander got no answer in the window)"
-    print(f"{name:36} {fps:6.1f} fps  gap {max(gaps) * 1e3:6.0f} ms  /healthz {healthz * 1e3:6.1f} ms  "
-          f"create {create * 1e3:6.1f} ms  {verdict}")  # fmt: skip
+    print(
+        f"{name:36} {fps:6.1f} fps  gap {max(gaps) * 1e3:6.0f} ms  /healthz {healthz * 1e3:6.1f} ms  "
+        f"create {create * 1e3:6.1f} ms  {verdict}"
+    )
     if name in SETTLED:
         answers = ", ".join(f"{code}: {count}" for code, count in sorted(HEAVY_READ_ANSWERS.items(), key=str))
         print(f"{'':36} answers {answers}; the last answered {drained:.1f} s after the window")
@@ -303,9 +309,11 @@ async def one(server: LiveServer, name: str, seconds: float) -> None:
 async def main(seconds: float, only: str | None) -> None:
     env = {"PLAYGROUND_FORWARDED_ALLOW_IPS": "127.0.0.1"}
     with LiveServer(env=env) as server:
-        print("Victim plays the default network at speed 1 (its own process) while each attack runs;\n"
-              "targets: >= 40 fps, longest gap <= 250 ms, /healthz <= 100 ms, create <= 1 s\n"
-              "(heavy reads: >= 55 fps, longest gap <= 100 ms).\n")
+        print(
+            "Victim plays the default network at speed 1 (its own process) while each attack runs;\n"
+            "targets: >= 40 fps, longest gap <= 250 ms, /healthz <= 100 ms, create <= 1 s\n"
+            "(heavy reads: >= 55 fps, longest gap <= 100 ms).\n"
+        )
         for name in ATTACKS:
             if only is None or any(part.strip().lower() in name.lower() for part in only.split(",")):
                 await one(server, name, seconds)

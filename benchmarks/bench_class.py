@@ -48,11 +48,15 @@ async def main(n_watchers: int, seconds: float, hash_: str) -> None:
     rates.sort()
     print(f"Class benchmark: {n_watchers} watchers + the teacher on one session, {seconds:.0f} s, network {hash_!r}")
     print(f"  teacher:  {teacher_rate:5.1f} frames/s")
-    print(f"  watchers: min {rates[0]:5.1f}  median {statistics.median(rates):5.1f}  max {rates[-1]:5.1f} frames/s;"
-          f"  spread (max - min) {rates[-1] - rates[0]:4.1f}, stdev {statistics.pstdev(rates):4.2f}")  # fmt: skip
+    print(
+        f"  watchers: min {rates[0]:5.1f}  median {statistics.median(rates):5.1f}  max {rates[-1]:5.1f} frames/s;"
+        f"  spread (max - min) {rates[-1] - rates[0]:4.1f}, stdev {statistics.pstdev(rates):4.2f}"
+    )
     print(f"  server CPU: {cpu * 100:4.0f}% of one core (2 cores available)")
-    print(f"  frame size: {statistics.mean(students[0].sizes) / 1024:.2f} KB;"
-          f" every watcher >= 30 frames/s: {'yes' if rates[0] >= 30 else 'NO'}")
+    print(
+        f"  frame size: {statistics.mean(students[0].sizes) / 1024:.2f} KB;"
+        f" every watcher >= 30 frames/s: {'yes' if rates[0] >= 30 else 'NO'}"
+    )
 
 
 if __name__ == "__main__":

@@ -44,8 +44,12 @@ def one_process(directory: Path) -> Iterator[tuple[str, list[int]]]:
 
 @contextmanager
 def cluster(directory: Path, processes: int) -> Iterator[tuple[str, list[int]]]:
-    env = {**os.environ, "PLAYGROUND_CLUSTER_DIR": str(directory), "PLAYGROUND_PYTHON": sys.executable,
-           "PLAYGROUND_CLIENT_LIMITS": "0"}  # fmt: skip
+    env = {
+        **os.environ,
+        "PLAYGROUND_CLUSTER_DIR": str(directory),
+        "PLAYGROUND_PYTHON": sys.executable,
+        "PLAYGROUND_CLIENT_LIMITS": "0",
+    }
     script = [str(ROOT / "scripts" / "cluster.sh")]
     started = subprocess.run(["bash", *script, "up", str(processes)], env=env, capture_output=True, text=True)
     try:
@@ -90,8 +94,11 @@ async def ramp(label: str, url: str, pids: list[int], counts: list[int], seconds
     for n in counts:
         slowest, median, cpu = await play(url, pids, n, seconds)
         ok = slowest >= MIN_FPS
-        print(f"  {n:3d} sessions: slowest client {slowest:5.1f} fps, median {median:5.1f} fps, "
-              f"servers' CPU {cpu:4.2f} cores  {'ok' if ok else 'below 20 fps'}", flush=True)  # fmt: skip
+        print(
+            f"  {n:3d} sessions: slowest client {slowest:5.1f} fps, median {median:5.1f} fps, "
+            f"servers' CPU {cpu:4.2f} cores  {'ok' if ok else 'below 20 fps'}",
+            flush=True,
+        )
         if not ok:
             break
         best = n
@@ -106,9 +113,11 @@ def main() -> None:
     args = parser.parse_args()
     seconds = args.seconds or (2.0 if args.quick else 4.0)
     counts = [10, 30, 60] if args.quick else [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 140, 160]
-    print(f"Sessions playing at >= {MIN_FPS:.0f} frames/s each (default network, speed 1, one client each); "
-          f"{os.cpu_count()} cores shared by the servers and this client process; "
-          f"load average {os.getloadavg()[0]:.1f} before")  # the machine is shared: read the figures with it
+    print(
+        f"Sessions playing at >= {MIN_FPS:.0f} frames/s each (default network, speed 1, one client each); "
+        f"{os.cpu_count()} cores shared by the servers and this client process; "
+        f"load average {os.getloadavg()[0]:.1f} before"
+    )  # the machine is shared: read the figures with it
     results = {}
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
@@ -119,9 +128,11 @@ def main() -> None:
         with cluster(root / "c2", 2) as (url, pids):
             results["c2"] = asyncio.run(ramp("Two processes + Redis, behind nginx:", url, pids, counts, seconds))
     ratio = results["c2"] / results["one"] if results["one"] else float("nan")
-    print(f"\nTwo processes behind nginx hold {results['c2']} sessions, one process {results['one']}: "
-          f"ratio {ratio:.2f} (one process behind nginx with Redis: {results['c1']}); "
-          f"load average {os.getloadavg()[0]:.1f} after")
+    print(
+        f"\nTwo processes behind nginx hold {results['c2']} sessions, one process {results['one']}: "
+        f"ratio {ratio:.2f} (one process behind nginx with Redis: {results['c1']}); "
+        f"load average {os.getloadavg()[0]:.1f} after"
+    )
 
 
 if __name__ == "__main__":

@@ -157,8 +157,10 @@ def main() -> None:
         calls, floor = exact_tanh_floor(session)
         _row(name, f"C tanh alone ({calls})", (floor, floor), original_epoch, None)
     hash_ = SCENARIOS["7 features, 6x8 tanh, spiral"][0]
-    sessions = {name: Session(PlaygroundConfig.from_hash(f"{hash_}&optimizer={name}"))
-                for name in ("sgd", "momentum", "rmsprop", "adam")}  # fmt: skip
+    sessions = {
+        name: Session(PlaygroundConfig.from_hash(f"{hash_}&optimizer={name}"))
+        for name in ("sgd", "momentum", "rmsprop", "adam")
+    }
     best = dict.fromkeys(sessions, float("inf"))
     for session in sessions.values():
         session.step(2)

@@ -23,8 +23,16 @@ from core.points import parse_csv, to_csv
 from core.session import Session
 from core.snapshot import from_document, to_document
 
-LARGEST = PlaygroundConfig(seed="0.12345", dataset="spiral", networkShape=(8, 8, 8, 8, 8, 8), xSquared=True,
-                           ySquared=True, xTimesY=True, sinX=True, sinY=True)  # fmt: skip
+LARGEST = PlaygroundConfig(
+    seed="0.12345",
+    dataset="spiral",
+    networkShape=(8, 8, 8, 8, 8, 8),
+    xSquared=True,
+    ySquared=True,
+    xTimesY=True,
+    sinX=True,
+    sinY=True,
+)
 
 
 def best_ms(fn: Callable[[], Any], runs: int = 5) -> tuple[float, Any]:
@@ -56,13 +64,29 @@ def main() -> None:
     ms, _ = best_ms(lambda: parse_csv(text, session.config))
     rows.append(("PUT data: parse and check 5,000 rows", ms, ""))
     for side in (400, 1000):
-        shown = figure.Figure(grid(session, min(side, 200)), session.train[:250], session.test[:250], False,
-                              session.epoch, session.loss_train, session.loss_test, side)  # fmt: skip
+        shown = figure.Figure(
+            grid(session, min(side, 200)),
+            session.train[:250],
+            session.test[:250],
+            False,
+            session.epoch,
+            session.loss_train,
+            session.loss_test,
+            side,
+        )
         ms, svg = best_ms(lambda shown=shown: figure.svg(shown), 3)
         rows.append((f"SVG figure {side} px, 500 points", ms, f"{len(svg) / 1024:.0f} KB"))
         cells = grid(session, side)
-        shown = figure.Figure(cells, session.train[:250], session.test[:250], False, session.epoch,
-                              session.loss_train, session.loss_test, side)  # fmt: skip
+        shown = figure.Figure(
+            cells,
+            session.train[:250],
+            session.test[:250],
+            False,
+            session.epoch,
+            session.loss_train,
+            session.loss_test,
+            side,
+        )
         ms, png = best_ms(lambda shown=shown: figure.png(shown), 3)
         rows.append((f"PNG figure {side} px (axes=true), 500 points", ms, f"{len(png) / 1024:.0f} KB"))
         ms, _ = best_ms(lambda side=side: grid(session, side), 3)

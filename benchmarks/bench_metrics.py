@@ -21,9 +21,12 @@ from benchmarks.common import LiveServer
 
 async def one(mode: str, sessions: int, seconds: float) -> float:
     """The median client's frames per second with PLAYGROUND_METRICS=mode (scraped during the run when on)."""
-    with tempfile.TemporaryDirectory() as data, LiveServer(
-        env={"PLAYGROUND_CLIENT_LIMITS": "0", "PLAYGROUND_DATA_DIR": data, "PLAYGROUND_METRICS": mode}
-    ) as server:
+    with (
+        tempfile.TemporaryDirectory() as data,
+        LiveServer(
+            env={"PLAYGROUND_CLIENT_LIMITS": "0", "PLAYGROUND_DATA_DIR": data, "PLAYGROUND_METRICS": mode}
+        ) as server,
+    ):
 
         async def scrape() -> None:  # as Prometheus would, every second instead of every 15
             if mode == "off":
@@ -34,8 +37,10 @@ async def one(mode: str, sessions: int, seconds: float) -> float:
                     await asyncio.sleep(1.0)
 
         (low, median, cpu), _ = await asyncio.gather(many_sessions(server, sessions, seconds), scrape())
-        print(f"  metrics {mode:5}: slowest client {low:5.1f} fps, median {median:5.1f} fps, "
-              f"server CPU {cpu * 100:4.0f}% of one core")  # fmt: skip
+        print(
+            f"  metrics {mode:5}: slowest client {low:5.1f} fps, median {median:5.1f} fps, "
+            f"server CPU {cpu * 100:4.0f}% of one core"
+        )
         return median
 
 
@@ -46,8 +51,10 @@ async def main(sessions: int, rounds: int, seconds: float) -> None:
         on.append(await one("local", sessions, seconds))
         off.append(await one("off", sessions, seconds))
     ratio = statistics.median(on) / statistics.median(off)
-    print(f"median of medians: on {statistics.median(on):.1f} fps, off {statistics.median(off):.1f} fps: "
-          f"on / off = {ratio:.3f} (target >= 0.95); rounds on {on}, off {off}")
+    print(
+        f"median of medians: on {statistics.median(on):.1f} fps, off {statistics.median(off):.1f} fps: "
+        f"on / off = {ratio:.3f} (target >= 0.95); rounds on {on}, off {off}"
+    )
 
 
 if __name__ == "__main__":

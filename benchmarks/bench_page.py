@@ -115,9 +115,11 @@ def main() -> None:
             for run in range(1, args.runs + 1):
                 r = measure(browser, server, NETWORKS[name], args.seconds)
                 painted.append(r["painted_fps"])
-                print(f"{name:8} {run:>3} {r['painted_fps']:9.1f} {r['received_fps']:10.1f} {r['display_fps']:9.1f}"
-                      f" {r['epochs_per_s']:8.1f}  {'':36}{r['TaskDuration_ms']:5.1f} {r['ScriptDuration_ms']:6.1f}"
-                      f" {r['RecalcStyleDuration_ms']:5.1f} {r['LayoutDuration_ms']:6.1f} {r['other_ms']:5.1f}")
+                print(
+                    f"{name:8} {run:>3} {r['painted_fps']:9.1f} {r['received_fps']:10.1f} {r['display_fps']:9.1f}"
+                    f" {r['epochs_per_s']:8.1f}  {'':36}{r['TaskDuration_ms']:5.1f} {r['ScriptDuration_ms']:6.1f}"
+                    f" {r['RecalcStyleDuration_ms']:5.1f} {r['LayoutDuration_ms']:6.1f} {r['other_ms']:5.1f}"
+                )
             print(f"{name:8} median painted frames/s: {statistics.median(painted):.1f}")
         browser.close()
 

@@ -59,8 +59,14 @@ def _httpx(url: str) -> tuple[Callable[[], None], Callable[[], None], Callable[[
         state.update(path=f"/api/sessions/{made['id']}/step", auth=f"Bearer {made['control_token']}")
 
     def step() -> None:
-        assert client.post(state["path"], content=STEP, headers={"content-type": "application/json",
-                                                                   "authorization": state["auth"]}).status_code == 200
+        assert (
+            client.post(
+                state["path"],
+                content=STEP,
+                headers={"content-type": "application/json", "authorization": state["auth"]},
+            ).status_code
+            == 200
+        )
 
     def healthz() -> None:
         assert client.get("/healthz").status_code == 200
@@ -85,9 +91,11 @@ def measure(name: str, calls: tuple[Callable[[], None], Callable[[], None], Call
         floor.append(_timed(healthz))
         steps.append(_timed(step))
     base, p50, p99 = percentile(floor, 50), percentile(steps, 50), percentile(steps, 99)
-    print(f"{name:12} /healthz p50 {base:6.3f} ms  p99 {percentile(floor, 99):6.3f} ms   "
-          f"step p50 {p50:6.3f} ms  p99 {p99:6.3f} ms   step/healthz {p50 / base:5.2f} (<= 1.5)   "
-          f"step p99/p50 {p99 / p50:5.2f} (<= 3)")  # fmt: skip
+    print(
+        f"{name:12} /healthz p50 {base:6.3f} ms  p99 {percentile(floor, 99):6.3f} ms   "
+        f"step p50 {p50:6.3f} ms  p99 {p99:6.3f} ms   step/healthz {p50 / base:5.2f} (<= 1.5)   "
+        f"step p99/p50 {p99 / p50:5.2f} (<= 3)"
+    )
 
 
 def main() -> None:

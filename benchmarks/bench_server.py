@@ -41,9 +41,11 @@ async def rest_latency(server: LiveServer, n: int) -> None:
             assert response.status_code == 200
         p50, p99, base = percentile(steps, 50), percentile(steps, 99), percentile(floor, 50)
         print(f"GET /healthz, same client:                p50 {base:.2f} ms   p99 {percentile(floor, 99):.2f} ms")
-        print(f"REST step (1 epoch), default network:    p50 {p50:.2f} ms   p99 {p99:.2f} ms   "
-              f"p50 / healthz p50 = {p50 / base:.2f} (target <= 1.5)   p99 / p50 = {p99 / p50:.2f} (target <= 3)"
-              f"   ({n} calls each)")  # fmt: skip
+        print(
+            f"REST step (1 epoch), default network:    p50 {p50:.2f} ms   p99 {p99:.2f} ms   "
+            f"p50 / healthz p50 = {p50 / base:.2f} (target <= 1.5)   p99 / p50 = {p99 / p50:.2f} (target <= 3)"
+            f"   ({n} calls each)"
+        )
 
         clients, duration = 8, 3.0
         sessions = [await create_session(http) for _ in range(clients)]
@@ -100,17 +102,22 @@ async def many_sessions(server: LiveServer, n: int, seconds: float) -> tuple[flo
 
 async def main(quick: bool) -> None:
     # As `make run` serves: sessions saved to SQLite (in a scratch folder), limits off for one client address.
-    with tempfile.TemporaryDirectory() as data, LiveServer(
-        env={"PLAYGROUND_CLIENT_LIMITS": "0", "PLAYGROUND_DATA_DIR": data}
-    ) as server:
+    with (
+        tempfile.TemporaryDirectory() as data,
+        LiveServer(env={"PLAYGROUND_CLIENT_LIMITS": "0", "PLAYGROUND_DATA_DIR": data}) as server,
+    ):
         print("Server benchmark: a real `python -m app` process, SQLite store; clients in this process\n")
         await rest_latency(server, 200 if quick else 1000)
         seconds = 2.0 if quick else 5.0
         for label, speed in (("speed 1 (the original's pace)", 1), ("top speed (1000 epochs/frame)", 1000)):
             fps, size = await one_client(server, speed, seconds)
             print(f"websocket, default network, {label:30} {fps:6.1f} frames/s  {size / 1024:6.2f} KB/frame")
-        fps, size = await one_client(server, 1, seconds, "seed=0.42&networkShape=8,8,8,8,8,8&xSquared=true"
-                                     "&ySquared=true&xTimesY=true&sinX=true&sinY=true")  # fmt: skip
+        fps, size = await one_client(
+            server,
+            1,
+            seconds,
+            "seed=0.42&networkShape=8,8,8,8,8,8&xSquared=true&ySquared=true&xTimesY=true&sinX=true&sinY=true",
+        )
         print(f"websocket, 7 features 6x8, speed 1:                  {fps:6.1f} frames/s  {size / 1024:6.2f} KB/frame")
         print("\nSessions playing at once (speed 1, one client each):")
         best = 0
@@ -118,8 +125,10 @@ async def main(quick: bool) -> None:
             low, median, cpu = await many_sessions(server, n, seconds)
             ok = low >= 20
             best = n if ok else best
-            print(f"  {n:3d} sessions: slowest client {low:5.1f} fps, median {median:5.1f} fps, "
-                  f"server CPU {cpu * 100:4.0f}% of one core  {'ok' if ok else 'below 20 fps'}")  # fmt: skip
+            print(
+                f"  {n:3d} sessions: slowest client {low:5.1f} fps, median {median:5.1f} fps, "
+                f"server CPU {cpu * 100:4.0f}% of one core  {'ok' if ok else 'below 20 fps'}"
+            )
             if not ok:
                 break
         print(f"\nMost sessions playing at once with every client >= 20 frames/s: {best}")

@@ -83,8 +83,10 @@ async def run(writes: int, epochs: int) -> None:
         try:
             print(f"{writes} writes, each after {epochs} epochs of play. snapshot, save: median wall ms;")
             print("save cpu: mean ms of this process's CPU (all threads) per save; bytes, parts: mean per write\n")
-            print(f"{'session':18} {'store':7} {'mode':6} {'snapshot':>9} {'save':>7} {'save cpu':>9} {'bytes':>8} "
-                  f"{'parts':>6}")  # fmt: skip
+            print(
+                f"{'session':18} {'store':7} {'mode':6} {'snapshot':>9} {'save':>7} {'save cpu':>9} {'bytes':>8} "
+                f"{'parts':>6}"
+            )
             for name, hash_text in SESSIONS.items():
                 for store, make in stores.items():
                     for full in (False, True):

@@ -49,11 +49,18 @@ ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
         # np.maximum keeps NaN, as JavaScript's Math.max(0, NaN) does
-        Activation("relu", 0, _relu, lambda z: np.where(z <= 0, 0.0, 1.0), lambda z: np.maximum(z, 0.0, out=z),
-                   "1 if z > 0, else 0"),
+        Activation(
+            "relu",
+            0,
+            _relu,
+            lambda z: np.where(z <= 0, 0.0, 1.0),
+            lambda z: np.maximum(z, 0.0, out=z),
+            "1 if z > 0, else 0",
+        ),
         Activation("tanh", 1, np.tanh, lambda z: 1 - np.tanh(z) ** 2, lambda z: np.tanh(z, out=z), "1 − tanh²(z)"),
-        Activation("sigmoid", 2, _sigmoid, lambda z: _sigmoid(z) * (1 - _sigmoid(z)), _sigmoid_inplace,
-                   "σ(z)(1 − σ(z))"),
+        Activation(
+            "sigmoid", 2, _sigmoid, lambda z: _sigmoid(z) * (1 - _sigmoid(z)), _sigmoid_inplace, "σ(z)(1 − σ(z))"
+        ),
         Activation("linear", 3, lambda z: z, lambda z: np.ones_like(z), lambda z: z, "1"),
     )
 }
@@ -72,8 +79,7 @@ def softmax(z: Array, axis: int = -1) -> Array:
 OUTPUTS: dict[str, Activation] = {
     **ACTIVATIONS,
     # der: the Jacobian's diagonal s(1 − s); cross-entropy folds it into δ = o − t
-    "softmax": Activation("softmax", 4, softmax, lambda z: softmax(z) * (1 - softmax(z)), softmax,
-                          "s(z)(1 − s(z))"),
+    "softmax": Activation("softmax", 4, softmax, lambda z: softmax(z) * (1 - softmax(z)), softmax, "s(z)(1 − s(z))"),
 }
 
 

@@ -70,8 +70,9 @@ class Comparison:
         setting = FIELDS.get(field)
         if setting is None or setting.kind == "controls" or setting.effect in ("data", "seed"):
             comparable = [f.name for f in FIELDS.values() if f.effect in ("live", "reset") and f.kind != "controls"]
-            raise InvalidValue("field", f"{field!r} cannot be compared (a comparison keeps the data); "
-                               f"allowed: {', '.join(comparable)}")  # fmt: skip
+            raise InvalidValue(
+                "field", f"{field!r} cannot be compared (a comparison keeps the data); allowed: {', '.join(comparable)}"
+            )
         if not 2 <= len(values) <= MAX_RUNS:
             raise InvalidValue("values", f"a comparison has 2 to {MAX_RUNS} values, got {len(values)}")
         runs = []
@@ -81,8 +82,12 @@ class Comparison:
             shape_kept = network_sizes(run.config) == network_sizes(base.config)
             if effect == "reset" and shape_kept and field not in _DRAWS:
                 net = base.network
-                run.restore([w.copy() for w in net.weights], [b.copy() for b in net.biases],
-                            [d.copy() for d in net.dead], epoch=base.epoch)  # fmt: skip
+                run.restore(
+                    [w.copy() for w in net.weights],
+                    [b.copy() for b in net.biases],
+                    [d.copy() for d in net.dead],
+                    epoch=base.epoch,
+                )
             run.restart_history()
             text = f"{field}={value}"
             runs.append(Run({"en": text, "ko": text}, run))
@@ -121,8 +126,10 @@ def measures(session: Session) -> dict[str, Any]:
     slope = ACTIVATIONS[net.activation].der
     with np.errstate(over="ignore", invalid="ignore"):
         mean_slope = [float(slope(z[layer]).mean()) for layer in range(1, net.n_layers)]
-    identical = [bool((w == w[:, :1]).all() and (b == b[0]).all()) for w, b in zip(net.weights[:-1], net.biases[:-1],
-                                                                                    strict=True)]  # fmt: skip
+    identical = [
+        bool((w == w[:, :1]).all() and (b == b[0]).all())
+        for w, b in zip(net.weights[:-1], net.biases[:-1], strict=True)
+    ]
     return {
         "output_weight_norm": float(np.linalg.norm(net.weights[-1])),
         "mean_slope": mean_slope,

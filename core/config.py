@@ -310,8 +310,15 @@ def _applies(field: Field, values: dict[str, Any]) -> bool:
 def attribute_types(table: Sequence[Field] = TABLE) -> list[str]:
     """``PlaygroundConfig``'s typed attributes as its class body declares them, one
     line per field, from each field's kind (its checker's result)."""
-    types = {Kind.CHOICE: "str", Kind.NUMBER: "float", Kind.INTEGER: "int", Kind.BOOL: "bool",
-             Kind.SHAPE: "tuple[int, ...]", Kind.TEXT: "str", Kind.CONTROLS: "frozenset[str]"}  # fmt: skip
+    types = {
+        Kind.CHOICE: "str",
+        Kind.NUMBER: "float",
+        Kind.INTEGER: "int",
+        Kind.BOOL: "bool",
+        Kind.SHAPE: "tuple[int, ...]",
+        Kind.TEXT: "str",
+        Kind.CONTROLS: "frozenset[str]",
+    }
     return [f"{field.name}: {types[field.kind]}{' | None' if field.optional else ''}" for field in table]
 
 
@@ -345,19 +352,28 @@ def _check_combination(values: dict[str, Any], stored: bool = False, setting_up:
         raise InvalidValue("variant", f"{where} {runs} variant(s): allowed 0 to {runs - 1}, got {values['variant']}")
     as_set_up = {**values, **scenario.fields_for(values["variant"])} if setting_up and scenario else values
     if _unreachable_targets(as_set_up) and not stored:
-        raise InvalidValue("targets", "a sigmoid output only reaches 0 to 1, so it cannot learn targets -1 and +1; "
-                           "allowed with a sigmoid output: lecture (0.01/0.99), zero-one (0/1)")  # fmt: skip
+        raise InvalidValue(
+            "targets",
+            "a sigmoid output only reaches 0 to 1, so it cannot learn targets -1 and +1; "
+            "allowed with a sigmoid output: lecture (0.01/0.99), zero-one (0/1)",
+        )
     if classes > 2 and loss != "cross-entropy":
-        raise InvalidValue("loss", f"{classes} classes train with cross-entropy (a softmax output); "
-                           f"allowed: auto, cross-entropy, got {values['loss']!r}")  # fmt: skip
+        raise InvalidValue(
+            "loss",
+            f"{classes} classes train with cross-entropy (a softmax output); "
+            f"allowed: auto, cross-entropy, got {values['loss']!r}",
+        )
     if loss == "cross-entropy" and values["problem"] != "classification":
         raise InvalidValue("loss", "cross-entropy needs problem=classification; allowed: auto, half-square, square")
     if loss == "cross-entropy" and values["outputActivation"] not in ("auto", "sigmoid" if classes == 2 else "auto"):
         allowed = "auto, sigmoid" if classes == 2 else "auto (softmax)"
-        raise InvalidValue("outputActivation", f"cross-entropy sets the output unit; allowed: {allowed}, "
-                           f"got {values['outputActivation']!r}")  # fmt: skip
+        raise InvalidValue(
+            "outputActivation",
+            f"cross-entropy sets the output unit; allowed: {allowed}, got {values['outputActivation']!r}",
+        )
     if classes > 2 and values["targets"] != "pm1":
         raise InvalidValue("targets", f"{classes} classes train towards one-hot targets; allowed: pm1")
     if classes > 2 and values["dataset"] not in MULTICLASS_DATASETS:
-        raise InvalidValue("classes", f"{values['dataset']} data has 2 classes; "
-                           f"3 or more classes: {', '.join(MULTICLASS_DATASETS)}")  # fmt: skip
+        raise InvalidValue(
+            "classes", f"{values['dataset']} data has 2 classes; 3 or more classes: {', '.join(MULTICLASS_DATASETS)}"
+        )

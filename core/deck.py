@@ -224,9 +224,17 @@ def deck(lang: str) -> list[dict[str, Any]]:
             "selection": None if selection is None else selection.to_dict(),
             "point": scenario.point,
             "compare": scene.compare,
-            "variants": [{"variant": k, "label": variant.label.get(lang, ""), "fields": _plain(variant.fields),
-                          "hash": f"scenario={scene.id}&variant={k}"}
-                         for k, variant in enumerate(scenario.variants)] if len(scenario.variants) > 1 else [],
+            "variants": [
+                {
+                    "variant": k,
+                    "label": variant.label.get(lang, ""),
+                    "fields": _plain(variant.fields),
+                    "hash": f"scenario={scene.id}&variant={k}",
+                }
+                for k, variant in enumerate(scenario.variants)
+            ]
+            if len(scenario.variants) > 1
+            else [],
         }
         if scene.id == "brute-force":
             config = PlaygroundConfig(seed="0", **scenario.fields_for(0))

@@ -61,10 +61,14 @@ def explain(
         W_next = network.weights[layer]
         next_delta = passes["delta"][layer + 1][0]
         terms = [
-            {"node": k, "weight": float(W_next[j, k]), "delta": float(next_delta[k]),
-             "product": float(W_next[j, k] * next_delta[k])}
+            {
+                "node": k,
+                "weight": float(W_next[j, k]),
+                "delta": float(next_delta[k]),
+                "product": float(W_next[j, k] * next_delta[k]),
+            }
             for k in range(W_next.shape[1])
-        ]  # fmt: skip
+        ]
         backprop = {"terms": terms, "sum": float(passes["dE_da"][layer][0, j])}
     dead = link.source is not None and bool(network.dead[link.layer][link.source, j])
     result: dict[str, Any] = {
@@ -107,7 +111,12 @@ def _z_terms(network: Network, passes: dict[str, list[np.ndarray]], link: Link) 
     (2.0·0.4 + 3.0·0.5 = 2.3): the bias, then one term per source node, in order."""
     weights = network.weights[link.layer][:, link.target]
     outputs = passes["a"][link.layer][0]
-    terms = [{"source": i, "weight": float(w), "output": float(o), "product": float(w * o)}
-             for i, (w, o) in enumerate(zip(weights.tolist(), outputs.tolist(), strict=True))]  # fmt: skip
-    return {"bias": float(network.biases[link.layer][link.target]), "terms": terms,
-            "sum": float(passes["z"][link.layer + 1][0, link.target])}  # fmt: skip
+    terms = [
+        {"source": i, "weight": float(w), "output": float(o), "product": float(w * o)}
+        for i, (w, o) in enumerate(zip(weights.tolist(), outputs.tolist(), strict=True))
+    ]
+    return {
+        "bias": float(network.biases[link.layer][link.target]),
+        "terms": terms,
+        "sum": float(passes["z"][link.layer + 1][0, link.target]),
+    }

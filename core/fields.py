@@ -104,8 +104,9 @@ def _checkbox(section: Section, order: int, element_id: str = "") -> Placement:
     return Placement(section, Widget.CHECKBOX, order, element_id)
 
 
-def _bool(name: str, default: bool, effect: Effect, label: str = "", hideable: bool = False,
-          place: Placement | None = None) -> Field:  # fmt: skip
+def _bool(
+    name: str, default: bool, effect: Effect, label: str = "", hideable: bool = False, place: Placement | None = None
+) -> Field:
     return Field(name, BOOL, default, effect, hideable=hideable, label=label, place=place)
 
 

@@ -56,8 +56,15 @@ def _ranges(sizes: tuple[int, ...], init: str, value: float = 0.0) -> tuple[dict
     ranges = []
     for layer, fan_in in enumerate(int(n) for n in sizes[:-1]):
         bound = 1 / math.sqrt(fan_in) if fan_in else math.inf
-        entry: dict[str, Any] = {"layer": layer, "fan_in": fan_in, "bound": bound, "scheme": init,
-                                 "low": None, "high": None, "std": None}  # fmt: skip
+        entry: dict[str, Any] = {
+            "layer": layer,
+            "fan_in": fan_in,
+            "bound": bound,
+            "scheme": init,
+            "low": None,
+            "high": None,
+            "std": None,
+        }
         if init == "normal":
             entry["std"] = bound
         else:

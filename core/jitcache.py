@@ -32,9 +32,11 @@ def refresh(modules: Iterable[ModuleType]) -> None:
         digest.update(Path(str(module.__file__)).read_bytes())
     expected = digest.hexdigest()
     dispatchers = [
-        value for module in modules for value in vars(module).values()
+        value
+        for module in modules
+        for value in vars(module).values()
         if isinstance(value, CPUDispatcher) and value.__module__ == module.__name__
-    ]  # fmt: skip
+    ]
     by_directory: dict[Path, list[Any]] = {}
     for dispatcher in dispatchers:
         cache = getattr(dispatcher, "_cache", None)  # numba's cache object (cache=True functions)

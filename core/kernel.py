@@ -161,9 +161,32 @@ def _update(w, b, dead, acc_w, acc_b, slot_w, slot_b, n_acc, t, rates, codes, on
 
 @JIT
 def _train_samples(  # type: ignore[no-untyped-def]
-    X, Y, sizes, w, b, dead, acc_w, acc_b, slot_w, slot_b, counters, batch, rates, codes,
-    w_off, b_off, n_off, Z, A, D, first, max_updates, only, grad_w, grad_b,
-):  # fmt: skip
+    X,
+    Y,
+    sizes,
+    w,
+    b,
+    dead,
+    acc_w,
+    acc_b,
+    slot_w,
+    slot_b,
+    counters,
+    batch,
+    rates,
+    codes,
+    w_off,
+    b_off,
+    n_off,
+    Z,
+    A,
+    D,
+    first,
+    max_updates,
+    only,
+    grad_w,
+    grad_b,
+):
     """Rows ``first`` .. of one pass over ``X`` (n, n_in) with targets ``Y`` (n, n_out), until the
     pass ends or ``max_updates`` updates are made (-1: no limit).  Returns (the position reached,
     n at the pass's end; the updates made).
@@ -221,9 +244,31 @@ def _losses(X, Y, X_test, Y_test, sizes, w, b, codes, w_off, b_off, n_off, Z, A,
 
 @JIT
 def train_epochs(  # type: ignore[no-untyped-def]
-    X, Y, X_test, Y_test, sizes, w, b, dead, acc_w, acc_b, slot_w, slot_b, counters,
-    batch, rates, codes, stop_after, losses, confusion, threshold, position, max_updates, only, final,
-):  # fmt: skip
+    X,
+    Y,
+    X_test,
+    Y_test,
+    sizes,
+    w,
+    b,
+    dead,
+    acc_w,
+    acc_b,
+    slot_w,
+    slot_b,
+    counters,
+    batch,
+    rates,
+    codes,
+    stop_after,
+    losses,
+    confusion,
+    threshold,
+    position,
+    max_updates,
+    only,
+    final,
+):
     """Training from row ``position`` of the current pass: ``losses.shape[0]`` passes (each
     ended pass counts, the current one included), or, with ``max_updates`` >= 0, until that
     many updates are made (``losses`` then has room for every pass that can end meanwhile).
@@ -253,8 +298,33 @@ def train_epochs(  # type: ignore[no-untyped-def]
     at = position
     while e < rows:
         left = -1 if max_updates < 0 else max_updates - made
-        at, k = _train_samples(X, Y, sizes, w, b, dead, acc_w, acc_b, slot_w, slot_b, counters, batch, rates,
-                               codes, w_off, b_off, n_off, Z, A, D, at, left, only, grad_w, grad_b)  # fmt: skip
+        at, k = _train_samples(
+            X,
+            Y,
+            sizes,
+            w,
+            b,
+            dead,
+            acc_w,
+            acc_b,
+            slot_w,
+            slot_b,
+            counters,
+            batch,
+            rates,
+            codes,
+            w_off,
+            b_off,
+            n_off,
+            Z,
+            A,
+            D,
+            at,
+            left,
+            only,
+            grad_w,
+            grad_b,
+        )
         made += k
         if at < n:  # the updates asked for are made inside the pass
             break

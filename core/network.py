@@ -270,8 +270,9 @@ class Network:
             allowed = {"updates", *self.slot_names}
             for key in optimizer_state:
                 if key not in allowed:
-                    raise InvalidValue(f"optimizer_state.{key}", f"not used by {self.optimizer}; "
-                                       f"allowed: {', '.join(sorted(allowed))}")  # fmt: skip
+                    raise InvalidValue(
+                        f"optimizer_state.{key}", f"not used by {self.optimizer}; allowed: {', '.join(sorted(allowed))}"
+                    )
             if "updates" in optimizer_state:
                 state["updates"] = _count("optimizer_state.updates", optimizer_state["updates"])
             for slot in self.slot_names:
@@ -280,8 +281,9 @@ class Network:
                     if not isinstance(part, dict) or set(part) != {"weights", "biases"}:
                         raise InvalidValue(f"optimizer_state.{slot}", "expected {weights, biases}")
                     for kind in ("weights", "biases"):
-                        state.update(_per_layer(f"optimizer_state.{slot}.{kind}", part[kind],
-                                                f"layers.{{}}.{slot}.{kind}", n))  # fmt: skip
+                        state.update(
+                            _per_layer(f"optimizer_state.{slot}.{kind}", part[kind], f"layers.{{}}.{slot}.{kind}", n)
+                        )
         self.load_state_dict(state)
 
     def optimizer_state(self) -> dict[str, Any]:

@@ -45,8 +45,15 @@ def next_update(
     rows = next_rows(n, rule.batch_size, position)
     value = link.get(network)
     if rows is None:
-        return {"points": list(range(n)), "pending": pending, "count": pending + n, "complete": False,
-                "gradient": None, "step": None, "new_weight": value}  # fmt: skip
+        return {
+            "points": list(range(n)),
+            "pending": pending,
+            "count": pending + n,
+            "complete": False,
+            "gradient": None,
+            "step": None,
+            "new_weight": value,
+        }
     passes = point_gradients(network, X[rows], Y[rows], rule.loss)
     carried = link.get(network, "pending")
     dead = link.source is not None and bool(network.dead[link.layer][link.source, link.target])
@@ -65,8 +72,12 @@ def next_update(
         w2 = w1 - (lr * rule.regularization_rate) * reg_der
         new = 0.0 if rule.regularization == "L1" and w1 * w2 < 0 else w2
         if rule.regularization != "none":
-            regularization = {"name": rule.regularization, "rate": rule.regularization_rate, "derivative": reg_der,
-                              "step": -(lr * rule.regularization_rate) * reg_der}  # fmt: skip
+            regularization = {
+                "name": rule.regularization,
+                "rate": rule.regularization_rate,
+                "derivative": reg_der,
+                "step": -(lr * rule.regularization_rate) * reg_der,
+            }
     gradient = total / count
     return {
         "points": rows,

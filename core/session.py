@@ -116,8 +116,9 @@ class Session(SessionData):
         scenario = SCENARIOS.get(cfg.scenario or "")
         if scenario is not None:
             defaults = {field.name: field.default for field in TABLE if field.name not in _KEPT_BY_SCENES}
-            self.config = cfg.replace(**{**defaults, "scenario": cfg.scenario, "variant": cfg.variant,
-                                         **scenario.fields_for(cfg.variant)})  # fmt: skip
+            self.config = cfg.replace(
+                **{**defaults, "scenario": cfg.scenario, "variant": cfg.variant, **scenario.fields_for(cfg.variant)}
+            )
         self.rng = SeedRandom(self.config.seed)
         self._load_data()
         self._new_network()
@@ -166,8 +167,7 @@ class Session(SessionData):
 
     # -- training -----------------------------------------------------------
 
-    def step(self, epochs: int | None = None, updates: int | None = None, only: Link | None = None
-             ) -> TrainingResult:  # fmt: skip
+    def step(self, epochs: int | None = None, updates: int | None = None, only: Link | None = None) -> TrainingResult:
         """Train ``epochs`` epochs (1 if neither is given) or ``updates`` updates (mini-batches),
         stopping early at ``stopEpoch``, at ``stopLoss`` or when a loss diverges; returns what
         it trained (core.training.TrainingResult); why it stopped early is also ``stopped``.
@@ -187,17 +187,30 @@ class Session(SessionData):
         cfg = self.config
         if cfg.train == "selected":
             if only is None:
-                raise InvalidValue("train", "train=selected trains the selected weight or bias: select one, "
-                                   "or set train=all")  # fmt: skip
+                raise InvalidValue(
+                    "train", "train=selected trains the selected weight or bias: select one, or set train=all"
+                )
             only.check(self.network)
         else:
             only = None
         after = cfg.stopEpoch - self.epoch if cfg.stopEpoch is not None and cfg.stopEpoch > self.epoch else None
         classes = cfg.n_classes if cfg.problem == "classification" else 0
         threshold = float(self._targets(np.zeros(1))[0, 0]) if classes == 2 else 0.0  # the output at label 0
-        result = train(self.network, self._X_train, self._Y_train, self.rule, epochs, self._X_test, self._Y_test,
-                       StopRule(after, cfg.stopLoss), classes, threshold, updates=updates, position=self.position,
-                       only=only)  # fmt: skip
+        result = train(
+            self.network,
+            self._X_train,
+            self._Y_train,
+            self.rule,
+            epochs,
+            self._X_test,
+            self._Y_test,
+            StopRule(after, cfg.stopLoss),
+            classes,
+            threshold,
+            updates=updates,
+            position=self.position,
+            only=only,
+        )
         if result.epochs:
             self.history.extend(self.epoch + 1, result.losses)
         self.epoch += result.epochs
@@ -278,10 +291,12 @@ class Session(SessionData):
         if epoch is not None and (isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0):
             raise InvalidValue("epoch", f"expected a non-negative integer, got {epoch!r}")
         n = self.train.shape[0]
-        if position is not None and (isinstance(position, bool) or not isinstance(position, int)
-                                     or not 0 <= position < max(n, 1)):  # fmt: skip
-            raise InvalidValue("position", f"expected a training point of the current pass, 0 to {n - 1}, "
-                               f"got {position!r}")  # fmt: skip
+        if position is not None and (
+            isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < max(n, 1)
+        ):
+            raise InvalidValue(
+                "position", f"expected a training point of the current pass, 0 to {n - 1}, got {position!r}"
+            )
         self.network.assign(weights, biases, dead, pending, optimizer_state)
         self.position = position or 0
         if epoch is not None:
@@ -321,8 +336,14 @@ class Session(SessionData):
     def _new_network(self) -> None:
         cfg = self.config
         self.network = Network.build(
-            network_sizes(cfg), cfg.activation, cfg.output_activation, self.rng, init=cfg.init,
-            init_zero=cfg.initZero, optimizer=cfg.optimizer, init_value=cfg.initValue,
+            network_sizes(cfg),
+            cfg.activation,
+            cfg.output_activation,
+            self.rng,
+            init=cfg.init,
+            init_zero=cfg.initZero,
+            optimizer=cfg.optimizer,
+            init_value=cfg.initValue,
         )
         self.epoch = 0
         self.position = 0

@@ -61,8 +61,11 @@ class SessionData:
         One value per point needs one output unit: three or more classes raise InvalidValue."""
         outputs = self.network.forward(self.inputs(points))[-1]  # (n, units)
         if outputs.shape[1] > 1:
-            raise InvalidValue("classes", "one value per point needs one output unit; for 3 or more classes "
-                               "the frames carry each class's heatmap")  # fmt: skip
+            raise InvalidValue(
+                "classes",
+                "one value per point needs one output unit; for 3 or more classes "
+                "the frames carry each class's heatmap",
+            )
         decoded: np.ndarray = self._display(outputs)[:, 0]
         return decoded
 
@@ -84,9 +87,12 @@ class SessionData:
         if self._metrics is None:
             net = self.network
             self._metrics = metrics(
-                self._display(net.forward(self._X_train)[-1]), self.train[:, 2],
-                self._display(net.forward(self._X_test)[-1]), self.test[:, 2], self.config.n_classes,
-            )  # fmt: skip
+                self._display(net.forward(self._X_train)[-1]),
+                self.train[:, 2],
+                self._display(net.forward(self._X_test)[-1]),
+                self.test[:, 2],
+                self.config.n_classes,
+            )
         return self._metrics
 
     def _metrics_from(self, confusion: np.ndarray) -> Metrics:

@@ -136,8 +136,9 @@ def from_document(document: Any) -> Session:
     loss_train, loss_test = _floats("losses", document["losses"], length=2)
     stopped = document.get("stopped")
     if stopped not in STOP_REASONS:
-        raise InvalidValue("stopped", f"expected one of {', '.join(map(str, STOP_REASONS[1:]))} or null, "
-                                      f"got {_shown(stopped)}")  # fmt: skip
+        raise InvalidValue(
+            "stopped", f"expected one of {', '.join(map(str, STOP_REASONS[1:]))} or null, got {_shown(stopped)}"
+        )
     position = _count("position", document.get("position", 0))
     if position and position >= len(train):
         raise InvalidValue("position", f"expected a training point of the pass, 0 to {len(train) - 1}, got {position}")
@@ -148,7 +149,7 @@ def from_document(document: Any) -> Session:
 
 def _migrate(document: Any) -> dict[str, Any]:
     if not isinstance(document, Mapping):
-        raise InvalidValue("document", f"expected an object with \"format\": \"{FORMAT}\"")
+        raise InvalidValue("document", f'expected an object with "format": "{FORMAT}"')
     if document.get("format") != FORMAT:
         raise InvalidValue("format", f"expected {FORMAT!r}, got {_shown(document.get('format'))}: not a session file")
     version = document.get("version")
@@ -305,7 +306,7 @@ def _floats(part: str, values: Any, length: int) -> list[float]:
         elif isinstance(value, str) and value in _NON_FINITE:
             out.append(_NON_FINITE[value])
         else:
-            raise InvalidValue(part, f"expected numbers (or \"NaN\", \"Infinity\", \"-Infinity\"), got {_shown(value)}")
+            raise InvalidValue(part, f'expected numbers (or "NaN", "Infinity", "-Infinity"), got {_shown(value)}')
     return out
 
 

@@ -141,8 +141,11 @@ def train(
         max_updates = _positive("updates", updates)
         per_pass = n // rule.batch_size
         if per_pass == 0:
-            raise InvalidValue("updates", f"no update ever happens: batches of {rule.batch_size} rows but {n} "
-                               "training rows; choose a smaller batchSize, or fullBatch")  # fmt: skip
+            raise InvalidValue(
+                "updates",
+                f"no update ever happens: batches of {rule.batch_size} rows but {n} "
+                "training rows; choose a smaller batchSize, or fullBatch",
+            )
         rows = max_updates // per_pass + 2  # the most passes that can end while making them
     X_test = np.empty((0, X.shape[1])) if X_test is None else X_test
     Y_test = np.empty((0, Y.shape[1])) if Y_test is None else Y_test
@@ -157,14 +160,39 @@ def train(
     )
     trained = np.array(only.flat_index(network) if only is not None else (-1, -1), dtype=np.int64)
     done, reason, at, made = kernel.train_epochs(
-        X, Y, X_test, Y_test,
-        network.sizes, network.w, network.b, network.dead_flat, network.acc_w, network.acc_b,
-        network.slot_w, network.slot_b, network.counters,
-        rule.batch_size, rates, _codes(network, rule), -1 if stop.after is None else stop.after, losses,
-        confusion, threshold, int(position), max_updates, trained, final,
-    )  # fmt: skip
-    return TrainingResult(losses[:done], kernel.STOP_REASONS[reason], confusion if classes else None, int(made),
-                          int(at), (float(final[0]), float(final[1])))  # fmt: skip
+        X,
+        Y,
+        X_test,
+        Y_test,
+        network.sizes,
+        network.w,
+        network.b,
+        network.dead_flat,
+        network.acc_w,
+        network.acc_b,
+        network.slot_w,
+        network.slot_b,
+        network.counters,
+        rule.batch_size,
+        rates,
+        _codes(network, rule),
+        -1 if stop.after is None else stop.after,
+        losses,
+        confusion,
+        threshold,
+        int(position),
+        max_updates,
+        trained,
+        final,
+    )
+    return TrainingResult(
+        losses[:done],
+        kernel.STOP_REASONS[reason],
+        confusion if classes else None,
+        int(made),
+        int(at),
+        (float(final[0]), float(final[1])),
+    )
 
 
 def _positive(name: str, value: object) -> int:

@@ -73,8 +73,6 @@ def __getattr__(name: str) -> Any:
         try:
             from playground import client
         except ModuleNotFoundError as exc:  # httpx is the client's one requirement
-            raise ImportError(
-                f"playground.{name} needs httpx: pip install 'playground[client]' ({exc})"
-            ) from exc
+            raise ImportError(f"playground.{name} needs httpx: pip install 'playground[client]' ({exc})") from exc
         return getattr(client, name)
     raise AttributeError(f"module 'playground' has no attribute {name!r}")

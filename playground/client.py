@@ -77,9 +77,16 @@ class ConnectionFailed(PlaygroundError):
 
 
 _ERRORS: dict[int, type[PlaygroundError]] = {
-    401: Unauthorized, 403: Unauthorized, 404: NotFound, 409: Conflict, 413: InvalidRequest,
-    415: InvalidRequest, 422: InvalidRequest, 429: RateLimited, 503: ServerBusy,
-}  # fmt: skip
+    401: Unauthorized,
+    403: Unauthorized,
+    404: NotFound,
+    409: Conflict,
+    413: InvalidRequest,
+    415: InvalidRequest,
+    422: InvalidRequest,
+    429: RateLimited,
+    503: ServerBusy,
+}
 
 
 def _message(detail: Any) -> str:
@@ -91,8 +98,9 @@ def _message(detail: Any) -> str:
 class Playground:
     """One server.  ``create`` a session, ``open`` one by id, or import a saved one."""
 
-    def __init__(self, url: str = "http://127.0.0.1:8000", *, timeout: float = 60.0,
-                 http: httpx.Client | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, url: str = "http://127.0.0.1:8000", *, timeout: float = 60.0, http: httpx.Client | None = None
+    ) -> None:
         self.url = url.rstrip("/")
         self.http = http or httpx.Client(base_url=self.url, timeout=timeout)
 
@@ -201,8 +209,7 @@ class RemoteSession:
 
     def loss_slice(self, layer: int, target: int, source: int | None = None, samples: int = 61) -> dict[str, Any]:
         """The training loss along one weight, with the tangent and where the next update lands."""
-        result: dict[str, Any] = self._get("/slice", layer=layer, target=target, source=source,
-                                           samples=samples).json()  # fmt: skip
+        result: dict[str, Any] = self._get("/slice", layer=layer, target=target, source=source, samples=samples).json()
         return result
 
     def boundary(self, size: int = 100) -> dict[str, Any]:
@@ -278,13 +285,19 @@ class RemoteSession:
     def set_bias(self, layer: int, node: int, value: float) -> dict[str, Any]:
         return self._post("/biases", {"layer": layer, "node": node, "value": value}, "PUT")
 
-    def put_data(self, csv: str | None = None, *, points: Sequence[Sequence[float]] | None = None,
-                 train: Sequence[Sequence[float]] | None = None,
-                 test: Sequence[Sequence[float]] | None = None) -> dict[str, Any]:  # fmt: skip
+    def put_data(
+        self,
+        csv: str | None = None,
+        *,
+        points: Sequence[Sequence[float]] | None = None,
+        train: Sequence[Sequence[float]] | None = None,
+        test: Sequence[Sequence[float]] | None = None,
+    ) -> dict[str, Any]:
         """Your own points: CSV text, ``points`` (split by percTrainData), or ``train`` and ``test``."""
         if csv is not None:
-            response = self.server.request("PUT", self.path + "/data", content=csv.encode(), token=self.token,
-                                           headers={"content-type": "text/csv"})  # fmt: skip
+            response = self.server.request(
+                "PUT", self.path + "/data", content=csv.encode(), token=self.token, headers={"content-type": "text/csv"}
+            )
             result: dict[str, Any] = response.json()
             return result
         body = {"points": points} if points is not None else {"train": train or [], "test": test or []}
@@ -328,8 +341,9 @@ class RemoteSession:
             raise ImportError("to_dataframe needs pandas: pip install pandas") from exc
         if kind == "history":
             rows = self.state(["history"])["history"]
-            return pd.DataFrame([[float(v) for v in row] for row in rows],
-                                columns=["epoch", "loss_train", "loss_test"]).astype({"epoch": "int64"})  # fmt: skip
+            return pd.DataFrame(
+                [[float(v) for v in row] for row in rows], columns=["epoch", "loss_train", "loss_test"]
+            ).astype({"epoch": "int64"})
         if kind == "data":
             state = self.state(["data"])
             rows = [[*p, "train"] for p in state["train"]] + [[*p, "test"] for p in state["test"]]
@@ -345,4 +359,3 @@ def _progress(total: int, wanted: bool) -> Any:
     except ModuleNotFoundError:
         return None
     return tqdm(total=total, unit="epoch")
-

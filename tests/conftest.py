@@ -3,8 +3,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from tests.live_server import LiveServer
+
+# Tests never assert on time: Hypothesis's default 200 ms deadline per example
+# failed test_config_hash_round_trip on a loaded machine (a kernel compiling
+# beside it), so no example has a deadline.
+settings.register_profile("playground", deadline=None)
+settings.load_profile("playground")
 
 
 @pytest.fixture(scope="session")

@@ -41,11 +41,31 @@ def made_up_rows(fields: ModuleType) -> tuple[Any, ...]:
         fields.Widget,
     )
     return (
-        Field("wobble", Kind.NUMBER, 0.5, Effect.LIVE, (0.25, 0.5, 1), 0, 1, sparse=True, hideable=True,
-              label="Wobble", place=Placement(Section.BEYOND, Widget.MENU, 7)),
-        Field("flavour", Kind.CHOICE, "plain", Effect.RESET, ("plain", "salty"), sparse=True, label="Flavour",
-              place=Placement(Section.LECTURE, Widget.MENU, 9), used_when=("problem", ("classification",))),
-    )  # fmt: skip
+        Field(
+            "wobble",
+            Kind.NUMBER,
+            0.5,
+            Effect.LIVE,
+            (0.25, 0.5, 1),
+            0,
+            1,
+            sparse=True,
+            hideable=True,
+            label="Wobble",
+            place=Placement(Section.BEYOND, Widget.MENU, 7),
+        ),
+        Field(
+            "flavour",
+            Kind.CHOICE,
+            "plain",
+            Effect.RESET,
+            ("plain", "salty"),
+            sparse=True,
+            label="Flavour",
+            place=Placement(Section.LECTURE, Widget.MENU, 9),
+            used_when=("problem", ("classification",)),
+        ),
+    )
 
 
 def extended_table(fields: ModuleType) -> tuple[Any, ...]:

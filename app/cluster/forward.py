@@ -104,8 +104,11 @@ async def _route(cluster: Cluster, app: ASGIApp, session_id: str, scope: Scope, 
                 await _send_answer(send, *outcome)
                 return
             if outcome == LOST:
-                await _unavailable(send, "the server process running this session stopped before answering; "
-                                         "the call may or may not have been carried out")  # fmt: skip
+                await _unavailable(
+                    send,
+                    "the server process running this session stopped before answering; "
+                    "the call may or may not have been carried out",
+                )
                 return
         if time.monotonic() > deadline:
             await _unavailable(send, "the session is moving between server processes; try again")

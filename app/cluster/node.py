@@ -92,9 +92,15 @@ class Cluster:
             await self.subscription.add(FRAMES, session_id)
         return remote
 
-    async def relay_socket(self, websocket: WebSocket, session_id: str, owner: str | None, key: str,
-                           serve_here: Callable[[LiveSession], Awaitable[None]], strikes: str | None = None
-                           ) -> None:  # fmt: skip
+    async def relay_socket(
+        self,
+        websocket: WebSocket,
+        session_id: str,
+        owner: str | None,
+        key: str,
+        serve_here: Callable[[LiveSession], Awaitable[None]],
+        strikes: str | None = None,
+    ) -> None:
         await relay.relay_socket(self, websocket, session_id, owner, key, serve_here, strikes)
 
     def spawn(self, work: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:

@@ -175,9 +175,15 @@ class RemoteSession:
                 welcome.set_result(header)
 
 
-async def relay_socket(cluster: Cluster, websocket: WebSocket, session_id: str, owner: str | None, key: str,
-                       serve_here: Callable[[LiveSession], Awaitable[None]], strikes: str | None = None
-                       ) -> None:  # fmt: skip
+async def relay_socket(
+    cluster: Cluster,
+    websocket: WebSocket,
+    session_id: str,
+    owner: str | None,
+    key: str,
+    serve_here: Callable[[LiveSession], Awaitable[None]],
+    strikes: str | None = None,
+) -> None:
     """Serve a websocket to a session owned elsewhere: relayed to its owner, or
     here once it moved (or its owner died and its lease lapsed).  ``strikes``: what
     a flood lock-out of this connection follows (app.web.client_limits.flood_key)."""
@@ -225,8 +231,14 @@ async def _relayed(websocket: WebSocket, remote: RemoteSession, cid: str, client
     """The connection of a client the owner greeted, until it closes."""
     settings = remote.cluster.settings
     try:
-        await run_connection(websocket, client, lambda text, _: remote.forward(cid, text),
-                             lambda: remote.regreet(cid), settings, websocket.app.state.limits)  # fmt: skip
+        await run_connection(
+            websocket,
+            client,
+            lambda text, _: remote.forward(cid, text),
+            lambda: remote.regreet(cid),
+            settings,
+            websocket.app.state.limits,
+        )
     finally:
         await remote.bye(cid)
 
@@ -339,8 +351,16 @@ def on_command(cluster: Cluster, session_id: str, command: dict[str, Any]) -> No
         if stand_in is not None:
             stand_in.push(str(command.get("text")) if op == "text" else GREET)
         else:  # not (or no longer) known here: it reconnects and is greeted afresh
-            cluster.to_node(node, {"sid": session_id, "to": cid, "kind": "close", "code": int(CloseCode.TRY_AGAIN),
-                                   "reason": "the session moved"})  # fmt: skip
+            cluster.to_node(
+                node,
+                {
+                    "sid": session_id,
+                    "to": cid,
+                    "kind": "close",
+                    "code": int(CloseCode.TRY_AGAIN),
+                    "reason": "the session moved",
+                },
+            )
     elif op == "bye" and stand_in is not None:
         stand_in.stop()
     elif op == "alive":

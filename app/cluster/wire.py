@@ -57,8 +57,14 @@ def packet_of(header: dict[str, Any], body: bytes) -> Packet:
     for node, size in header["grids"]:
         grids[int(node)] = body[at : at + size]
         at += size
-    packet = Packet(body[: int(header["data"])], int(header["generation"]), int(header["version"]),
-                    int(header["epoch"]), int(header["n_nodes"]), grids)  # fmt: skip
+    packet = Packet(
+        body[: int(header["data"])],
+        int(header["generation"]),
+        int(header["version"]),
+        int(header["epoch"]),
+        int(header["n_nodes"]),
+        grids,
+    )
     packet.comparison = comparison
     return packet
 

@@ -118,8 +118,10 @@ def _tick(value: float, minus: str = MINUS) -> str:
 
 def caption(figure: Figure) -> str:
     w = figure.words
-    return (f"{w['epoch']} {figure.epoch:,}   {w['loss_train']} {_number(figure.loss_train)}   "
-            f"{w['loss_test']} {_number(figure.loss_test)}")  # fmt: skip
+    return (
+        f"{w['epoch']} {figure.epoch:,}   {w['loss_train']} {_number(figure.loss_train)}   "
+        f"{w['loss_test']} {_number(figure.loss_test)}"
+    )
 
 
 def _heatmap(figure: Figure, with_points: bool) -> np.ndarray:
@@ -162,12 +164,16 @@ def svg(figure: Figure) -> str:
     ]
     for points, stroke in ((figure.train, "#fff"), (figure.test, "#000")):
         for x, y, label in points.tolist():
-            out.append(f'<circle cx="{lay.x(x):.2f}" cy="{lay.y(y):.2f}" r="{figure.radius:.2f}" '
-                       f'fill="{_colour(label)}" stroke="{stroke}"/>')  # fmt: skip
+            out.append(
+                f'<circle cx="{lay.x(x):.2f}" cy="{lay.y(y):.2f}" r="{figure.radius:.2f}" '
+                f'fill="{_colour(label)}" stroke="{stroke}"/>'
+            )
     out.append("</g>")
     bottom, left = lay.top + lay.size, lay.left
-    out.append(f'<g class="axes" stroke="#999"><rect x="{left}" y="{lay.top}" width="{lay.size}" '
-               f'height="{lay.size}" fill="none"/>')  # fmt: skip
+    out.append(
+        f'<g class="axes" stroke="#999"><rect x="{left}" y="{lay.top}" width="{lay.size}" '
+        f'height="{lay.size}" fill="none"/>'
+    )
     for t in TICKS:
         out.append(f'<line x1="{lay.x(t):.2f}" y1="{bottom}" x2="{lay.x(t):.2f}" y2="{bottom + 5}"/>')
         out.append(f'<line x1="{left - 5}" y1="{lay.y(t):.2f}" x2="{left}" y2="{lay.y(t):.2f}"/>')

@@ -19,8 +19,15 @@ from core.network import Network
 from core.session import Session
 
 __all__ = [
-    "json_response", "jsonable", "layers", "network_state", "number", "pack_frame", "pack_node_grid", "session_state",
-]  # fmt: skip
+    "json_response",
+    "jsonable",
+    "layers",
+    "network_state",
+    "number",
+    "pack_frame",
+    "pack_node_grid",
+    "session_state",
+]
 
 FRAME_KIND = 1
 NODE_GRID_KIND = 2
@@ -145,11 +152,20 @@ def pack_frame(session: Session, frame: Frame, generation: int, playing: bool) -
     metrics = session.metrics()
     classes = session.config.n_classes if metrics.confusion_train is not None else 0
     header = FRAME_HEADER.pack(
-        FRAME_KIND, VERSION, 1 if playing else 0, generation & 0xFFFFFFFF,
-        float(session.epoch), session.loss_train, session.loss_test,
-        net.w.shape[0], net.b.shape[0], frame.thumbnails.shape[0], frame.outputs.shape[0],
-        classes, STOP_CODES[session.stopped],
-    )  # fmt: skip
+        FRAME_KIND,
+        VERSION,
+        1 if playing else 0,
+        generation & 0xFFFFFFFF,
+        float(session.epoch),
+        session.loss_train,
+        session.loss_test,
+        net.w.shape[0],
+        net.b.shape[0],
+        frame.thumbnails.shape[0],
+        frame.outputs.shape[0],
+        classes,
+        STOP_CODES[session.stopped],
+    )
     accuracy = ACCURACY.pack(*(math.nan if a is None else a for a in (metrics.accuracy_train, metrics.accuracy_test)))
     confusion = [m.astype("<u4").tobytes() for m in (metrics.confusion_train, metrics.confusion_test) if m is not None]
     return b"".join(

@@ -199,8 +199,13 @@ class Backend(abc.ABC):
             await self._quarantine(session_id, reason)
         except StoreUnavailable:
             moved = False  # the damage may keep us from moving it: it is refused here all the same
-        log.error("%s: session %s cannot be read (%s); its record is set aside%s", self.where, session_id, reason,
-                  "" if moved else " (in memory only: the store would not move it)")  # fmt: skip
+        log.error(
+            "%s: session %s cannot be read (%s); its record is set aside%s",
+            self.where,
+            session_id,
+            reason,
+            "" if moved else " (in memory only: the store would not move it)",
+        )
         self.health.damaged(f"{len(self._quarantined)} stored session(s) could not be read and were set aside")
 
     def _check_quarantine(self, session_id: str) -> None:

@@ -53,22 +53,36 @@ class StoreHealth:
         failing = self._failing.get(kind)
         if failing is None:
             self._failing[kind] = _Failing(now, text, logged_at=now)
-            log.error("%s: %s fails: %s (further failures are counted; /healthz says degraded until it works)",
-                      self.where, WHAT.get(kind, kind), text)  # fmt: skip
+            log.error(
+                "%s: %s fails: %s (further failures are counted; /healthz says degraded until it works)",
+                self.where,
+                WHAT.get(kind, kind),
+                text,
+            )
             return
         failing.count += 1
         failing.error = text
         if now - failing.logged_at >= REPEAT_SECONDS:
-            log.error("%s: %s still fails: %d failures in the last %.0f s; the last: %s", self.where,
-                      WHAT.get(kind, kind), failing.count - failing.logged_count, now - failing.logged_at,
-                      text)  # fmt: skip
+            log.error(
+                "%s: %s still fails: %d failures in the last %.0f s; the last: %s",
+                self.where,
+                WHAT.get(kind, kind),
+                failing.count - failing.logged_count,
+                now - failing.logged_at,
+                text,
+            )
             failing.logged_at, failing.logged_count = now, failing.count
 
     def worked(self, kind: str) -> None:
         failing = self._failing.pop(kind, None)
         if failing is not None:
-            log.warning("%s: %s works again, after %d failures over %.0f s", self.where, WHAT.get(kind, kind),
-                        failing.count, time.monotonic() - failing.since)  # fmt: skip
+            log.warning(
+                "%s: %s works again, after %d failures over %.0f s",
+                self.where,
+                WHAT.get(kind, kind),
+                failing.count,
+                time.monotonic() - failing.since,
+            )
 
     def damaged(self, what: str) -> None:
         """Something in the store is damaged (logged by the caller); said until a restart."""
@@ -87,7 +101,9 @@ class StoreHealth:
     def reason(self) -> str | None:
         """Why the store is not well, for /healthz; None when it is."""
         now = time.monotonic()
-        parts = [f"{WHAT.get(kind, kind)} fails since {now - f.since:.0f} s ({f.count} failures): {f.error}"
-                 for kind, f in self._failing.items()]  # fmt: skip
+        parts = [
+            f"{WHAT.get(kind, kind)} fails since {now - f.since:.0f} s ({f.count} failures): {f.error}"
+            for kind, f in self._failing.items()
+        ]
         parts += self._damage
         return "; ".join(parts) if parts else None

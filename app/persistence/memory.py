@@ -21,10 +21,15 @@ class MemoryBackend(Backend):
 
     async def records(self) -> list[RecordInfo]:
         return [
-            RecordInfo(session_id, meta.created, meta.last_active, session_id in self._session_codes,
-                       sum(map(len, parts.values())))
+            RecordInfo(
+                session_id,
+                meta.created,
+                meta.last_active,
+                session_id in self._session_codes,
+                sum(map(len, parts.values())),
+            )
             for session_id, (meta, _, parts) in self._records.items()
-        ]  # fmt: skip
+        ]
 
     async def close(self) -> None:
         """Nothing to release: the records go when the process does."""

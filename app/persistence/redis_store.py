@@ -188,8 +188,9 @@ class RedisBackend(Backend):
         await available(self.url, lambda: self._quarantine_script(keys=keys, args=args))
 
     async def _quarantine_reason(self, session_id: str) -> str | None:
-        value: Any = await available(self.url, lambda: self.redis.hget(f"{self.prefix}quarantine:{session_id}",
-                                                                       "reason"))  # fmt: skip
+        value: Any = await available(
+            self.url, lambda: self.redis.hget(f"{self.prefix}quarantine:{session_id}", "reason")
+        )
         return None if value is None else text(value)
 
     async def _probe(self) -> None:

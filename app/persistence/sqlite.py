@@ -94,8 +94,10 @@ class SQLiteBackend(Backend):
                 await asyncio.get_running_loop().run_in_executor(self._thread, self._check)
         except (sqlite3.DatabaseError, OSError) as error:
             await self.close(record=False)
-            raise StoreCannotOpen(f"{self.where} cannot be opened: {error}; move it aside to start with an "
-                                  "empty store, or put back a copy from a backup") from None  # fmt: skip
+            raise StoreCannotOpen(
+                f"{self.where} cannot be opened: {error}; move it aside to start with an "
+                "empty store, or put back a copy from a backup"
+            ) from None
         return self
 
     def _open(self) -> None:
@@ -120,15 +122,23 @@ class SQLiteBackend(Backend):
         db = self.db
         problems = [str(row[0]) for row in db.execute(f"PRAGMA quick_check({QUICK_CHECK_LINES})").fetchall()]
         if problems != ["ok"]:
-            log.error("%s: quick_check found damage (%s); sessions that cannot be read answer 410 and are set "
-                      "aside; `sqlite3 %s .recover` salvages what can be read", self.where, "; ".join(problems),
-                      self.path)  # fmt: skip
+            log.error(
+                "%s: quick_check found damage (%s); sessions that cannot be read answer 410 and are set "
+                "aside; `sqlite3 %s .recover` salvages what can be read",
+                self.where,
+                "; ".join(problems),
+                self.path,
+            )
             self.health.damaged(f"quick_check found damage: {problems[0]}")
         (held,) = db.execute("SELECT COUNT(*) FROM sessions").fetchone()
         recorded = self._recorded_count()
         if held == 0 and recorded:
-            log.warning("%s holds no sessions, but held %d when the last run stopped: was the file replaced or "
-                        "truncated? (a backup of it, if any, holds them)", self.where, recorded)  # fmt: skip
+            log.warning(
+                "%s holds no sessions, but held %d when the last run stopped: was the file replaced or "
+                "truncated? (a backup of it, if any, holds them)",
+                self.where,
+                recorded,
+            )
 
     def _recorded_count(self) -> int:
         sidecar = self.path.with_name(self.path.name + COUNT_SUFFIX)
@@ -284,13 +294,13 @@ class SQLiteBackend(Backend):
 
         return await self._run(code_of)
 
-
     async def _quarantine(self, session_id: str, reason: str) -> None:
         def move() -> None:
             db = self.db
             try:  # what can still be read of it
-                meta = db.execute("SELECT token_hash, created, last_active FROM sessions WHERE id = ?",
-                                  (session_id,)).fetchone()  # fmt: skip
+                meta = db.execute(
+                    "SELECT token_hash, created, last_active FROM sessions WHERE id = ?", (session_id,)
+                ).fetchone()
                 parts = db.execute("SELECT name, body FROM parts WHERE session_id = ?", (session_id,)).fetchall()
                 record: bytes | None = orjson.dumps(
                     {"meta": meta, "parts": {name: base64.b64encode(body).decode() for name, body in parts}}
@@ -298,14 +308,17 @@ class SQLiteBackend(Backend):
             except sqlite3.DatabaseError:
                 record = None
             with _transaction(db):
-                db.execute("INSERT OR REPLACE INTO quarantine (id, reason, at, record) VALUES (?, ?, ?, ?)",
-                           (session_id, reason, time.time(), record))  # fmt: skip
+                db.execute(
+                    "INSERT OR REPLACE INTO quarantine (id, reason, at, record) VALUES (?, ?, ?, ?)",
+                    (session_id, reason, time.time(), record),
+                )
                 try:
                     db.execute("DELETE FROM codes WHERE session_id = ?", (session_id,))
                     db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
                 except sqlite3.DatabaseError as error:
-                    log.warning("%s: session %s: its damaged rows stay where they are: %s", self.where, session_id,
-                                error)  # fmt: skip
+                    log.warning(
+                        "%s: session %s: its damaged rows stay where they are: %s", self.where, session_id, error
+                    )
 
         await self._run(move)
 

@@ -104,8 +104,9 @@ async def _hash(body: m.HashRequest, call: Call) -> Outcome:
 
 async def _weight(body: m.WeightUpdate, call: Call) -> None:
     """Set one weight: `layer` 0 holds the links from the inputs; `source` and `target` are node indices."""
-    await call.live.change(lambda s: s.set_weight(body.layer, body.source, body.target, body.value), call.key,
-                           announce=False)  # fmt: skip
+    await call.live.change(
+        lambda s: s.set_weight(body.layer, body.source, body.target, body.value), call.key, announce=False
+    )
 
 
 async def _bias(body: m.BiasUpdate, call: Call) -> None:
@@ -125,9 +126,12 @@ async def _select(body: m.SelectRequest, call: Call) -> None:
 NOBODY_WATCHING: dict[int | str, dict[str, Any]] = {409: {"description": "Nobody is watching"}}
 INTERRUPTED: dict[int | str, dict[str, Any]] = {409: {"description": "A pause or a change stopped the step early"}}
 BUSY: dict[int | str, dict[str, Any]] = {  # limits.busy: training calls of one client in progress at once
-    429: {"model": m.TooMany, "description": "This client has its maximum of training calls in progress",
-          "headers": {"Retry-After": {"description": "Seconds", "schema": {"type": "integer"}}}},
-}  # fmt: skip
+    429: {
+        "model": m.TooMany,
+        "description": "This client has its maximum of training calls in progress",
+        "headers": {"Retry-After": {"description": "Seconds", "schema": {"type": "integer"}}},
+    },
+}
 
 COMMANDS: dict[str, Command] = {
     command.name: command

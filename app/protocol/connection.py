@@ -99,8 +99,9 @@ def close_reason(error: Exception) -> str:
     return str(error).encode()[:120].decode(errors="ignore")
 
 
-async def serve(websocket: WebSocket, live: LiveSession, settings: Settings, limits: ClientLimits,
-                admission: Admission) -> None:  # fmt: skip
+async def serve(
+    websocket: WebSocket, live: LiveSession, settings: Settings, limits: ClientLimits, admission: Admission
+) -> None:
     """One connection to a session held here, until it closes.
 
     A session at ``max_watchers``, or an address at its cap of sockets, still
@@ -112,8 +113,11 @@ async def serve(websocket: WebSocket, live: LiveSession, settings: Settings, lim
     if full or admission.crowded:
         role = await _shown_role(websocket, live)
         if role is not Role.CONTROL or live.watchers >= settings.max_watchers + TEACHER_ROOM:
-            code, reason = ((CloseCode.TOO_MANY_WATCHERS, "too many watchers") if full else
-                            (CloseCode.TOO_MANY_SOCKETS, "too many connections from this address"))  # fmt: skip
+            code, reason = (
+                (CloseCode.TOO_MANY_WATCHERS, "too many watchers")
+                if full
+                else (CloseCode.TOO_MANY_SOCKETS, "too many connections from this address")
+            )
             websocket.app.state.metrics.refused("watchers" if full else "sockets")
             with contextlib.suppress(*DISCONNECTED):
                 await websocket.close(code=code, reason=reason)
@@ -125,8 +129,14 @@ async def serve(websocket: WebSocket, live: LiveSession, settings: Settings, lim
         await live.attach(client)
         if role is Role.CONTROL:  # the auth message it showed: answered as `auth` answers
             client.send_json({"type": "auth", "role": Role.CONTROL.value})
-        await run_connection(websocket, client, lambda text, tasks: handle(text, client, live, limits, tasks),
-                             lambda: live.greeting(client), settings, limits)  # fmt: skip
+        await run_connection(
+            websocket,
+            client,
+            lambda text, tasks: handle(text, client, live, limits, tasks),
+            lambda: live.greeting(client),
+            settings,
+            limits,
+        )
     finally:
         live.detach(client)
 
@@ -146,9 +156,14 @@ async def _shown_role(websocket: WebSocket, live: LiveSession) -> Role:
     return Role.WATCH
 
 
-async def run_connection(websocket: WebSocket, client: Client, dispatch: Callable[[str, TaskGroup], Awaitable[None]],
-                         greeting: Callable[[], Awaitable[list[str]]], settings: Settings,
-                         limits: ClientLimits) -> None:  # fmt: skip
+async def run_connection(
+    websocket: WebSocket,
+    client: Client,
+    dispatch: Callable[[str, TaskGroup], Awaitable[None]],
+    greeting: Callable[[], Awaitable[list[str]]],
+    settings: Settings,
+    limits: ClientLimits,
+) -> None:
     """The reader and the writer of one connection: ``dispatch`` carries out each
     message (here, or at the session's owner); ``greeting`` starts a client afresh."""
     async with anyio.create_task_group() as tasks:
@@ -170,8 +185,13 @@ async def run_connection(websocket: WebSocket, client: Client, dispatch: Callabl
         tasks.cancel_scope.cancel()
 
 
-async def _read(websocket: WebSocket, client: Client, dispatch: Callable[[str], Awaitable[None]], settings: Settings,
-                limits: ClientLimits) -> None:  # fmt: skip
+async def _read(
+    websocket: WebSocket,
+    client: Client,
+    dispatch: Callable[[str], Awaitable[None]],
+    settings: Settings,
+    limits: ClientLimits,
+) -> None:
     """Read until the client leaves (WebSocketDisconnect) or is closed for flooding (returns)."""
     while True:
         message = await websocket.receive()
@@ -180,8 +200,11 @@ async def _read(websocket: WebSocket, client: Client, dispatch: Callable[[str], 
         if not client.inbox.take():
             client.refused += 1  # not even parsed: a flood costs us as little as possible
             if client.refused == 1:
-                _error(client, "rate_limited",
-                       f"more than {settings.messages_per_second:g} messages per second; this one was ignored")
+                _error(
+                    client,
+                    "rate_limited",
+                    f"more than {settings.messages_per_second:g} messages per second; this one was ignored",
+                )
             elif client.refused >= settings.flood_limit:
                 websocket.app.state.metrics.refused("flood")
                 client.close(CloseCode.MESSAGE_FLOOD, "too many messages")
@@ -240,8 +263,9 @@ def _command_body(client: Peer, command: Command, data: dict[str, Any]) -> Any:
         return _validate(client, command.body, data, command.name)
     extra = sorted(set(data) - {command.wrap})
     if extra:
-        _error(client, "invalid", f"{extra[0]}: unknown field; a '{command.name}' message has '{command.wrap}'",
-               extra[0])  # fmt: skip
+        _error(
+            client, "invalid", f"{extra[0]}: unknown field; a '{command.name}' message has '{command.wrap}'", extra[0]
+        )
         return None
     return _validate(client, command.body, data.get(command.wrap), command.name, prefix=f"{command.wrap}.")
 

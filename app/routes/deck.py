@@ -23,8 +23,9 @@ router = APIRouter(tags=["lecture"])
 
 
 @router.get("/api/lecture/deck")
-async def lecture_deck(lang: Annotated[Literal["ko", "en"], Query(description="the texts' language")] = "en"
-                       ) -> list[dict[str, Any]]:  # fmt: skip
+async def lecture_deck(
+    lang: Annotated[Literal["ko", "en"], Query(description="the texts' language")] = "en",
+) -> list[dict[str, Any]]:
     """The lecture's scenes in order: `id`, `title`, `caption` (lines), `next` (what the teacher does),
     `hash` (`scenario=<id>` sets it up), `fields`, `selection`, `compare` and `variants`
     (`scenario=<id>&variant=<k>`)."""
@@ -35,8 +36,10 @@ async def lecture_deck(lang: Annotated[Literal["ko", "en"], Query(description="t
 async def download_deck(reader: Readable) -> Response:
     """The session's deck as a file (`"format": "playground-deck"`): built-in scenes by id, a teacher's
     scenes with their session, selection and texts.  `PUT` it into any session to teach from it."""
-    return json_response(reader.live.deck.document(),  # in memory already: a free read
-                         headers={"Content-Disposition": 'attachment; filename="playground-deck.json"'})  # fmt: skip
+    return json_response(
+        reader.live.deck.document(),  # in memory already: a free read
+        headers={"Content-Disposition": 'attachment; filename="playground-deck.json"'},
+    )
 
 
 @router.put("/api/sessions/{session_id}/deck", status_code=status.HTTP_204_NO_CONTENT, responses=NEEDS_TOKEN)

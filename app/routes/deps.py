@@ -161,8 +161,9 @@ class Reader:
         return SERIALISE * (int(session.train.shape[0] + session.test.shape[0]) + session.network.n_weights)
 
 
-async def read(live: Annotated[LiveSession, Depends(watched)], credentials: Credentials, key: ClientKey,
-               limits: Limits) -> Reader:  # fmt: skip
+async def read(
+    live: Annotated[LiveSession, Depends(watched)], credentials: Credentials, key: ClientKey, limits: Limits
+) -> Reader:
     """The session, for reading: anyone may (``Reader``)."""
     token = credentials.credentials if credentials is not None else None
     return Reader(live, key, authorize(live.token_hash, token) is Role.CONTROL, limits)

@@ -22,8 +22,11 @@ async def export_session(reader: Readable) -> Response:
         return orjson.dumps(await reader.live.read(to_document, reader.key, estimate=1.0))
 
     body = await reader.answer("export", reader.size, compute)
-    return Response(body, media_type="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="playground-session.json"'})  # fmt: skip
+    return Response(
+        body,
+        media_type="application/json",
+        headers={"Content-Disposition": 'attachment; filename="playground-session.json"'},
+    )
 
 
 @router.get(

@@ -32,13 +32,21 @@ async def healthz(store: Store) -> dict[str, Any]:
     """`ok`, or `degraded` with the reason: saves or loads fail (a full disk, Redis away), or the store is
     damaged.  Sessions keep running in memory meanwhile; `unsaved` counts those not stored since they changed."""
     reason = store.backend.health.reason
-    return {"status": "degraded" if reason else "ok", "sessions": len(store),
-            "unsaved": store.saver.unsaved(store.local()), "reason": reason}  # fmt: skip
+    return {
+        "status": "degraded" if reason else "ok",
+        "sessions": len(store),
+        "unsaved": store.saver.unsaved(store.local()),
+        "reason": reason,
+    }
 
 
-@router.get("/readyz", response_model=Readiness,
-            responses={503: {"model": Readiness, "description": "Takes no new sessions now; Retry-After says when "
-                                                                 "to ask again"}})  # fmt: skip
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    responses={
+        503: {"model": Readiness, "description": "Takes no new sessions now; Retry-After says when to ask again"}
+    },
+)
 async def readyz(store: Store) -> JSONResponse:
     """Whether this process takes new sessions: 503 while its store cannot save them, or while it stops."""
     if store.draining:
@@ -49,8 +57,9 @@ async def readyz(store: Store) -> JSONResponse:
             return JSONResponse({"status": "ready", "reason": None})
         except StoreUnavailable as error:
             reason = str(error)
-    return JSONResponse({"status": "unready", "reason": reason}, status_code=503,
-                        headers={"Retry-After": str(int(PROBE_SECONDS))})  # fmt: skip
+    return JSONResponse(
+        {"status": "unready", "reason": reason}, status_code=503, headers={"Retry-After": str(int(PROBE_SECONDS))}
+    )
 
 
 STORED_SECONDS = 30.0  # the store's count is read at most this often (it lists every record)

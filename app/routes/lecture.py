@@ -25,8 +25,7 @@ Source = Annotated[int | None, Query(ge=0, le=10_000, description="omit for the 
 
 
 @router.get("/explain", responses=READ)
-async def explain(reader: Readable, layer: Index, target: Index, source: Source = None,
-                  point: Index = 0) -> Response:  # fmt: skip
+async def explain(reader: Readable, layer: Index, target: Index, source: Source = None, point: Index = 0) -> Response:
     """The lecture's decomposition of ∂E/∂w for one weight (or bias) at one training point.
 
     `layer` 0 holds the links from the inputs; `source` and `target` are node
@@ -96,8 +95,14 @@ async def share_session(live: Controlled, store: Store, request: Request) -> dic
     """A short view-only link to this session for a class, and its QR code (SVG, drawn on the server)."""
     code = await store.share_code(live)
     settings = request.app.state.settings
-    base = share_base(request.url.hostname, str(request.base_url), settings.host, settings.port, request.url.scheme,
-                      settings.public_url)  # fmt: skip
+    base = share_base(
+        request.url.hostname,
+        str(request.base_url),
+        settings.host,
+        settings.port,
+        request.url.scheme,
+        settings.public_url,
+    )
     url = f"{base}/s/{code}"
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=False, dark="#183d4e")

@@ -45,9 +45,13 @@ SESSION = {
                            "processes; try again after Retry-After", "content": ERROR, "headers": RETRY_AFTER},
 }  # fmt: skip
 CREATE = {
-    "503": {"description": "The store cannot save sessions now, or memory holds its maximum of sessions, all in "
-                           "use; try again after Retry-After", "content": ERROR, "headers": RETRY_AFTER},
-}  # fmt: skip
+    "503": {
+        "description": "The store cannot save sessions now, or memory holds its maximum of sessions, all in "
+        "use; try again after Retry-After",
+        "content": ERROR,
+        "headers": RETRY_AFTER,
+    },
+}
 OPTIONAL_TOKEN: list[dict[str, list[str]]] = [{}, {"HTTPBearer": []}]
 
 

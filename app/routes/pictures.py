@@ -43,8 +43,9 @@ async def boundary(
     jobs: Jobs,
     settings: AppSettings,
     format: Literal["png", "svg", "json"] = "png",
-    size: Annotated[int | None, Query(ge=2, le=1000, description="png, svg: pixels a side (400); json: cells (100)")]
-    = None,
+    size: Annotated[
+        int | None, Query(ge=2, le=1000, description="png, svg: pixels a side (400); json: cells (100)")
+    ] = None,
     points: Literal["train", "test", "both", "none"] = "train",
     discretize: bool | None = None,
     axes: Annotated[bool, Query(description="png: add axes, tick labels, a legend and a caption, as svg has")] = False,
@@ -74,8 +75,18 @@ async def boundary(
     return Response(body, media_type=MEDIA[format])
 
 
-async def _picture(live: LiveSession, key: str, jobs: Scheduler, format: str, side: int, density: int, points: str,
-                   discretize: bool | None, axes: bool, lang: str) -> bytes:  # fmt: skip
+async def _picture(
+    live: LiveSession,
+    key: str,
+    jobs: Scheduler,
+    format: str,
+    side: int,
+    density: int,
+    points: str,
+    discretize: bool | None,
+    axes: bool,
+    lang: str,
+) -> bytes:
     copy = await live.reading_copy(key)
     # One picture at a time per client, in a lane of its own: however many it
     # asks for at once, they hold at most one worker, and everyone else's
@@ -104,12 +115,14 @@ async def _picture(live: LiveSession, key: str, jobs: Scheduler, format: str, si
 
 def _numbers(session: Session, xs: np.ndarray, ys: np.ndarray, grid: np.ndarray) -> bytes:
     values = grid.tolist() if np.isfinite(grid).all() else [[number(v) for v in row] for row in grid.tolist()]
-    return orjson.dumps({"epoch": session.epoch, "size": grid.shape[0], "x": xs.tolist(), "y": ys.tolist(),
-                         "values": values})  # fmt: skip
+    return orjson.dumps(
+        {"epoch": session.epoch, "size": grid.shape[0], "x": xs.tolist(), "y": ys.tolist(), "values": values}
+    )
 
 
-def _figure(session: Session, grid: np.ndarray, side: int, points: str, discretize: bool | None,
-            lang: str) -> figure.Figure:  # fmt: skip
+def _figure(
+    session: Session, grid: np.ndarray, side: int, points: str, discretize: bool | None, lang: str
+) -> figure.Figure:
     return figure.Figure(
         grid=grid,
         train=session.train if points in ("train", "both") else NO_POINTS,

@@ -33,8 +33,7 @@ def _includes(include: str | None) -> tuple[str, ...]:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionCreated, responses=LIMITED)
-async def create_session(store: Store, key: ClientKey, limits: Limits, body: SessionCreate | None = None
-                         ) -> Response:  # fmt: skip
+async def create_session(store: Store, key: ClientKey, limits: Limits, body: SessionCreate | None = None) -> Response:
     """Create a session from config fields and/or a TF Playground hash, or from a session file.
 
     The answer holds the session id (anyone may watch with it) and the
@@ -82,8 +81,15 @@ async def read_session(reader: Readable, include: Include = None) -> Response:
     includes = _includes(include)
     live = reader.live
     # What the state holds beside the session's version: a class reading it between two changes reads it once.
-    kind = ("state", includes, live.playing, live.epochs_per_frame, live.watchers, live.restored,
-            orjson.dumps(live.selection))  # fmt: skip
+    kind = (
+        "state",
+        includes,
+        live.playing,
+        live.epochs_per_frame,
+        live.watchers,
+        live.restored,
+        orjson.dumps(live.selection),
+    )
 
     async def compute() -> bytes:
         return orjson.dumps(await live.read_state(includes, reader.key))

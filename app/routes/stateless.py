@@ -24,8 +24,9 @@ router = APIRouter(prefix="/api", tags=["training"])
 
 
 @router.post("/step", response_model=StatelessStepResult, responses=LIMITED)
-async def stateless_step(body: StatelessStep, settings: AppSettings, jobs: Jobs, key: ClientKey, limits: Limits
-                         ) -> dict[str, Any]:  # fmt: skip
+async def stateless_step(
+    body: StatelessStep, settings: AppSettings, jobs: Jobs, key: ClientKey, limits: Limits
+) -> dict[str, Any]:
     """Train a network that the caller holds: nothing is kept on the server.
 
     Send the config (or a hash), the network's weights, biases and dead
@@ -44,8 +45,9 @@ async def stateless_step(body: StatelessStep, settings: AppSettings, jobs: Jobs,
 
     def build() -> Session:
         if body.train is None:
-            train_points, test_points = generate(SeedRandom(config.seed), config.data_name, config.noise,
-                                                 config.percTrainData, config.n_classes)  # fmt: skip
+            train_points, test_points = generate(
+                SeedRandom(config.seed), config.data_name, config.noise, config.percTrainData, config.n_classes
+            )
             if body.test is not None:
                 test_points = np.asarray(body.test, dtype=np.float64).reshape(-1, 3)
         else:
@@ -64,8 +66,9 @@ async def stateless_step(body: StatelessStep, settings: AppSettings, jobs: Jobs,
         points = session.train.shape[0] + session.test.shape[0]
         weights = max(1, session.network.n_weights)
         if updates is not None:
-            check_work((updates * session.batch_size + points) * weights, settings.max_work, f"{updates} updates",
-                       "updates")  # fmt: skip
+            check_work(
+                (updates * session.batch_size + points) * weights, settings.max_work, f"{updates} updates", "updates"
+            )
         else:
             check_work(points * (epochs or 1) * weights, settings.max_work, f"{epochs} epochs")
         losses, stopped, made = await _train_in_slices(jobs, key, session, epochs, updates)
@@ -83,8 +86,9 @@ async def stateless_step(body: StatelessStep, settings: AppSettings, jobs: Jobs,
     return result
 
 
-async def _train_in_slices(jobs: Scheduler, key: str, session: Session, epochs: int | None, updates: int | None
-                           ) -> tuple[np.ndarray, str | None, int]:  # fmt: skip
+async def _train_in_slices(
+    jobs: Scheduler, key: str, session: Session, epochs: int | None, updates: int | None
+) -> tuple[np.ndarray, str | None, int]:
     """``epochs`` epochs or ``updates`` updates in jobs of about one slice each, taking
     turns with everyone else: the losses of the epochs that ended, why training stopped
     early, and the updates made."""

@@ -26,18 +26,27 @@ SOCKETS_RETRY_SECONDS = 10  # an address at its cap of websockets: when to try a
 
 
 @router.websocket("/ws/sessions/{session_id}")
-async def session_socket(websocket: WebSocket, session_id: str, store: Store, settings: AppSettings,
-                         limits: Limits) -> None:  # fmt: skip
+async def session_socket(
+    websocket: WebSocket, session_id: str, store: Store, settings: AppSettings, limits: Limits
+) -> None:
     """``?client=<id>``: the page's per-browser id, which a flood lock-out follows (not the address)."""
     key = address_of(websocket)
     strikes = flood_key(key, websocket.query_params.get("client"))
     if not limits.may_connect(strikes):  # closed for flooding twice: refused before the handshake, nothing is read
-        await _deny(websocket, Limit.FLOOD, "this client was closed twice for flooding; wait",
-                    limits.connect_retry_after(strikes))  # fmt: skip
+        await _deny(
+            websocket,
+            Limit.FLOOD,
+            "this client was closed twice for flooding; wait",
+            limits.connect_retry_after(strikes),
+        )
         return
     if limits.socket_refused(key):
-        await _deny(websocket, Limit.SOCKETS, f"this address holds {limits.socket_cap} websockets; close some",
-                    SOCKETS_RETRY_SECONDS)  # fmt: skip
+        await _deny(
+            websocket,
+            Limit.SOCKETS,
+            f"this address holds {limits.socket_cap} websockets; close some",
+            SOCKETS_RETRY_SECONDS,
+        )
         return
     crowded = limits.crowded(key)  # a control token still gets in (app/protocol/connection.py)
     await websocket.accept()
@@ -55,8 +64,14 @@ async def _deny(websocket: WebSocket, limit: Limit, detail: str, retry_after: in
     await websocket.send_denial_response(JSONResponse(body, status_code=429, headers={"Retry-After": str(retry_after)}))
 
 
-async def _open(websocket: WebSocket, session_id: str, store: SessionStore, settings: Settings, limits: ClientLimits,
-                admission: Admission) -> None:  # fmt: skip
+async def _open(
+    websocket: WebSocket,
+    session_id: str,
+    store: SessionStore,
+    settings: Settings,
+    limits: ClientLimits,
+    admission: Admission,
+) -> None:
     key = admission.key
 
     async def serve_here(live: LiveSession) -> None:

@@ -46,8 +46,14 @@ class Peer(Protocol):
 class Client:
     MAX_QUEUED_TEXTS = 256
 
-    def __init__(self, websocket: WebSocket, key: str, messages_per_second: float, strikes: str | None = None,
-                 on_frame: Callable[[], None] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        websocket: WebSocket,
+        key: str,
+        messages_per_second: float,
+        strikes: str | None = None,
+        on_frame: Callable[[], None] | None = None,
+    ) -> None:
         self.websocket = websocket
         self.on_frame = on_frame  # counts the frames sent (app.metrics), on the event loop
         self.key = key  # the client's address: what limits and fair turns are counted by

@@ -45,8 +45,9 @@ def _selection(value: Any) -> dict[str, Any] | None:
     for key in ("layer", "target", "point"):
         if isinstance(value[key], bool) or not isinstance(value[key], int) or value[key] < 0:
             raise InvalidValue(f"selection.{key}", "expected a non-negative integer")
-    if value["source"] is not None and (isinstance(value["source"], bool) or not isinstance(value["source"], int)
-                                        or value["source"] < 0):  # fmt: skip
+    if value["source"] is not None and (
+        isinstance(value["source"], bool) or not isinstance(value["source"], int) or value["source"] < 0
+    ):
         raise InvalidValue("selection.source", "expected a non-negative integer or null (a bias)")
     return dict(value)
 
@@ -60,7 +61,7 @@ def check_entry(entry: Any, where: str = "scene") -> dict[str, Any]:
         return {"scene": entry["scene"]}
     keys = {"title", "caption", "next", "session", "selection"}
     if not isinstance(entry, dict) or set(entry) != keys:
-        raise InvalidValue(where, "expected {\"scene\": <built-in id>} or {" + ", ".join(sorted(keys)) + "}")
+        raise InvalidValue(where, 'expected {"scene": <built-in id>} or {' + ", ".join(sorted(keys)) + "}")
     try:
         texts = {name: _text(name, entry[name]) for name in TEXT_LIMITS}
         selection = _selection(entry["selection"])
@@ -96,8 +97,15 @@ class SessionDeck:
         language), a teacher's as they wrote them (a string); variants and comparisons."""
         entry = self.entry(index)
         if "scene" not in entry:
-            return {"index": index, "id": None, "title": entry["title"], "caption": entry["caption"],
-                    "next": entry["next"], "variants": [], "compare": False}  # fmt: skip
+            return {
+                "index": index,
+                "id": None,
+                "title": entry["title"],
+                "caption": entry["caption"],
+                "next": entry["next"],
+                "variants": [],
+                "compare": False,
+            }
         scene_id = entry["scene"]
         shown = {lang: listing[scene_id] for lang, listing in _LISTINGS.items()}
         variants = [

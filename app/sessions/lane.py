@@ -39,8 +39,7 @@ class SessionLane:
         """Run ``fn`` in this session's lane, attributed to client ``by``."""
         self.jobs += 1
         try:
-            return await self.scheduler.run(fn, client=by, lane=self.id, inline_below=INLINE_SECONDS,
-                                            estimate=estimate)  # fmt: skip
+            return await self.scheduler.run(fn, client=by, lane=self.id, inline_below=INLINE_SECONDS, estimate=estimate)
         finally:
             self.jobs -= 1
 

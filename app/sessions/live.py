@@ -317,8 +317,9 @@ class LiveSession(SessionLane):
                         return None
                     return self._render(False, focus, explain=last)  # watchers see a long step progress
 
-                per_unit = self.typical_epoch_seconds() * (self.session.batch_size / max(1, len(self.session.train))
-                                                            if unit == "updates" else 1.0)  # fmt: skip
+                per_unit = self.typical_epoch_seconds() * (
+                    self.session.batch_size / max(1, len(self.session.train)) if unit == "updates" else 1.0
+                )
                 packet = await self._job(work, by, estimate=k * per_unit)
                 remaining -= k
                 if packet is not None:
@@ -362,8 +363,9 @@ class LiveSession(SessionLane):
         if self.session.config.train != "selected":
             return None
         if self.selection is None:
-            raise InvalidValue("train", "train=selected trains the selected weight: select a weight or bias "
-                                        "first, or set train=all")  # fmt: skip
+            raise InvalidValue(
+                "train", "train=selected trains the selected weight: select a weight or bias first, or set train=all"
+            )
         selection = self.selection
         return Link(selection["layer"], selection["source"], selection["target"])
 
@@ -390,8 +392,7 @@ class LiveSession(SessionLane):
             self._compared_at = now
         return self._render(playing, focus, explain=explain, compare=compare)
 
-    def _render(self, playing: bool, focus: frozenset[int], *, explain: bool = False, compare: bool = True
-                ) -> Packet:  # fmt: skip
+    def _render(self, playing: bool, focus: frozenset[int], *, explain: bool = False, compare: bool = True) -> Packet:
         """The frame of the session as it is (in its lane), with the comparison's pictures, and
         the messages due with it: the explanation (``explain``), the comparison's measures."""
         packet = render_packet(self.session, self.generation, self.version, playing, focus)
@@ -438,9 +439,7 @@ class LiveSession(SessionLane):
             return
         if node not in latest.grids:  # nobody looked at it when this frame was made: render it now
             focus = self.focus() | {node}  # a client of another process is not among ours
-            latest = await self._job(
-                lambda: self._render(self.playing, focus, compare=False), client.key
-            )
+            latest = await self._job(lambda: self._render(self.playing, focus, compare=False), client.key)
             self.latest = latest
         client.offer(latest)  # show the new focus at once, even when paused
 

@@ -56,17 +56,13 @@ class Packet:
         return len(self.data) + len(self.comparison or b"") + sum(len(grid) for grid in self.grids.values())
 
 
-def render_packet(
-    session: Session, generation: int, version: int, playing: bool, focus: Iterable[int] = ()
-) -> Packet:
+def render_packet(session: Session, generation: int, version: int, playing: bool, focus: Iterable[int] = ()) -> Packet:
     """Render ``session``'s heatmaps and pack them (worker thread; the session is ours meanwhile).
 
     The float32 grids are computed in this thread's scratch buffer, reused
     frame after frame: everything kept (the packet) is copied out of it."""
     frame = session.frame(_scratch)
     n_nodes = int(frame.thumbnails.shape[0])
-    grids = {
-        node: pack_node_grid(frame, node, generation, session.epoch) for node in set(focus) if 0 <= node < n_nodes
-    }
+    grids = {node: pack_node_grid(frame, node, generation, session.epoch) for node in set(focus) if 0 <= node < n_nodes}
     data = pack_frame(session, frame, generation, playing)
     return Packet(data, generation, version, session.epoch, n_nodes, grids)

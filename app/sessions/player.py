@@ -40,8 +40,9 @@ SHARED_TICK_SECONDS = 0.005
 
 
 class Player:
-    def __init__(self, scheduler: Scheduler, max_fps: float,
-                 on_tick: Callable[[float, float], None] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, scheduler: Scheduler, max_fps: float, on_tick: Callable[[float, float], None] | None = None
+    ) -> None:
         self.scheduler = scheduler
         self.interval = 1.0 / max_fps
         self.on_tick = on_tick  # (seconds the tick took, seconds it started late): the metrics, on the loop

@@ -67,13 +67,15 @@ def _mark(live: LiveSession) -> tuple[int, dict[str, Any]]:
     return live.version, app_section(live)
 
 
-def restore(record: SessionRecord, session: Session, settings: Settings, scheduler: Scheduler,
-            player: Player) -> LiveSession:  # fmt: skip
+def restore(
+    record: SessionRecord, session: Session, settings: Settings, scheduler: Scheduler, player: Player
+) -> LiveSession:
     """The LiveSession a record describes, paused; ``session`` is
     ``core.snapshot.from_document(record.document)`` (made on a worker by the caller)."""
     app = record.app
-    live = LiveSession(record.id, record.token_hash, session, settings, scheduler, player,
-                       str(app.get("owner", STORE_CLIENT)))  # fmt: skip
+    live = LiveSession(
+        record.id, record.token_hash, session, settings, scheduler, player, str(app.get("owner", STORE_CLIENT))
+    )
     live.holder = str(app.get("holder", live.owner))
     live.generation = int(app.get("generation", 1))
     live.epochs_per_frame = int(app.get("epochs_per_frame", 1))

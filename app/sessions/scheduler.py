@@ -98,8 +98,15 @@ class Scheduler:
 
     # -- submitting ---------------------------------------------------------------
 
-    async def run(self, fn: Callable[[], T], *, client: str, lane: str | None = None, inline_below: float = 0.0,
-                  estimate: float = 1.0) -> T:  # fmt: skip
+    async def run(
+        self,
+        fn: Callable[[], T],
+        *,
+        client: str,
+        lane: str | None = None,
+        inline_below: float = 0.0,
+        estimate: float = 1.0,
+    ) -> T:
         """Run ``fn()`` on a worker and return its result (its exception propagates).
 
         ``lane`` names an exclusive lane (a session id); None runs in the
@@ -118,8 +125,15 @@ class Scheduler:
             job.cancelled = True  # not started yet: skipped; started: its result is dropped
             raise
 
-    def submit(self, fn: Callable[[], T], done: Callable[[T | None, BaseException | None], None], *, client: str,
-               lane: str | None = None, tick: bool = False) -> None:  # fmt: skip
+    def submit(
+        self,
+        fn: Callable[[], T],
+        done: Callable[[T | None, BaseException | None], None],
+        *,
+        client: str,
+        lane: str | None = None,
+        tick: bool = False,
+    ) -> None:
         """Run ``fn()`` on a worker, then call ``done(result, error)`` on the event loop (no task needed).
         ``tick``: a play tick (see the module's docstring)."""
         self._enqueue(fn, client, lane, asyncio.get_running_loop(), None, done, tick)

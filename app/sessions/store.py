@@ -75,8 +75,14 @@ class ShuttingDown(RuntimeError):
 
 
 class SessionStore:
-    def __init__(self, settings: Settings, scheduler: Scheduler, player: Player, backend: Backend,
-                 ownership: Ownership | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        settings: Settings,
+        scheduler: Scheduler,
+        player: Player,
+        backend: Backend,
+        ownership: Ownership | None = None,
+    ) -> None:
         self.settings = settings
         self.scheduler = scheduler
         self.player = player
@@ -117,8 +123,11 @@ class SessionStore:
     def in_use(self, holder: str, now: float | None = None) -> list[LiveSession]:
         """``holder``'s sessions in use: with a connection, work, or a call in the last IN_USE_SECONDS."""
         now = time.monotonic() if now is None else now
-        return [live for live in self._sessions.values() if live.holder == holder
-                and (live.watchers or live.jobs or now - live.last_active < IN_USE_SECONDS)]  # fmt: skip
+        return [
+            live
+            for live in self._sessions.values()
+            if live.holder == holder and (live.watchers or live.jobs or now - live.last_active < IN_USE_SECONDS)
+        ]
 
     # -- opening --------------------------------------------------------------------
 
@@ -189,8 +198,9 @@ class SessionStore:
 
     # -- creating -------------------------------------------------------------------
 
-    async def create(self, build: Callable[[], Session], owner: str, holder: str | None = None
-                     ) -> tuple[LiveSession, str]:  # fmt: skip
+    async def create(
+        self, build: Callable[[], Session], owner: str, holder: str | None = None
+    ) -> tuple[LiveSession, str]:
         """Build a core session in a worker and keep it: (session, control token).
 
         The token is returned once and kept only as a digest.  ``owner`` is
@@ -243,13 +253,16 @@ class SessionStore:
         held = self.in_use(holder)
         if len(held) < limit:
             return
-        for live in sorted((live for live in held if not live.watchers and not live.jobs),
-                           key=lambda live: live.last_active):  # fmt: skip
+        for live in sorted(
+            (live for live in held if not live.watchers and not live.jobs), key=lambda live: live.last_active
+        ):
             if await self.unload(live, "session unloaded: its client opened another"):
                 return
         whose = "this class holds" if holder.startswith(CLASS) else "this address holds"
-        raise TooManySessions(f"{whose} {limit} sessions in use, each with a page open; close one of those pages "
-                              "or delete a session (DELETE /api/sessions/{id}), then try again")  # fmt: skip
+        raise TooManySessions(
+            f"{whose} {limit} sessions in use, each with a page open; close one of those pages "
+            "or delete a session (DELETE /api/sessions/{id}), then try again"
+        )
 
     # -- class codes ----------------------------------------------------------------
 
@@ -313,14 +326,15 @@ class SessionStore:
     async def _make_room(self) -> None:
         if len(self._sessions) < self.settings.max_sessions:
             return
-        idle = sorted((live for live in self._sessions.values() if not live.watchers and not live.jobs),
-                      key=lambda live: live.last_active)  # fmt: skip
+        idle = sorted(
+            (live for live in self._sessions.values() if not live.watchers and not live.jobs),
+            key=lambda live: live.last_active,
+        )
         for live in idle:
             if await self.unload(live, "session unloaded to make room"):
                 return
         raise StoreFull(
-            f"the server holds its maximum of {self.settings.max_sessions} sessions and all are in use; "
-            "try again later"
+            f"the server holds its maximum of {self.settings.max_sessions} sessions and all are in use; try again later"
         )
 
     async def sweep(self, now: float | None = None) -> int:

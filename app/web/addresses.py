@@ -80,8 +80,9 @@ def _own_names(bind_host: str) -> set[str]:
     return names
 
 
-def share_base(request_host: str | None, request_base: str, bind_host: str, port: int, scheme: str,
-               public_url: str = "") -> str:  # fmt: skip
+def share_base(
+    request_host: str | None, request_base: str, bind_host: str, port: int, scheme: str, public_url: str = ""
+) -> str:
     """The base of a class link: ``public_url`` if set; else the address the
     teacher used if it names this machine, except a loopback one when the
     server can be reached on the network (students' devices cannot open

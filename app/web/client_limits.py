@@ -112,8 +112,9 @@ class ClientLimits:
         # A class's forks: up to its watcher limit per hour, whoever forks (key: the shared session's id).
         self.class_forks = KeyedLimiter(settings.max_watchers / 60, burst=settings.max_watchers)
         self.failed_lookups = KeyedLimiter(settings.code_lookups_per_minute, burst=10)
-        self.reads = KeyedLimiter(60 * settings.read_work_per_second,
-                                  burst=READ_BURST_SECONDS * settings.read_work_per_second)  # fmt: skip
+        self.reads = KeyedLimiter(
+            60 * settings.read_work_per_second, burst=READ_BURST_SECONDS * settings.read_work_per_second
+        )
         # A client closed for flooding may come back, but not flood again and again: after a
         # second strike within a minute its new connections are refused until it calms down.
         self.flood_strikes = KeyedLimiter(per_minute=1, burst=2)
@@ -139,9 +140,13 @@ class ClientLimits:
 
     def class_fork(self, session_id: str) -> None:
         """A fork of a shared session by one of its watchers: the class's budget, not the address's."""
-        self._take(self.class_forks, session_id, Limit.CLASS_FORKS,
-                   f"this class made its {self.settings.max_watchers} forks of the hour; try again in {{seconds}} s, "
-                   "or ask the teacher")  # fmt: skip
+        self._take(
+            self.class_forks,
+            session_id,
+            Limit.CLASS_FORKS,
+            f"this class made its {self.settings.max_watchers} forks of the hour; try again in {{seconds}} s, "
+            "or ask the teacher",
+        )
 
     # -- class links ---------------------------------------------------------------------
 
@@ -161,8 +166,11 @@ class ClientLimits:
             return
         if self._lookups_waiting[key] >= LOOKUPS_WAITING:
             wait = self.failed_lookups.retry_after(key, need=LOOKUPS_WAITING + 1)
-            raise TooManyRequests(Limit.LOOKUPS, "too many class codes that do not exist from this address; check "
-                                  f"the code and try again in {wait} s", wait)  # fmt: skip
+            raise TooManyRequests(
+                Limit.LOOKUPS,
+                f"too many class codes that do not exist from this address; check the code and try again in {wait} s",
+                wait,
+            )
         self._lookups_waiting[key] += 1
         line = self._lookup_lines.setdefault(key, asyncio.Lock())
         try:
@@ -186,10 +194,13 @@ class ClientLimits:
             return
         if self.reads.tokens(key) <= 0:
             wait = self.reads.retry_after(key, need=0.0) or 1
-            raise TooManyRequests(Limit.READS, "this address asked the server to compute more reads than "
-                                  f"{self.settings.read_work_per_second:,.0f} weight-passes a second; try again in "
-                                  f"{wait} s (answers already computed, such as the teacher's explanation, are free)",
-                                  wait)  # fmt: skip
+            raise TooManyRequests(
+                Limit.READS,
+                "this address asked the server to compute more reads than "
+                f"{self.settings.read_work_per_second:,.0f} weight-passes a second; try again in "
+                f"{wait} s (answers already computed, such as the teacher's explanation, are free)",
+                wait,
+            )
         self.reads.charge(key, max(READ_FLOOR, cost))
 
     @contextlib.asynccontextmanager
@@ -202,8 +213,12 @@ class ClientLimits:
             return
         limit = self.settings.busy_calls_per_client
         if self._computing_asked[key] >= limit + COMPUTING_WAITING:
-            raise TooManyRequests(Limit.BUSY, f"this address has {limit} reads being computed and "
-                                  f"{COMPUTING_WAITING} waiting; send the next when one has answered", 1)  # fmt: skip
+            raise TooManyRequests(
+                Limit.BUSY,
+                f"this address has {limit} reads being computed and "
+                f"{COMPUTING_WAITING} waiting; send the next when one has answered",
+                1,
+            )
         turn = self._computing.setdefault(key, asyncio.Semaphore(limit))
         self._computing_asked[key] += 1
         try:
@@ -222,8 +237,11 @@ class ClientLimits:
         """A training call in progress; at most ``busy_calls_per_client`` at once."""
         limit = self.settings.busy_calls_per_client
         if self.enabled and self._busy[key] >= limit:
-            raise TooManyRequests(Limit.BUSY, f"this address already has {limit} training calls in progress; send "
-                                  "the next when one has answered", 1)  # fmt: skip
+            raise TooManyRequests(
+                Limit.BUSY,
+                f"this address already has {limit} training calls in progress; send the next when one has answered",
+                1,
+            )
         self._busy[key] += 1
         try:
             yield

@@ -51,7 +51,17 @@ class Observed:
             client = scope.get("client")
             session = scope.get("path_params", {}).get("session_id")
             access.info(
-                "%s %s %d %.1f ms", method, route, status, seconds * 1e3,
-                extra={"route": route, "method": method, "status": status, "duration_ms": round(seconds * 1e3, 3),
-                       "client": client[0] if client else None, "session": session},
-            )  # fmt: skip
+                "%s %s %d %.1f ms",
+                method,
+                route,
+                status,
+                seconds * 1e3,
+                extra={
+                    "route": route,
+                    "method": method,
+                    "status": status,
+                    "duration_ms": round(seconds * 1e3, 3),
+                    "client": client[0] if client else None,
+                    "session": session,
+                },
+            )

@@ -50,8 +50,12 @@ def _thumbnails() -> dict[str, dict[str, list[list[float]]]]:
     ones that make that many classes, with fewer points, which a 100-px
     picture does not miss)."""
     rng = SeedRandom("thumbnails")
-    pictures = {"2": {name: [[round(v, 4) for v in point] for point in generator(rng, THUMBNAIL_POINTS, 0.0)]
-                      for name, generator in DATASETS.items()}}  # fmt: skip
+    pictures = {
+        "2": {
+            name: [[round(v, 4) for v in point] for point in generator(rng, THUMBNAIL_POINTS, 0.0)]
+            for name, generator in DATASETS.items()
+        }
+    }
     for classes in range(3, MAX_CLASSES + 1):
         pictures[str(classes)] = {
             name: [[round(v, 2) for v in point] for point in generator(rng, THUMBNAIL_POINTS // 2, 0.0, classes)]
@@ -99,8 +103,15 @@ def _placement(field: Field) -> dict[str, Any] | None:
     place = field.place
     if place is None:
         return None
-    return {"section": place.section, "widget": place.widget, "order": place.order, "id": field.element_id,
-            "step": place.step, "unit": place.unit, "hideUnused": place.hide_unused}  # fmt: skip
+    return {
+        "section": place.section,
+        "widget": place.widget,
+        "order": place.order,
+        "id": field.element_id,
+        "step": place.step,
+        "unit": place.unit,
+        "hideUnused": place.hide_unused,
+    }
 
 
 def sections(table: Sequence[Field] = TABLE) -> dict[str, list[dict[str, Any]]]:

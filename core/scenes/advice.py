@@ -37,14 +37,20 @@ ADVICE_SCENES: dict[str, Scenario] = {
         selection=Link(1, 0, 0),
     ),
     "initialisation": Scenario(
-        fields={**LECTURE_PRESET, "seed": "initialisation", "dataset": "circle", "inputScaling": "raw",
-                "networkShape": (8, 8)},
+        fields={
+            **LECTURE_PRESET,
+            "seed": "initialisation",
+            "dataset": "circle",
+            "inputScaling": "raw",
+            "networkShape": (8, 8),
+        },
         description="Initial weights: ±1/√n against U(−1, 1) on a wide layer, and all equal.",
         variants=(
             Variant(fields={"init": "lecture"}, label={"en": "±1/√n", "ko": "±1/√n"}),
             Variant(fields={"init": "wide"}, label={"en": "U(−1, 1)", "ko": "U(−1, 1)"}),
-            Variant(fields={"init": "equal", "initValue": 0.5},
-                    label={"en": "all weights 0.5", "ko": "모든 가중치 0.5"}),
+            Variant(
+                fields={"init": "equal", "initValue": 0.5}, label={"en": "all weights 0.5", "ko": "모든 가중치 0.5"}
+            ),
         ),
         selection=Link(0, 0, 0),
     ),
@@ -52,10 +58,14 @@ ADVICE_SCENES: dict[str, Scenario] = {
         fields={"seed": "feature-engineering", "dataset": "spiral"},
         description="Automatic feature engineering: the spiral from x and y on a deep network, or engineered features.",
         variants=(
-            Variant(fields={"networkShape": (8, 8, 8, 8, 8, 8)},
-                    label={"en": "x and y, 6 hidden layers", "ko": "x와 y, 은닉 계층 6개"}),
-            Variant(fields={"networkShape": (8,), **ENGINEERED},
-                    label={"en": "engineered features, 1 hidden layer", "ko": "사람이 만든 특성, 은닉 계층 1개"}),
+            Variant(
+                fields={"networkShape": (8, 8, 8, 8, 8, 8)},
+                label={"en": "x and y, 6 hidden layers", "ko": "x와 y, 은닉 계층 6개"},
+            ),
+            Variant(
+                fields={"networkShape": (8,), **ENGINEERED},
+                label={"en": "engineered features, 1 hidden layer", "ko": "사람이 만든 특성, 은닉 계층 1개"},
+            ),
         ),
     ),
     "tf-playground": Scenario(fields={}, description="TensorFlow Playground: the original's defaults."),

@@ -69,8 +69,10 @@ BACKPROP_SCENES: dict[str, Scenario] = {
     "learning-rate": Scenario(
         fields={**LECTURE_NETWORK, "seed": "learning-rate", "stepUnit": "epoch"},
         description="The learning rate: three runs from the same start, α = 0.03, 0.3 and 10.",
-        variants=tuple(Variant(fields={"learningRate": rate}, label={"en": f"α = {rate:g}", "ko": f"α = {rate:g}"})
-                       for rate in (0.03, 0.3, 10.0)),
+        variants=tuple(
+            Variant(fields={"learningRate": rate}, label={"en": f"α = {rate:g}", "ko": f"α = {rate:g}"})
+            for rate in (0.03, 0.3, 10.0)
+        ),
         selection=Link(1, 0, 0),
     ),
     "matrix-form": Scenario(

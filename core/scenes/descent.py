@@ -21,8 +21,13 @@ def brute_force(weights: int, values: int = 1000) -> dict[str, Any]:
     values^weights combinations (1000^18 = 10^54 for the 3-3-3 network); the slide writes
     the product weights × values (18 × 1,000 = 18,000)."""
     exact = values**weights
-    return {"weights": weights, "values": values, "combinations": str(exact),
-            "digits": len(str(exact)), "slide_product": weights * values}  # fmt: skip
+    return {
+        "weights": weights,
+        "values": values,
+        "combinations": str(exact),
+        "digits": len(str(exact)),
+        "slide_product": weights * values,
+    }
 
 
 # A bowl: the loss of w·x against t = 0.3·x ± 0.1 is ½·mean(w·x − t)², with its minimum at
@@ -57,8 +62,15 @@ def _valley_start(w: float) -> Any:
 
 DESCENT_SCENES: dict[str, Scenario] = {
     "brute-force": Scenario(
-        fields={"classes": 3, "dataset": "gauss", "activation": "sigmoid", "networkShape": (3,),
-                "x": True, "y": True, "xTimesY": True},
+        fields={
+            "classes": 3,
+            "dataset": "gauss",
+            "activation": "sigmoid",
+            "networkShape": (3,),
+            "x": True,
+            "y": True,
+            "xTimesY": True,
+        },
         description="The slide's 3-3-3 network: 18 weights, 1000^18 combinations to try by brute force.",
     ),
     "descent": Scenario(
@@ -68,8 +80,10 @@ DESCENT_SCENES: dict[str, Scenario] = {
         network=_bowl_start(-1.5),
         variants=(
             Variant(label={"en": "start at w = −1.5 (slope negative)", "ko": "w = −1.5에서 시작 (기울기 음수)"}),
-            Variant(network=_bowl_start(2.0),
-                    label={"en": "start at w = 2 (slope positive)", "ko": "w = 2에서 시작 (기울기 양수)"}),
+            Variant(
+                network=_bowl_start(2.0),
+                label={"en": "start at w = 2 (slope positive)", "ko": "w = 2에서 시작 (기울기 양수)"},
+            ),
         ),
         selection=Link(0, 0, 0),
     ),
@@ -85,9 +99,18 @@ DESCENT_SCENES: dict[str, Scenario] = {
         selection=Link(0, 0, 0),
     ),
     "local-minimum": Scenario(
-        fields={"networkShape": (), "x": True, "y": True, "outputActivation": "sigmoid", "targets": "zero-one",
-                "loss": "half-square", "fullBatch": True, "train": "selected", "stepUnit": "update",
-                "learningRate": 3.0},
+        fields={
+            "networkShape": (),
+            "x": True,
+            "y": True,
+            "outputActivation": "sigmoid",
+            "targets": "zero-one",
+            "loss": "half-square",
+            "fullBatch": True,
+            "train": "selected",
+            "stepUnit": "update",
+            "learningRate": 3.0,
+        },
         description="A local minimum: a weight whose loss has two valleys, and two starts ending in different ones.",
         points=lambda: [list(p) for p in TWO_VALLEY_POINTS],
         network=_valley_start(-0.8),

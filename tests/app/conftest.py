@@ -78,8 +78,23 @@ def parse_frame(data: bytes) -> ParsedFrame:
     offset += 10000 * n_o
     thumbnails = np.frombuffer(data, np.uint8, 100 * n_t, offset).reshape(n_t, 10, 10)
     assert offset + 100 * n_t == len(data)
-    return ParsedFrame(bool(flags & 1), generation, epoch, loss_train, loss_test, weights, biases, dead, outputs[-1],
-                       thumbnails, outputs, classes, stopped, accuracy, (confusion[0], confusion[1]))  # fmt: skip
+    return ParsedFrame(
+        bool(flags & 1),
+        generation,
+        epoch,
+        loss_train,
+        loss_test,
+        weights,
+        biases,
+        dead,
+        outputs[-1],
+        thumbnails,
+        outputs,
+        classes,
+        stopped,
+        accuracy,
+        (confusion[0], confusion[1]),
+    )
 
 
 def parse_node_grid(data: bytes) -> tuple[int, int, float, np.ndarray]:

@@ -86,9 +86,13 @@ def test_abuse_creations_are_rate_limited_with_retry_after(server: LiveServer) -
                 break
             assert response.status_code == 201, response.text
             created += 1
-            assert http.delete(f"/api/sessions/{response.json()['id']}",
-                               headers={"Authorization": f"Bearer {response.json()['control_token']}",
-                                        **at("10.1.0.2")}).status_code == 204  # fmt: skip
+            assert (
+                http.delete(
+                    f"/api/sessions/{response.json()['id']}",
+                    headers={"Authorization": f"Bearer {response.json()['control_token']}", **at("10.1.0.2")},
+                ).status_code
+                == 204
+            )
         assert response.status_code == 429, "600 creations in a row must hit the creation limit"
         assert int(response.headers["Retry-After"]) >= 1
         assert "new sessions" in response.json()["detail"]
@@ -113,8 +117,10 @@ def test_abuse_sessions_in_use_per_client_unload_the_oldest_idle_one_then_refuse
             for _ in range(5):
                 answer = await http.post("/api/sessions", json={}, headers=at("10.2.0.2"))
                 made.append(answer.json()["id"])
-            pages = [await connect(f"{server.ws_url}/ws/sessions/{session}", additional_headers=at("10.2.0.2"))
-                     for session in made]  # fmt: skip
+            pages = [
+                await connect(f"{server.ws_url}/ws/sessions/{session}", additional_headers=at("10.2.0.2"))
+                for session in made
+            ]
             try:
                 for page in pages:
                     await next_of(page, "state")
@@ -169,9 +175,7 @@ def test_abuse_code_guesses_wait_their_turn_and_a_valid_code_still_gets_in(serve
 def test_abuse_forwarded_address_is_ignored_without_a_trusted_proxy() -> None:
     env = {"PLAYGROUND_CREATIONS_PER_MINUTE": "3"}  # a burst of one
     with LiveServer(env=env) as live, httpx.Client(base_url=live.url, timeout=30) as http:
-        statuses = [
-            http.post("/api/sessions", json={}, headers=at(f"10.5.0.{n}")).status_code for n in range(5)
-        ]
+        statuses = [http.post("/api/sessions", json={}, headers=at(f"10.5.0.{n}")).status_code for n in range(5)]
         assert statuses == [201, 429, 429, 429, 429], "a spoofed X-Forwarded-For must not make new clients"
 
 
@@ -238,8 +242,11 @@ def test_abuse_stateless_maximum_is_capped(server: LiveServer) -> None:
     with httpx.Client(base_url=server.url, timeout=30) as http:
         session, _ = create(http, "10.8.0.1", hash=SPIRAL_6X8 + "&problem=regression")
         network = http.get(f"/api/sessions/{session}").json()
-        body = {"hash": SPIRAL_6X8 + "&problem=regression", "epochs": 10000,
-                "network": {"weights": network["weights"], "biases": network["biases"]}}  # fmt: skip
+        body = {
+            "hash": SPIRAL_6X8 + "&problem=regression",
+            "epochs": 10000,
+            "network": {"weights": network["weights"], "biases": network["biases"]},
+        }
         response = http.post("/api/step", json=body, headers=at("10.8.0.1"))
         assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "epochs"
 
@@ -253,8 +260,12 @@ def test_abuse_maximal_picture_is_capped_and_cached(server: LiveServer) -> None:
         assert again.content == big.content
         numbers = http.get(f"/api/sessions/{session}/boundary", params={"size": 1000, "format": "json"}, headers=auth)
         assert numbers.status_code == 422 and numbers.json()["detail"][0]["loc"][-1] == "size"
-        assert http.get(f"/api/sessions/{session}/boundary", params={"size": 200, "format": "json"},
-                        headers=auth).status_code == 200  # fmt: skip
+        assert (
+            http.get(
+                f"/api/sessions/{session}/boundary", params={"size": 200, "format": "json"}, headers=auth
+            ).status_code
+            == 200
+        )
 
 
 def test_abuse_reads_are_limited_by_what_they_cost_and_cached_ones_are_free(server: LiveServer) -> None:
@@ -347,9 +358,11 @@ def test_abuse_a_client_that_never_answers_a_close_is_dropped_after_the_short_ha
     with httpx.Client(base_url=server.url) as http:
         session, auth = create(http, "10.13.0.2")
         with socket.create_connection(("127.0.0.1", server.port), timeout=20) as raw:
-            raw.sendall(f"GET /ws/sessions/{session} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                        "Sec-WebSocket-Version: 13\r\nX-Forwarded-For: 10.13.0.2\r\n\r\n".encode())  # fmt: skip
+            raw.sendall(
+                f"GET /ws/sessions/{session} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                "Sec-WebSocket-Version: 13\r\nX-Forwarded-For: 10.13.0.2\r\n\r\n".encode()
+            )
             assert raw.recv(12) == b"HTTP/1.1 101"
             assert http.delete(f"/api/sessions/{session}", headers=auth).status_code == 204
             started = time.monotonic()
@@ -390,15 +403,21 @@ def _raw(server: LiveServer, request: bytes, then: bytes = b"") -> bytes:
 
 
 def test_abuse_body_declared_but_never_sent_is_408(server: LiveServer) -> None:
-    answer = _raw(server, b"POST /api/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                          b"Content-Length: 50\r\n\r\n")  # fmt: skip
+    answer = _raw(
+        server,
+        b"POST /api/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n",
+    )
     assert answer.startswith(b"HTTP/1.1 408")
 
 
 def test_abuse_chunked_oversized_body_is_413(server: LiveServer) -> None:
     chunk = b"%x\r\n%s\r\n" % (10_000, b"x" * 10_000)
-    answer = _raw(server, b"POST /api/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                          b"Transfer-Encoding: chunked\r\n\r\n", then=chunk)  # fmt: skip
+    answer = _raw(
+        server,
+        b"POST /api/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n",
+        then=chunk,
+    )
     assert answer.startswith(b"HTTP/1.1 413")
 
 
@@ -416,8 +435,11 @@ def test_abuse_cross_site_writes_are_refused(server: LiveServer) -> None:
     with httpx.Client(base_url=server.url) as http:
         evil = http.post("/api/sessions", json={}, headers={"Origin": "http://evil.example", **at("10.14.0.1")})
         assert evil.status_code == 403
-        form = http.post("/api/sessions", content=b"a=1", headers={"Sec-Fetch-Site": "cross-site",
-                                                                   "Content-Type": "application/x-www-form-urlencoded"})
+        form = http.post(
+            "/api/sessions",
+            content=b"a=1",
+            headers={"Sec-Fetch-Site": "cross-site", "Content-Type": "application/x-www-form-urlencoded"},
+        )
         assert form.status_code == 403
         own = http.post("/api/sessions", json={}, headers={"Origin": server.url, **at("10.14.0.2")})
         assert own.status_code == 201

@@ -107,8 +107,12 @@ def values_differ(example: Any, actual: Any, where: str = "") -> list[str]:
     if isinstance(example, dict):
         if not isinstance(actual, dict):
             return []  # keys_missing says so
-        return [problem for key, value in example.items() if key in actual and key not in VARYING
-                for problem in values_differ(value, actual[key], f"{where}.{key}".lstrip("."))]  # fmt: skip
+        return [
+            problem
+            for key, value in example.items()
+            if key in actual and key not in VARYING
+            for problem in values_differ(value, actual[key], f"{where}.{key}".lstrip("."))
+        ]
     if isinstance(example, list):
         if not isinstance(actual, list) or len(actual) < len(example):
             return [f"{where}: {actual!r:.80}, the doc shows {len(example)} items"]
@@ -264,21 +268,36 @@ def test_api_md_has_an_example_for_every_endpoint() -> None:
 @pytest.mark.parametrize(
     ("expect", "answer", "problems"),
     [
-        ('201 {"id": "...", "state": {"epoch": 0, ...}}', Answer(201, "", body='{"id": 1, "state": {}}'),
-         ["no key 'state.epoch'"]),
+        (
+            '201 {"id": "...", "state": {"epoch": 0, ...}}',
+            Answer(201, "", body='{"id": 1, "state": {}}'),
+            ["no key 'state.epoch'"],
+        ),
         ("200 image/png", Answer(200, "image/svg+xml"), ["content type 'image/svg+xml', the doc says 'image/png'"]),
-        ("200 X-Playground-Effect: live", Answer(200, "", {"x-playground-effect": "reset"}),
-         ["header X-Playground-Effect: 'reset', the doc says 'live'"]),
+        (
+            "200 X-Playground-Effect: live",
+            Answer(200, "", {"x-playground-effect": "reset"}),
+            ["header X-Playground-Effect: 'reset', the doc says 'live'"],
+        ),
         ("404", Answer(200, ""), ["status 200, the doc says 404: "]),
         ('200 [{"a": 1}, ...]', Answer(200, "", body='[{"a": 2}]'), ["[0].a: 2, the doc says 1"]),
         ('200 {"loss": 0.296, "id": "x"}', Answer(200, "", body='{"loss": 0.2964, "id": "y"}'), []),
-        ('200 {"loss": 0.296}', Answer(200, "", body='{"loss": 0.324}'),
-         ["loss: 0.324, the doc says Decimal('0.296')"]),
-        ('200 {"shape": [2, 8, 8, 1]}', Answer(200, "", body='{"shape": [3, 8, 8, 1]}'),
-         ["shape[0]: 3, the doc says 2"]),
-        ('200 {"a": "abc...", "b": true}', Answer(200, "", body='{"a": "abd", "b": 1}'),
-         ["a: 'abd', the doc says 'abc...'", "b: 1, the doc says True"]),
+        (
+            '200 {"loss": 0.296}',
+            Answer(200, "", body='{"loss": 0.324}'),
+            ["loss: 0.324, the doc says Decimal('0.296')"],
+        ),
+        (
+            '200 {"shape": [2, 8, 8, 1]}',
+            Answer(200, "", body='{"shape": [3, 8, 8, 1]}'),
+            ["shape[0]: 3, the doc says 2"],
+        ),
+        (
+            '200 {"a": "abc...", "b": true}',
+            Answer(200, "", body='{"a": "abd", "b": 1}'),
+            ["a: 'abd', the doc says 'abc...'", "b: 1, the doc says True"],
+        ),
     ],
-)  # fmt: skip
+)
 def test_api_md_checker_catches_what_differs(expect: str, answer: Answer, problems: list[str]) -> None:
     assert check(expect, answer) == problems

@@ -42,8 +42,11 @@ async def student(server: LiveServer, code: str, answers: Counter[str]) -> dict[
         session_id = link.headers["location"].split("session=")[1].split("&")[0]
         page = await http.get(link.headers["location"])
         answers[f"page {page.status_code}"] += 1
-        async with connect(f"{server.ws_url}/ws/sessions/{session_id}?client=student-{id(answers)}-{code}",
-                           additional_headers=SCHOOL, max_size=None) as ws:  # fmt: skip
+        async with connect(
+            f"{server.ws_url}/ws/sessions/{session_id}?client=student-{id(answers)}-{code}",
+            additional_headers=SCHOOL,
+            max_size=None,
+        ) as ws:
             state = await until(ws, "state")
             explained = await until(ws, "explain")
             query = {key: value for key, value in state["selection"].items() if value is not None}
@@ -66,10 +69,12 @@ def test_a_class_of_45_behind_one_address_gets_in_follows_and_forks_without_a_re
                 made = (await http.post("/api/sessions", json={"hash": "networkShape=4,3&seed=lesson"})).json()
                 auth = {"Authorization": f"Bearer {made['control_token']}"}
                 code = (await http.post(f"/api/sessions/{made['id']}/share", headers=auth)).json()["code"]
-                assert (await http.post(f"/api/sessions/{made['id']}/step", json={"epochs": 20},
-                                        headers=auth)).status_code == 200  # fmt: skip
-                assert (await http.post(f"/api/sessions/{made['id']}/select", json=SELECTION,
-                                        headers=auth)).status_code == 200  # fmt: skip
+                assert (
+                    await http.post(f"/api/sessions/{made['id']}/step", json={"epochs": 20}, headers=auth)
+                ).status_code == 200
+                assert (
+                    await http.post(f"/api/sessions/{made['id']}/select", json=SELECTION, headers=auth)
+                ).status_code == 200
                 answers: Counter[str] = Counter()
                 forks = await asyncio.gather(*(student(server, code, answers) for _ in range(STUDENTS)))
                 expected = (("link", 303), ("page", 200), ("explain", 200), ("slice", 200), ("fork", 201))
@@ -77,15 +82,19 @@ def test_a_class_of_45_behind_one_address_gets_in_follows_and_forks_without_a_re
                 assert len({fork["id"] for fork in forks}) == STUDENTS
                 # Each fork is the student's own: its token controls it.
                 own = forks[0]
-                step = await http.post(f"/api/sessions/{own['id']}/step", json={"epochs": 1},
-                                       headers={"Authorization": f"Bearer {own['control_token']}"})  # fmt: skip
+                step = await http.post(
+                    f"/api/sessions/{own['id']}/step",
+                    json={"epochs": 1},
+                    headers={"Authorization": f"Bearer {own['control_token']}"},
+                )
                 assert step.status_code == 200 and step.json()["epoch"] == 21
                 # The teacher's own address still has its sessions: forks counted against the class.
                 assert (await http.post("/api/sessions", json={})).status_code == 201
                 # "Download the picture", all at once: drawn once for the class (45 drawings would
                 # be 3.4e8 weight-passes, over the address's read budget), every student gets it.
-                pictures = await asyncio.gather(*(http.get(f"/api/sessions/{made['id']}/boundary")
-                                                  for _ in range(STUDENTS)))  # fmt: skip
+                pictures = await asyncio.gather(
+                    *(http.get(f"/api/sessions/{made['id']}/boundary") for _ in range(STUDENTS))
+                )
                 assert {picture.status_code for picture in pictures} == {200}
                 assert len({picture.content for picture in pictures}) == 1
 

@@ -98,8 +98,11 @@ def test_data_bad_json_is_422(client: TestClient, body: object, words: str) -> N
 
 def test_data_put_nan_in_json_and_wrong_content_type(client: TestClient) -> None:
     session_id, auth, _ = create(client, hash="seed=0.42")
-    nan = client.put(f"/api/sessions/{session_id}/data", content=b'{"points": [[NaN, 1, 1]]}',
-                     headers={**auth, "content-type": "application/json"})  # fmt: skip
+    nan = client.put(
+        f"/api/sessions/{session_id}/data",
+        content=b'{"points": [[NaN, 1, 1]]}',
+        headers={**auth, "content-type": "application/json"},
+    )
     assert nan.status_code == 422
     other = client.put(f"/api/sessions/{session_id}/data", content=b"1,2,1", headers={**auth, "content-type": "text/x"})
     assert other.status_code == 415 and "text/csv" in other.json()["detail"]

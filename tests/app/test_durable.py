@@ -204,7 +204,8 @@ def test_saver_records_whether_a_session_was_playing(playing: bool) -> None:
 
     scheduler = Scheduler(1)
     settings = Settings(data_dir=":memory:")
-    live = LiveSession("s2", "digest", Session(PlaygroundConfig(seed="x")), settings, scheduler,
-                       Player(scheduler, 60.0), "c")  # fmt: skip
+    live = LiveSession(
+        "s2", "digest", Session(PlaygroundConfig(seed="x")), settings, scheduler, Player(scheduler, 60.0), "c"
+    )
     live.halted = playing  # what a shutdown sets for a session it stopped
     assert app_section(live)["playing"] is playing

@@ -139,8 +139,11 @@ def test_e2e_oversized_and_malformed_messages(live_server: LiveServer) -> None:
                         await ws.recv()
                 assert info.value.rcvd is not None and info.value.rcvd.code == 1009
             # the session is intact and usable
-            state = (await http.post(f"/api/sessions/{session_id}/step", json={"epochs": 2},
-                                     headers={"Authorization": f"Bearer {token}"})).json()  # fmt: skip
+            state = (
+                await http.post(
+                    f"/api/sessions/{session_id}/step", json={"epochs": 2}, headers={"Authorization": f"Bearer {token}"}
+                )
+            ).json()
             assert state["epoch"] == 2
 
     run(scenario())
@@ -161,8 +164,9 @@ def test_e2e_hundred_sessions_created_concurrently(live_server: LiveServer) -> N
     run(scenario())
 
 
-def _consistent(state_weights: list[Any], biases: list[Any], config: dict[str, Any], train: np.ndarray,
-                loss: float) -> bool:  # fmt: skip
+def _consistent(
+    state_weights: list[Any], biases: list[Any], config: dict[str, Any], train: np.ndarray, loss: float
+) -> bool:
     """Weights, biases and loss of one snapshot belong together (no torn read)."""
     sizes = [len(state_weights[0]), *[len(b) for b in biases]]
     net = Network(sizes, config["activation"], "tanh")
@@ -232,8 +236,11 @@ def test_e2e_stateless_step_equals_session_step(live_server: LiveServer) -> None
             config = {"seed": "0.9", "dataset": "xor", "networkShape": [5, 3], "batchSize": 4, "activation": "relu"}
             session_id, token = await _create(http, config=config)
             before = (await http.get(f"/api/sessions/{session_id}", params={"include": "pending"})).json()
-            after = (await http.post(f"/api/sessions/{session_id}/step", json={"epochs": 5},
-                                     headers={"Authorization": f"Bearer {token}"})).json()  # fmt: skip
+            after = (
+                await http.post(
+                    f"/api/sessions/{session_id}/step", json={"epochs": 5}, headers={"Authorization": f"Bearer {token}"}
+                )
+            ).json()
             network = {k: before[k] for k in ("weights", "biases", "dead", "pending")}
             result = (await http.post("/api/step", json={"config": config, "network": network, "epochs": 5})).json()
             assert result["weights"] == after["weights"] and result["loss_test"] == after["loss_test"]

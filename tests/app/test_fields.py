@@ -70,8 +70,15 @@ def test_fields_a_new_row_works_through_the_rest_schema(table: tuple[Field, ...]
 def test_fields_a_new_row_appears_in_the_page_menus_and_sections(table: tuple[Field, ...]) -> None:
     menus = {menu["name"]: menu for menu in field_menus(table)}
     assert menus["wobble"]["values"] == [0.25, 0.5, 1] and menus["wobble"]["effect"] == "live"
-    assert menus["wobble"]["place"] == {"section": "beyond", "widget": "menu", "order": 7, "id": "wobble",
-                                        "step": 0.0, "unit": "", "hideUnused": False}  # fmt: skip
+    assert menus["wobble"]["place"] == {
+        "section": "beyond",
+        "widget": "menu",
+        "order": 7,
+        "id": "wobble",
+        "step": 0.0,
+        "unit": "",
+        "hideUnused": False,
+    }
     assert menus["flavour"]["options"] == [
         {"value": "plain", "labelKey": "option.flavour.plain"},
         {"value": "salty", "labelKey": "option.flavour.salty"},
@@ -121,8 +128,14 @@ def rendered_controls(html: str) -> dict[str, dict[str, Any]]:
 
 def test_fields_the_page_draws_every_placed_control_where_the_table_places_it(client: TestClient) -> None:
     controls = rendered_controls(client.get("/").text)
-    where = {"bar": "bar-menus", "step": "step-settings", "data": "data", "output": "checkboxes",
-             "beyond": "beyond", "lecture": "lecture-options"}  # fmt: skip
+    where = {
+        "bar": "bar-menus",
+        "step": "step-settings",
+        "data": "data",
+        "output": "checkboxes",
+        "beyond": "beyond",
+        "lecture": "lecture-options",
+    }
     placed = [menu for section in sections().values() for menu in section]
     assert len(placed) >= 20
     for menu in placed:
@@ -132,8 +145,12 @@ def test_fields_the_page_draws_every_placed_control_where_the_table_places_it(cl
     # The original's ids, as the table names them.
     named = ("activation", "regularization", "regularizationRate", "showTestData")
     ids = {name: controls[name]["id"] for name in named}
-    assert ids == {"activation": "activations", "regularization": "regularizations",
-                   "regularizationRate": "regularRate", "showTestData": "show-test-data"}  # fmt: skip
+    assert ids == {
+        "activation": "activations",
+        "regularization": "regularizations",
+        "regularizationRate": "regularRate",
+        "showTestData": "show-test-data",
+    }
     assert controls["stepUnit"]["tag"] == "select" and controls["fullBatch"]["tag"] == "input"
 
 
@@ -227,26 +244,50 @@ def test_fields_config_attributes_are_typed_from_the_table() -> None:
     config = PlaygroundConfig(seed="1")
     for field in TABLE:  # and each is the type the checker is told
         value = getattr(config, field.name)
-        assert value is None or isinstance(value, {"str": str, "float": float, "int": int, "bool": bool,
-                                                    "tuple[int, ...]": tuple, "frozenset[str]": frozenset}
-                                           [expected[field.name].removesuffix(" | None")]), field.name  # fmt: skip
+        assert value is None or isinstance(
+            value,
+            {
+                "str": str,
+                "float": float,
+                "int": int,
+                "bool": bool,
+                "tuple[int, ...]": tuple,
+                "frozenset[str]": frozenset,
+            }[expected[field.name].removesuffix(" | None")],
+        ), field.name
 
 
 @pytest.mark.parametrize(
     ("changes", "refused", "unused"),
     [
         ({}, {"outputActivation": ["sigmoid"]}, {"regDataset", "momentum", "initValue"}),
-        ({"dataset": "spiral", "classes": 3}, {"dataset": ["xor"], "loss": ["half-square", "square"],
-         "targets": ["zero-one", "lecture"], "outputActivation": ["relu", "tanh", "sigmoid", "linear"]},
-         {"regDataset", "momentum", "initValue"}),
-        ({"dataset": "xor"}, {"classes": [3, 4, 5, 6], "outputActivation": ["sigmoid"]}, {"regDataset", "momentum",
-                                                                                          "initValue"}),
-        ({"problem": "regression", "optimizer": "momentum", "init": "equal"},
-         {"outputActivation": ["sigmoid"], "loss": ["cross-entropy"]}, {"dataset", "classes"}),
-        ({"loss": "cross-entropy", "fullBatch": True}, {"problem": ["regression"], "outputActivation": ["relu", "tanh",
-         "linear"]}, {"regDataset", "momentum", "initValue", "batchSize"}),
+        (
+            {"dataset": "spiral", "classes": 3},
+            {
+                "dataset": ["xor"],
+                "loss": ["half-square", "square"],
+                "targets": ["zero-one", "lecture"],
+                "outputActivation": ["relu", "tanh", "sigmoid", "linear"],
+            },
+            {"regDataset", "momentum", "initValue"},
+        ),
+        (
+            {"dataset": "xor"},
+            {"classes": [3, 4, 5, 6], "outputActivation": ["sigmoid"]},
+            {"regDataset", "momentum", "initValue"},
+        ),
+        (
+            {"problem": "regression", "optimizer": "momentum", "init": "equal"},
+            {"outputActivation": ["sigmoid"], "loss": ["cross-entropy"]},
+            {"dataset", "classes"},
+        ),
+        (
+            {"loss": "cross-entropy", "fullBatch": True},
+            {"problem": ["regression"], "outputActivation": ["relu", "tanh", "linear"]},
+            {"regDataset", "momentum", "initValue", "batchSize"},
+        ),
     ],
-)  # fmt: skip
+)
 def test_fields_choices_are_what_the_rules_refuse_and_what_does_not_apply(
     changes: dict[str, Any], refused: dict[str, list[Any]], unused: set[str]
 ) -> None:

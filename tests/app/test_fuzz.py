@@ -56,16 +56,18 @@ def server() -> Iterator[tuple[LiveServer, str, str]]:
 
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api_fuzz_answers_only_what_the_document_declares(case: schemathesis.Case,
-                                                          server: tuple[LiveServer, str, str]) -> None:  # fmt: skip
+def test_api_fuzz_answers_only_what_the_document_declares(
+    case: schemathesis.Case, server: tuple[LiveServer, str, str]
+) -> None:
     live, session_id, token = server
     # Most cases address the real session with its token, so bodies reach the real
     # handlers; deletion keeps the generated id so the session survives, and a case
     # meant to break the path or the headers keeps what it broke.
     headers = {}
     meta = case.meta
-    broken = meta is not None and (meta.is_negative_at(ParameterLocation.PATH)
-                                   or meta.is_negative_at(ParameterLocation.HEADER))  # fmt: skip
+    broken = meta is not None and (
+        meta.is_negative_at(ParameterLocation.PATH) or meta.is_negative_at(ParameterLocation.HEADER)
+    )
     if "session_id" in (case.path_parameters or {}) and case.method.upper() != "DELETE" and not broken:
         case.path_parameters = {**case.path_parameters, "session_id": session_id}
         headers = {"Authorization": f"Bearer {token}"}
@@ -78,8 +80,12 @@ def test_api_fuzz_answers_only_what_the_document_declares(case: schemathesis.Cas
 def test_openapi_reads_are_public_and_declared_so(server: tuple[LiveServer, str, str]) -> None:
     live, session_id, _ = server
     document = httpx.get(f"{live.url}/openapi.json").json()
-    for path in ("/api/sessions/{session_id}", "/api/sessions/{session_id}/explain",
-                 "/api/sessions/{session_id}/boundary", "/api/sessions/{session_id}/export"):  # fmt: skip
+    for path in (
+        "/api/sessions/{session_id}",
+        "/api/sessions/{session_id}/explain",
+        "/api/sessions/{session_id}/boundary",
+        "/api/sessions/{session_id}/export",
+    ):
         assert document["paths"][path]["get"]["security"] == [{}, {"HTTPBearer": []}], path
     assert document["paths"]["/api/sessions/{session_id}/step"]["post"]["security"] == [{"HTTPBearer": []}]
     assert httpx.get(f"{live.url}/api/sessions/{session_id}/export").status_code == 200  # no token
@@ -104,8 +110,12 @@ def test_openapi_integers_take_integral_floats_and_nothing_else(server: tuple[Li
     taken = httpx.post(step, json={"epochs": 3.0}, headers=auth, timeout=60)
     assert taken.status_code == 200 and taken.json()["epoch"] == 3
     for refused in (3.5, "3", True, 1e400):
-        answer = httpx.post(step, content=f'{{"epochs": {json.dumps(refused)}}}', headers={
-            **auth, "content-type": "application/json"}, timeout=60)  # fmt: skip
+        answer = httpx.post(
+            step,
+            content=f'{{"epochs": {json.dumps(refused)}}}',
+            headers={**auth, "content-type": "application/json"},
+            timeout=60,
+        )
         assert answer.status_code == 422 and answer.json()["detail"][0]["loc"][-1] == "epochs", (refused, answer.text)
     speed = httpx.post(f"{live.url}/api/sessions/{made['id']}/speed", json={"epochs_per_frame": 102.0}, headers=auth)
     assert speed.status_code == 200 and speed.json()["epochs_per_frame"] == 102
@@ -114,10 +124,12 @@ def test_openapi_integers_take_integral_floats_and_nothing_else(server: tuple[Li
 def test_openapi_query_errors_name_the_query(server: tuple[LiveServer, str, str]) -> None:
     live, session_id, _ = server
     base = f"{live.url}/api/sessions/{session_id}"
-    for url, params, name in ((base, {"include": "nope"}, "include"),
-                              (f"{base}/boundary", {"size": 1000, "format": "json"}, "size"),
-                              (f"{base}/boundary", {"lang": "ko"}, "lang"),
-                              (f"{base}/explain", {"layer": "x", "target": 0}, "layer")):  # fmt: skip
+    for url, params, name in (
+        (base, {"include": "nope"}, "include"),
+        (f"{base}/boundary", {"size": 1000, "format": "json"}, "size"),
+        (f"{base}/boundary", {"lang": "ko"}, "lang"),
+        (f"{base}/explain", {"layer": "x", "target": 0}, "layer"),
+    ):
         answer = httpx.get(url, params=params, timeout=60)
         assert answer.status_code == 422, answer.text
         assert answer.json()["detail"][0]["loc"] == ["query", name], answer.text

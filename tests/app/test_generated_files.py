@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from core.fields import SEED_PATTERN, STORED_SEED_PATTERN
 from tests.live_server import LiveServer
 
-ATTACK = "\"\"\"and(__import__('os').system('id>pwned.txt'))or\"\"\""
+ATTACK = '"""and(__import__(\'os\').system(\'id>pwned.txt\'))or"""'
 HOSTILE = [
     ATTACK,
     "'''+__import__('os').getcwd()+'''",
@@ -36,7 +36,7 @@ HOSTILE = [
     "x'); import os; ('",
     "<script>alert(1)</script>",
     "]]></text><text>",
-    "\"><svg onload=alert(1)>",
+    '"><svg onload=alert(1)>',
     "a,b\r\n1,2",
     "{0}{1}%s%(x)s",
 ]
@@ -116,9 +116,7 @@ def test_generated_files_hold_known_hostile_seeds_as_data(
 
 @SETTLED
 @given(seed=st.from_regex(STORED_SEED_PATTERN, fullmatch=True))
-def test_generated_files_hold_any_stored_seed_as_data(
-    http: httpx.Client, document: dict[str, Any], seed: str
-) -> None:
+def test_generated_files_hold_any_stored_seed_as_data(http: httpx.Client, document: dict[str, Any], seed: str) -> None:
     _check_files(http, document, seed)
 
 

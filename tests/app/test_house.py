@@ -93,8 +93,7 @@ def test_house_nothing_outside_routes_imports_routes() -> None:
     importers = {
         name
         for name, targets in graph.items()
-        if any(t == "app.routes" or t.startswith("app.routes.") for t in targets)
-        and not name.startswith("app.routes")
+        if any(t == "app.routes" or t.startswith("app.routes.") for t in targets) and not name.startswith("app.routes")
     }
     assert importers == {"app.main"}  # which includes the routers
 
@@ -129,8 +128,9 @@ def test_house_architecture_page_names_real_modules_and_objects() -> None:
             assert any(hasattr(getattr(module, owner), attribute) for module in holders), name
 
 
-@pytest.mark.parametrize("name", ["step", "reset", "regenerate", "play", "pause", "speed", "config", "hash",
-                                  "weight", "bias", "select"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name", ["step", "reset", "regenerate", "play", "pause", "speed", "config", "hash", "weight", "bias", "select"]
+)
 def test_house_the_shared_commands_are_rows_of_one_table(name: str) -> None:
     """The eleven commands REST and the websocket both offer come from one table."""
     from app.main import create_app

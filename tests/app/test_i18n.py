@@ -115,10 +115,23 @@ def test_catalogue_korean_uses_the_lectures_terms() -> None:
 def test_catalogue_korean_messages_are_korean() -> None:
     """Apart from symbols and names kept as they are (ReLU, L1, formulas), a
     Korean message has Hangul; an English one has none."""
-    kept = {"language.en", "option.activation.relu", "option.activation.tanh", "option.outputActivation.relu",
-            "option.outputActivation.tanh", "option.regularization.L1", "option.regularization.L2",
-            "option.inputScaling.unit", "option.targets.lecture", "sessions.item", "share.press_copy",
-            "option.dataset.xor", "speech.feature.x", "speech.feature.y", "option.targets.zero-one"}  # fmt: skip
+    kept = {
+        "language.en",
+        "option.activation.relu",
+        "option.activation.tanh",
+        "option.outputActivation.relu",
+        "option.outputActivation.tanh",
+        "option.regularization.L1",
+        "option.regularization.L2",
+        "option.inputScaling.unit",
+        "option.targets.lecture",
+        "sessions.item",
+        "share.press_copy",
+        "option.dataset.xor",
+        "speech.feature.x",
+        "speech.feature.y",
+        "option.targets.zero-one",
+    }
     korean, english = catalogue("ko"), catalogue("en")
     assert [k for k, text in korean.items() if k not in kept and not HANGUL.search(text)] == []
     assert [k for k, text in english.items() if k != "language.ko" and HANGUL.search(text)] == []
@@ -146,8 +159,10 @@ def test_page_renders_in_the_chosen_language(client: TestClient) -> None:
     config = json.loads(re.search(r'id="page-config">(.*?)</script>', korean, re.S).group(1))  # type: ignore[union-attr]
     assert config["lang"] == "ko" and config["messages"]["field.epoch"] == "에포크"
     english = client.get("/?lang=en", headers={"Accept-Language": "ko-KR"}).text
-    assert '<html lang="en">' in english and "Learning rate" in english and not HANGUL.search(
-        english.split('id="page-config"')[0].replace("한국어", "")
+    assert (
+        '<html lang="en">' in english
+        and "Learning rate" in english
+        and not HANGUL.search(english.split('id="page-config"')[0].replace("한국어", ""))
     )
 
 

@@ -45,8 +45,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("body", "label"), CASES, ids=[f"{b['hash']}:{label:g}" for b, label in CASES])
-def test_import_with_a_label_the_config_does_not_allow_is_422_like_an_upload(server: LiveServer, body: dict[str, Any],
-                                                                            label: float) -> None:  # fmt: skip
+def test_import_with_a_label_the_config_does_not_allow_is_422_like_an_upload(
+    server: LiveServer, body: dict[str, Any], label: float
+) -> None:
     with httpx.Client(base_url=server.url, timeout=120) as http:
         document, session, auth = exported(http, **body)
         broken = copy.deepcopy(document)

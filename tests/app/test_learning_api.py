@@ -73,8 +73,11 @@ def test_stateless_step_two_calls_equal_one_call_of_two_epochs(client: TestClien
 
 def test_stateless_step_rejects_a_slot_the_optimizer_does_not_use(client: TestClient) -> None:
     _, _, state = create(client, config={"seed": "0.9"})
-    network = {"weights": state["weights"], "biases": state["biases"],
-               "optimizer_state": {"m": {"weights": state["weights"], "biases": state["biases"]}}}  # fmt: skip
+    network = {
+        "weights": state["weights"],
+        "biases": state["biases"],
+        "optimizer_state": {"m": {"weights": state["weights"], "biases": state["biases"]}},
+    }
     response = client.post("/api/step", json={"config": {"seed": "0.9"}, "network": network})
     assert response.status_code == 422 and "optimizer_state.m" in response.text
 

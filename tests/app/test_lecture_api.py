@@ -87,8 +87,10 @@ def _next(ws: Any, kind: str) -> dict[str, Any]:
 def test_selection_is_broadcast_to_watchers(client: TestClient) -> None:
     response = client.post("/api/sessions", json={"scenario": "worked-example"}).json()
     session_id, token = response["id"], response["control_token"]
-    with client.websocket_connect(f"/ws/sessions/{session_id}") as teacher, \
-            client.websocket_connect(f"/ws/sessions/{session_id}") as student:  # fmt: skip
+    with (
+        client.websocket_connect(f"/ws/sessions/{session_id}") as teacher,
+        client.websocket_connect(f"/ws/sessions/{session_id}") as student,
+    ):
         teacher.receive_json()
         student.receive_json()
         student.send_json({"type": "select", "layer": 1, "source": 0, "target": 0})
@@ -110,8 +112,17 @@ def test_selection_is_broadcast_to_watchers(client: TestClient) -> None:
 
 
 def test_lecture_options_over_rest(client: TestClient) -> None:
-    _, _, state = create(client, config={"outputActivation": "sigmoid", "loss": "square", "init": "lecture",
-                                         "inputScaling": "unit", "targets": "lecture", "seed": "1"})  # fmt: skip
+    _, _, state = create(
+        client,
+        config={
+            "outputActivation": "sigmoid",
+            "loss": "square",
+            "init": "lecture",
+            "inputScaling": "unit",
+            "targets": "lecture",
+            "seed": "1",
+        },
+    )
     assert "outputActivation=sigmoid" in state["config"]["hash"] and "targets=lecture" in state["config"]["hash"]
     bad = client.post("/api/sessions", json={"config": {"init": "xavier"}})
     assert bad.status_code == 422 and "init" in bad.text
@@ -120,8 +131,16 @@ def test_lecture_options_over_rest(client: TestClient) -> None:
 
 
 def test_frames_show_lecture_targets_on_the_label_scale(client: TestClient) -> None:
-    session_id, auth, _ = create(client, config={"seed": "0.42", "outputActivation": "sigmoid", "targets": "lecture",
-                                                  "learningRate": 1, "networkShape": [8]})  # fmt: skip
+    session_id, auth, _ = create(
+        client,
+        config={
+            "seed": "0.42",
+            "outputActivation": "sigmoid",
+            "targets": "lecture",
+            "learningRate": 1,
+            "networkShape": [8],
+        },
+    )
     client.post(f"/api/sessions/{session_id}/step", json={"epochs": 200}, headers=auth)
     with client.websocket_connect(f"/ws/sessions/{session_id}") as ws:
         ws.receive_json()

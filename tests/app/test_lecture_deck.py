@@ -14,9 +14,22 @@ from core.compare import Comparison
 from core.snapshot import from_document
 from tests.app.conftest import create
 
-LECTURE_IDS = ["brute-force", "descent", "overshoot", "local-minimum", "chain-rule", "hidden-weight", "learning-rate",
-               "matrix-form", "worked-example", "saturation", "output-range", "initialisation",
-               "feature-engineering", "tf-playground"]  # fmt: skip
+LECTURE_IDS = [
+    "brute-force",
+    "descent",
+    "overshoot",
+    "local-minimum",
+    "chain-rule",
+    "hidden-weight",
+    "learning-rate",
+    "matrix-form",
+    "worked-example",
+    "saturation",
+    "output-range",
+    "initialisation",
+    "feature-engineering",
+    "tf-playground",
+]
 
 
 def _weights(state: dict[str, Any]) -> list[np.ndarray]:
@@ -27,8 +40,9 @@ def test_lecture_step_one_update_is_old_minus_alpha_times_the_batch_gradient(cli
     session_id, auth, before = create(client, hash="seed=0.42&learningRate=0.3")
     expected = {}
     for layer, source, target in [(0, 0, 0), (0, 1, 3), (1, 2, 1), (2, 1, 0)]:
-        explained = client.get(f"/api/sessions/{session_id}/explain",
-                               params={"layer": layer, "source": source, "target": target}).json()  # fmt: skip
+        explained = client.get(
+            f"/api/sessions/{session_id}/explain", params={"layer": layer, "source": source, "target": target}
+        ).json()
         old = before["weights"][layer][source][target]
         expected[(layer, source, target)] = old - 0.3 * explained["batch"]["gradient"]
     after = client.post(f"/api/sessions/{session_id}/step", json={"updates": 1}, headers=auth).json()
@@ -112,8 +126,9 @@ def test_lecture_a_scene_moves_every_watcher(client: TestClient) -> None:
 
 def test_lecture_a_comparison_scene_trains_its_runs_beside_the_session(client: TestClient) -> None:
     session_id, auth, _ = create(client, hash="seed=0.42")
-    scene = client.post(f"/api/sessions/{session_id}/scene", json={"index": LECTURE_IDS.index("learning-rate")},
-                        headers=auth).json()  # fmt: skip
+    scene = client.post(
+        f"/api/sessions/{session_id}/scene", json={"index": LECTURE_IDS.index("learning-rate")}, headers=auth
+    ).json()
     seed = scene["config"]["seed"]
     with client.websocket_connect(f"/ws/sessions/{session_id}") as ws:
         message = _next(ws, "comparison")
@@ -137,8 +152,9 @@ def test_lecture_compare_any_setting_from_the_session_as_it_is(client: TestClien
     body = {"field": "activation", "values": ["tanh", "relu"]}
     answer = client.post(f"/api/sessions/{session_id}/compare", json=body, headers=auth)
     assert answer.status_code == 200
-    bad = client.post(f"/api/sessions/{session_id}/compare", json={"field": "dataset", "values": ["xor", "circle"]},
-                      headers=auth)  # fmt: skip
+    bad = client.post(
+        f"/api/sessions/{session_id}/compare", json={"field": "dataset", "values": ["xor", "circle"]}, headers=auth
+    )
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "field"
     assert client.post(f"/api/sessions/{session_id}/compare", json={"field": None}, headers=auth).status_code == 200
 
@@ -220,8 +236,9 @@ def test_lecture_the_matrix_view_is_the_next_update_at_batch_one(client: TestCli
     assert view["mean"] is False and view["equals_next_update"] is True
     layer = view["layer"]
     before = np.array(made["state"]["weights"][layer])
-    after = np.array(client.post(f"/api/sessions/{made['id']}/step", json={"updates": 1}, headers=auth)
-                     .json()["weights"][layer])  # fmt: skip
+    after = np.array(
+        client.post(f"/api/sessions/{made['id']}/step", json={"updates": 1}, headers=auth).json()["weights"][layer]
+    )
     assert np.allclose(after - before, np.array(view["matrix"]).T, rtol=0, atol=1e-12)
     column, row = np.array(view["columns"])[:, 0], np.array(view["rows"])[0]
     assert np.allclose(np.array(view["matrix"]), view["learning_rate"] * np.outer(column, row), rtol=0, atol=1e-15)

@@ -52,8 +52,12 @@ def _run(source: str, grid: dict, tmp_path: Path) -> dict:
     (tmp_path / "grid.json").write_text(json.dumps(grid))
     done = subprocess.run(
         [sys.executable, "-I", "-c", RUNNER, "model.py", "grid.json"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     result: dict = json.loads(done.stdout)
     return result
@@ -81,8 +85,9 @@ def test_model_code_equals_the_server_boundary(client: TestClient, body: dict, t
 def test_model_code_is_the_state_not_a_copy_of_an_old_one(client: TestClient, tmp_path: Path) -> None:
     session_id, auth, state = create(client, hash="seed=0.42")
     before = client.get(f"/api/sessions/{session_id}/model.py").text
-    client.put(f"/api/sessions/{session_id}/weights", json={"layer": 0, "source": 0, "target": 0, "value": 2.5},
-               headers=auth)  # fmt: skip
+    client.put(
+        f"/api/sessions/{session_id}/weights", json={"layer": 0, "source": 0, "target": 0, "value": 2.5}, headers=auth
+    )
     after = client.get(f"/api/sessions/{session_id}/model.py").text
     assert before != after and "2.5" in after and repr(state["weights"][0][1][0]) in after
 

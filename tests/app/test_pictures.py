@@ -46,8 +46,9 @@ def test_boundary_svg_has_axes_points_legend_and_caption(client: TestClient) -> 
 
 def test_boundary_svg_in_korean_and_without_points(client: TestClient) -> None:
     session_id, _ = _trained(client)
-    response = client.get(f"/api/sessions/{session_id}/boundary", params={"format": "svg", "lang": "ko",
-                                                                          "points": "none"})  # fmt: skip
+    response = client.get(
+        f"/api/sessions/{session_id}/boundary", params={"format": "svg", "lang": "ko", "points": "none"}
+    )
     root = ET.fromstring(response.text)
     texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
     assert "에포크 30" in texts and "훈련 손실" in texts and "훈련 데이터" not in texts

@@ -71,9 +71,13 @@ def test_rest_remote_control_needs_the_token(client: TestClient, path: str, body
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"epochs_per_frame": 0}, "epochs_per_frame"), ({"epochs_per_frame": 10001}, "epochs_per_frame"),
-     ({}, "epochs_per_frame"), ({"epochs_per_frame": 2, "extra": 1}, "extra")],
-)  # fmt: skip
+    [
+        ({"epochs_per_frame": 0}, "epochs_per_frame"),
+        ({"epochs_per_frame": 10001}, "epochs_per_frame"),
+        ({}, "epochs_per_frame"),
+        ({"epochs_per_frame": 2, "extra": 1}, "extra"),
+    ],
+)
 def test_rest_speed_invalid_names_field(client: TestClient, body: dict, field: str) -> None:
     session_id, auth, _ = create(client, hash="seed=0.42")
     response = client.post(f"/api/sessions/{session_id}/speed", json=body, headers=auth)

@@ -142,16 +142,21 @@ def test_reset_and_regenerate(client: TestClient) -> None:
 
 def test_set_weight_and_bias(client: TestClient) -> None:
     session_id, auth, _ = create(client)
-    w = client.put(f"/api/sessions/{session_id}/weights", json={"layer": 1, "source": 3, "target": 1, "value": 2.5},
-                   headers=auth).json()  # fmt: skip
+    w = client.put(
+        f"/api/sessions/{session_id}/weights", json={"layer": 1, "source": 3, "target": 1, "value": 2.5}, headers=auth
+    ).json()
     assert w["weights"][1][3][1] == 2.5
     b = client.put(f"/api/sessions/{session_id}/biases", json={"layer": 0, "node": 2, "value": -1}, headers=auth).json()
     assert b["biases"][0][2] == -1
-    out_of_range = client.put(f"/api/sessions/{session_id}/weights",
-                              json={"layer": 1, "source": 4, "target": 0, "value": 1}, headers=auth)  # fmt: skip
+    out_of_range = client.put(
+        f"/api/sessions/{session_id}/weights", json={"layer": 1, "source": 4, "target": 0, "value": 1}, headers=auth
+    )
     assert out_of_range.status_code == 422 and "source" in out_of_range.text
-    not_finite = client.put(f"/api/sessions/{session_id}/biases", content='{"layer":0,"node":0,"value":NaN}',
-                            headers={**auth, "content-type": "application/json"})  # fmt: skip
+    not_finite = client.put(
+        f"/api/sessions/{session_id}/biases",
+        content='{"layer":0,"node":0,"value":NaN}',
+        headers={**auth, "content-type": "application/json"},
+    )
     assert not_finite.status_code == 422
 
 
@@ -187,8 +192,9 @@ def test_boundary_json_matches_predictions(client: TestClient) -> None:
 
 
 def test_nan_weights_travel_as_strings(client: TestClient) -> None:
-    session_id, auth, _ = create(client, config={"learningRate": 10, "problem": "regression", "activation": "relu",
-                                                  "seed": "0.3"})  # fmt: skip
+    session_id, auth, _ = create(
+        client, config={"learningRate": 10, "problem": "regression", "activation": "relu", "seed": "0.3"}
+    )
     state = client.post(f"/api/sessions/{session_id}/step", json={"epochs": 40}, headers=auth).json()
     # Training stops at the first epoch whose loss is not finite, and says so.
     assert state["stopped"] == "diverged" and state["epoch"] < 40

@@ -53,8 +53,12 @@ def state(server: LiveServer, session_id: str) -> dict[str, Any]:
 
 
 def step(server: LiveServer, session_id: str, token: str, epochs: int) -> None:
-    response = httpx.post(f"{server.url}/api/sessions/{session_id}/step", json={"epochs": epochs},
-                          headers={"Authorization": f"Bearer {token}"}, timeout=60)  # fmt: skip
+    response = httpx.post(
+        f"{server.url}/api/sessions/{session_id}/step",
+        json={"epochs": epochs},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+    )
     assert response.status_code == 200, response.text
 
 
@@ -85,8 +89,9 @@ def frames_until_closed(ws: ClientConnection, seconds: float) -> tuple[list[tupl
 def test_restart_sigterm_keeps_a_session_bit_for_bit(server: LiveServer) -> None:
     session_id, token = create(server)
     step(server, session_id, token, 7)  # 7 epochs in batches of 9: a remainder's gradients are pending
-    code = httpx.post(f"{server.url}/api/sessions/{session_id}/share",
-                      headers={"Authorization": f"Bearer {token}"}, timeout=30).json()["code"]  # fmt: skip
+    code = httpx.post(
+        f"{server.url}/api/sessions/{session_id}/share", headers={"Authorization": f"Bearer {token}"}, timeout=30
+    ).json()["code"]
     before = state(server, session_id)
     assert before["pending"]["count"] > 0
 
@@ -143,7 +148,8 @@ def test_restart_kill_9_while_playing_loses_at_most_the_snapshot_interval(server
     # Frames arrive within milliseconds of being made; allow one more second of scheduling noise.
     kept_by = killed_at - SNAPSHOT_SECONDS - 1.0
     floor = max(epoch for arrived, epoch in frames if arrived <= kept_by)
-    print(f"\nkill -9: last frame at epoch {frames[-1][1]:.0f}, restored at {restored['epoch']}, "
-          f"required >= {floor:.0f}")  # fmt: skip
+    print(
+        f"\nkill -9: last frame at epoch {frames[-1][1]:.0f}, restored at {restored['epoch']}, required >= {floor:.0f}"
+    )
     assert floor <= restored["epoch"] <= frames[-1][1] + 100
     assert restored["restored"] is True and restored["playing"] is False

@@ -145,8 +145,13 @@ def test_scheduler_keeps_a_worker_for_play_ticks_while_sessions_play() -> None:
             done: asyncio.Future[None] = loop.create_future()
             with lock:
                 now_ended = ended
-            scheduler.submit(lambda n=now_ended: tick(n), lambda _r, _e, f=done: f.set_result(None), client="player",
-                             lane="played", tick=True)  # fmt: skip
+            scheduler.submit(
+                lambda n=now_ended: tick(n),
+                lambda _r, _e, f=done: f.set_result(None),
+                client="player",
+                lane="played",
+                tick=True,
+            )
             await done
             await asyncio.sleep(0.01)
         playing_most = most_working
@@ -171,13 +176,17 @@ def test_scheduler_tiny_job_runs_inline_only_when_its_session_is_idle() -> None:
     async def scenario() -> tuple[str, str]:
         scheduler = Scheduler(threads=1)
         here = threading.current_thread().name
-        idle = await scheduler.run(lambda: threading.current_thread().name, client="c", lane="s",
-                                   inline_below=0.001, estimate=0.0)  # fmt: skip
+        idle = await scheduler.run(
+            lambda: threading.current_thread().name, client="c", lane="s", inline_below=0.001, estimate=0.0
+        )
         gate = threading.Event()
         busy = asyncio.ensure_future(scheduler.run(lambda: gate.wait(5), client="c", lane="s"))
         await asyncio.sleep(0.05)
-        queued = asyncio.ensure_future(scheduler.run(lambda: threading.current_thread().name, client="c", lane="s",
-                                                     inline_below=0.001, estimate=0.0))  # fmt: skip
+        queued = asyncio.ensure_future(
+            scheduler.run(
+                lambda: threading.current_thread().name, client="c", lane="s", inline_below=0.001, estimate=0.0
+            )
+        )
         await asyncio.sleep(0.01)
         gate.set()
         await busy

@@ -53,20 +53,32 @@ def test_server_reach_on_one_address_lists_that_address() -> None:
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_run_passes_host_and_port_else_leaves_the_environment_to_the_server() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("HOST", "PORT")}
-    given = subprocess.run(["make", "-n", "run", "HOST=0.0.0.0", "PORT=8123"], cwd=ROOT, env=env,
-                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+    given = subprocess.run(
+        ["make", "-n", "run", "HOST=0.0.0.0", "PORT=8123"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "playground --host 0.0.0.0 --port 8123" in given
-    from_env = subprocess.run(["make", "-n", "run"], cwd=ROOT, env={**env, "PLAYGROUND_HOST": "0.0.0.0"},
-                              capture_output=True, text=True, check=True).stdout  # fmt: skip
+    from_env = subprocess.run(
+        ["make", "-n", "run"],
+        cwd=ROOT,
+        env={**env, "PLAYGROUND_HOST": "0.0.0.0"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "--host" not in from_env and "--port" not in from_env  # the server reads PLAYGROUND_HOST itself
 
 
 def test_cli_defaults_come_from_the_environment() -> None:
     env = {**os.environ, "PLAYGROUND_HOST": "0.0.0.0", "PLAYGROUND_PORT": "9123"}
-    shown = subprocess.run([sys.executable, "-m", "app", "--help"], cwd=ROOT, env=env,
-                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+    shown = subprocess.run(
+        [sys.executable, "-m", "app", "--help"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
     assert "default 0.0.0.0" in shown and "default 9123" in shown
-
 
 
 def test_share_base_prefers_a_reachable_address_to_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,8 +116,9 @@ def test_server_start_up_freezes_what_it_made_for_the_garbage_collector() -> Non
 
     async def scenario() -> int:
         settings = Settings.from_env()
-        server = PlaygroundServer(uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(),
-                                                 log_level="warning"))  # fmt: skip
+        server = PlaygroundServer(
+            uvicorn.Config(create_app(settings), host="127.0.0.1", port=free_port(), log_level="warning")
+        )
         serving = asyncio.create_task(server.serve())
         while not server.started:
             assert not serving.done(), "the server stopped while starting"

@@ -35,8 +35,20 @@ def _export(client: TestClient, session_id: str) -> dict[str, Any]:
 
 
 def _same(a: dict[str, Any], b: dict[str, Any]) -> None:
-    for key in ("config", "shape", "epoch", "loss_train", "loss_test", "weights", "biases", "dead", "train", "test",
-                "history", "pending"):  # fmt: skip
+    for key in (
+        "config",
+        "shape",
+        "epoch",
+        "loss_train",
+        "loss_test",
+        "weights",
+        "biases",
+        "dead",
+        "train",
+        "test",
+        "history",
+        "pending",
+    ):
         assert a[key] == b[key], key
 
 
@@ -48,8 +60,10 @@ def test_session_file_round_trip_steps_identically(client: TestClient, name: str
     assert imported.status_code == 201, imported.text
     twin_id, twin_auth = imported.json()["id"], {"Authorization": f"Bearer {imported.json()['control_token']}"}
     assert twin_id != session_id
-    _same(client.get(f"/api/sessions/{session_id}", params=EVERYTHING).json(),
-          client.get(f"/api/sessions/{twin_id}", params=EVERYTHING).json())  # fmt: skip
+    _same(
+        client.get(f"/api/sessions/{session_id}", params=EVERYTHING).json(),
+        client.get(f"/api/sessions/{twin_id}", params=EVERYTHING).json(),
+    )
     for sid, headers in ((session_id, auth), (twin_id, twin_auth)):
         client.post(f"/api/sessions/{sid}/step", json={"epochs": 4}, headers=headers)
     original = client.get(f"/api/sessions/{session_id}", params=EVERYTHING).json()
@@ -62,8 +76,10 @@ def test_session_file_round_trip_steps_identically(client: TestClient, name: str
     for sid, headers in ((session_id, auth), (twin_id, twin_auth)):
         client.post(f"/api/sessions/{sid}/reset", headers=headers)
         client.post(f"/api/sessions/{sid}/regenerate", headers=headers)
-    _same(client.get(f"/api/sessions/{session_id}", params=EVERYTHING).json(),
-          client.get(f"/api/sessions/{twin_id}", params=EVERYTHING).json())  # fmt: skip
+    _same(
+        client.get(f"/api/sessions/{session_id}", params=EVERYTHING).json(),
+        client.get(f"/api/sessions/{twin_id}", params=EVERYTHING).json(),
+    )
 
 
 def test_session_file_keeps_your_own_points_and_the_scenario(client: TestClient) -> None:

@@ -29,8 +29,9 @@ HANDSHAKE = (
 )
 
 
-def raw_socket(server: LiveServer, session: str, address: str, query: str = "", receive_buffer: int = 0
-               ) -> socket.socket:  # fmt: skip
+def raw_socket(
+    server: LiveServer, session: str, address: str, query: str = "", receive_buffer: int = 0
+) -> socket.socket:
     """A websocket that completes its handshake and then never reads nor answers a ping
     (``receive_buffer``: a small SO_RCVBUF, so that the server's writes back up quickly)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -59,8 +60,11 @@ def wait_until(condition: object, what: str, seconds: float = 60.0) -> None:
 @pytest.fixture(scope="module")
 def pinging() -> Iterator[LiveServer]:
     """Keepalive pings every second, and a socket that reads nothing for 2 s dropped."""
-    env = {"PLAYGROUND_FORWARDED_ALLOW_IPS": "127.0.0.1", "PLAYGROUND_WS_PING_SECONDS": "1",
-           "PLAYGROUND_STALLED_SOCKET_SECONDS": "2"}  # fmt: skip
+    env = {
+        "PLAYGROUND_FORWARDED_ALLOW_IPS": "127.0.0.1",
+        "PLAYGROUND_WS_PING_SECONDS": "1",
+        "PLAYGROUND_STALLED_SOCKET_SECONDS": "2",
+    }
     with LiveServer(env=env) as live:
         yield live
 

@@ -42,8 +42,9 @@ class FailingStore(MemoryBackend):
         super().__init__()
         self.failing = False
 
-    async def _write(self, session_id: str, meta: Meta, parts: dict[str, bytes], dropped: set[str] | None,
-                     revision: int | None) -> int | None:  # fmt: skip
+    async def _write(
+        self, session_id: str, meta: Meta, parts: dict[str, bytes], dropped: set[str] | None, revision: int | None
+    ) -> int | None:
         if self.failing:
             raise StoreUnavailable("memory store: [Errno 28] No space left on device")
         return await super()._write(session_id, meta, parts, dropped, revision)
@@ -76,8 +77,9 @@ def test_store_failure_is_loud_and_nothing_is_lost(caplog: pytest.LogCaptureFixt
             ws.send_json({"type": "auth", "token": token})
             ws.send_json({"type": "play"})
             store.failing = True
-            health = wait_for(lambda: (h := client.get("/healthz").json())["status"] == "degraded" and h,
-                              "/healthz degraded")  # fmt: skip
+            health = wait_for(
+                lambda: (h := client.get("/healthz").json())["status"] == "degraded" and h, "/healthz degraded"
+            )
             assert "saving sessions fails" in health["reason"] and "No space left" in health["reason"]
             wait_for(lambda: client.get("/healthz").json()["unsaved"] >= 1, "the playing session unsaved")
             ready = client.get("/readyz")
@@ -96,9 +98,13 @@ def test_store_failure_is_loud_and_nothing_is_lost(caplog: pytest.LogCaptureFixt
             failing_lines = [r for r in caplog.records if "fails" in r.getMessage()]
             assert 1 <= len(failing_lines) <= 2, [r.getMessage() for r in failing_lines]  # write, probe: once each
             store.failing = False
-            wait_for(lambda: client.get("/healthz").json() == {"status": "ok", "sessions": 2, "unsaved": 0,
-                                                               "reason": None} or None,
-                     "every session saved once the store takes writes")  # fmt: skip
+            wait_for(
+                lambda: (
+                    client.get("/healthz").json() == {"status": "ok", "sessions": 2, "unsaved": 0, "reason": None}
+                    or None
+                ),
+                "every session saved once the store takes writes",
+            )
             ws.send_json({"type": "pause"})
         stored = client.portal.call(store.load, session)  # type: ignore[union-attr]
         assert stored is not None
@@ -115,8 +121,9 @@ def test_store_failure_is_loud_and_nothing_is_lost(caplog: pytest.LogCaptureFixt
 @contextlib.contextmanager
 def tmpfs(where: Path, size: str) -> Iterator[Path]:
     where.mkdir(parents=True, exist_ok=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-                             capture_output=True, text=True)  # fmt: skip
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True, text=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.strip()}): the injected failure test covers it")
     try:
@@ -151,10 +158,13 @@ def test_store_on_a_full_tmpfs_degrades_refuses_creates_and_saves_all_once_there
                     filler = fill(data)
                     for other in made[1:]:  # changes while full: they wait in memory
                         auth = {"Authorization": f"Bearer {other['control_token']}"}
-                        assert http.post(f"/api/sessions/{other['id']}/step", json={"epochs": 3},
-                                         headers=auth).status_code == 200  # fmt: skip
-                    health = wait_for(lambda: (h := http.get("/healthz").json())["status"] == "degraded" and h,
-                                      "/healthz degraded")  # fmt: skip
+                        assert (
+                            http.post(f"/api/sessions/{other['id']}/step", json={"epochs": 3}, headers=auth).status_code
+                            == 200
+                        )
+                    health = wait_for(
+                        lambda: (h := http.get("/healthz").json())["status"] == "degraded" and h, "/healthz degraded"
+                    )
                     assert "full" in health["reason"] or "space" in health["reason"], health
                     assert http.get("/readyz").status_code == 503
                     refused = http.post("/api/sessions", json={})
@@ -162,8 +172,10 @@ def test_store_on_a_full_tmpfs_degrades_refuses_creates_and_saves_all_once_there
                     frames = sum(1 for _ in range(60) if isinstance(ws.recv(timeout=30), bytes))
                     assert frames > 0  # it plays on
                     filler.unlink()
-                    wait_for(lambda: (h := http.get("/healthz").json())["status"] == "ok" and h["unsaved"] == 0,
-                             "every session saved once there is room")  # fmt: skip
+                    wait_for(
+                        lambda: (h := http.get("/healthz").json())["status"] == "ok" and h["unsaved"] == 0,
+                        "every session saved once there is room",
+                    )
                     ws.send(json.dumps({"type": "pause"}))
                     time.sleep(1.0)
                 epochs = {s["id"]: http.get(f"/api/sessions/{s['id']}").json()["epoch"] for s in made}

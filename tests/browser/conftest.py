@@ -36,8 +36,11 @@ def own_network() -> Iterator[OwnNetwork]:
     if os.environ.get("PLAYGROUND_BROWSER_NETNS") == "0":
         network.why_not = "PLAYGROUND_BROWSER_NETNS=0"
     elif not network.enter():
-        warnings.warn(f"browser tests in the machine's network namespace ({network.why_not}): "
-                      "an interface changing meanwhile fails Chromium's requests", stacklevel=1)  # fmt: skip
+        warnings.warn(
+            f"browser tests in the machine's network namespace ({network.why_not}): "
+            "an interface changing meanwhile fails Chromium's requests",
+            stacklevel=1,
+        )
     yield network
     network.leave()
 

@@ -12,7 +12,6 @@ from app.web.middleware import CONTENT_SECURITY_POLICY
 pytestmark = pytest.mark.browser
 
 
-
 def _offline(page, live_server, policies: list[str]) -> list[str]:
     """Route the page's requests: our server's pass (the documents' policies are recorded), any other
     host is aborted and recorded."""

@@ -96,10 +96,20 @@ def test_watcher_follows_frames_and_selection_but_has_no_working_controls(
     assert student.is_visible("#fork-button") and not student.is_visible("#share-button")
     # Every control, clicked on the element itself (disabled ones are inert
     # to the mouse, so this is stricter than a person could be).
-    for selector in ["#play-pause-button", "#next-step-button", "#reset-button", "#data-regen-button",
-                     ".node.feature[data-feature='xSquared']", "#lecture-preset-button", "#original-preset-button",
-                     "#worked-example-button", "#explainer .point-next", ".dataset[data-dataset='xor']",
-                     "#add-layers", f"#svg path.link-hover[data-index='{LINK['index'] + 1}']"]:  # fmt: skip
+    for selector in [
+        "#play-pause-button",
+        "#next-step-button",
+        "#reset-button",
+        "#data-regen-button",
+        ".node.feature[data-feature='xSquared']",
+        "#lecture-preset-button",
+        "#original-preset-button",
+        "#worked-example-button",
+        "#explainer .point-next",
+        ".dataset[data-dataset='xor']",
+        "#add-layers",
+        f"#svg path.link-hover[data-index='{LINK['index'] + 1}']",
+    ]:
         student.locator(selector).first.dispatch_event("click")
     student.keyboard.press("s")
     student.keyboard.press("r")

@@ -172,8 +172,10 @@ def test_csv_download_and_upload(page, live_server, console, tmp_path):
         page.click("#csv-upload")
     chooser.value.set_files(str(mine))
     wait_until(lambda: len(points(live_server, sid)["train"]) == 3)
-    assert points(live_server, sid) == {"train": [[1.5, 2.0, 1.0], [-3.25, 0.5, -1.0], [2.0, -4.0, 1.0]],
-                                        "test": [[0.0, -1.0, -1.0]]}  # fmt: skip
+    assert points(live_server, sid) == {
+        "train": [[1.5, 2.0, 1.0], [-3.25, 0.5, -1.0], [2.0, -4.0, 1.0]],
+        "test": [[0.0, -1.0, -1.0]],
+    }
     page.wait_for_function("() => document.querySelectorAll('#heatmap circle.train').length === 3")
     drop(page, "bad.csv", "x,y,label\n1,2,1\n3,4,0.5\n", "text/csv")
     assert "line 3" in toast_with(page, "bad.csv")

@@ -34,8 +34,14 @@ pytestmark = pytest.mark.browser
 
 # What the page promises (static/js/classcolors.js): the Okabe-Ito palette from
 # the original's orange and blue, grey where undecided, the heatmap's alpha.
-CLASS_COLORS = [(0xF5, 0x93, 0x22), (0x08, 0x77, 0xBD), (0x00, 0x9E, 0x73), (0xCC, 0x79, 0xA7), (0xD5, 0x5E, 0x00),
-                (0x56, 0xB4, 0xE9)]  # fmt: skip
+CLASS_COLORS = [
+    (0xF5, 0x93, 0x22),
+    (0x08, 0x77, 0xBD),
+    (0x00, 0x9E, 0x73),
+    (0xCC, 0x79, 0xA7),
+    (0xD5, 0x5E, 0x00),
+    (0x56, 0xB4, 0xE9),
+]
 NEUTRAL = (0xE8, 0xEA, 0xEB)
 ALPHA = 160
 
@@ -133,6 +139,7 @@ def test_three_classes_paint_their_colours_legend_and_confusion_matrix(page, liv
     shown = [p for p in train if abs(p[0]) <= 6 and abs(p[1]) <= 6]
     fills = page.eval_on_selector_all("#heatmap .points .train", "cs => cs.map(c => c.getAttribute('fill'))")
     assert fills == ["rgb({},{},{})".format(*CLASS_COLORS[int(p[2])]) for p in shown]
+
     # The confusion matrix is the server's, the test points' first, then the training points'.
     def matrix() -> list[list[int]]:
         cells = "rows => rows.map(r => [...r.querySelectorAll('td')].map(td => Number(td.textContent)))"
@@ -178,8 +185,9 @@ def test_data_set_pictures_show_as_many_classes_as_the_setting(page, live_server
         assert colours(name) == set(CLASS_COLORS[:4]), name
     xor = page.locator('.dataset[data-dataset="xor"]')
     assert xor.is_disabled() and xor.get_attribute("title") == "Exclusive or makes two classes only"
-    rest_call(live_server, f"/api/sessions/{session_id(page)}/config", {"classes": 2}, method="PATCH",
-              token=page_token(page))  # fmt: skip
+    rest_call(
+        live_server, f"/api/sessions/{session_id(page)}/config", {"classes": 2}, method="PATCH", token=page_token(page)
+    )
     wait_until(lambda: colours("spiral") == set(CLASS_COLORS[:2]))
     assert not xor.is_disabled() and colours("xor") == set(CLASS_COLORS[:2])
 
@@ -286,13 +294,17 @@ def explained_numbers_match(page, live_server, sid: str, selection: dict[str, in
 @pytest.mark.parametrize(
     ("fields", "link", "optimizer", "terms"),
     [
-        (dict(dataset="gauss", classes=3, networkShape="4", optimizer="adam"), 10, "adam",
-         ["m", "v", "m_hat", "v_hat", "t", "step"]),
+        (
+            dict(dataset="gauss", classes=3, networkShape="4", optimizer="adam"),
+            10,
+            "adam",
+            ["m", "v", "m_hat", "v_hat", "t", "step"],
+        ),
         (dict(loss="cross-entropy", optimizer="rmsprop"), 17, "rmsprop", ["rho", "s", "new_s", "gradient", "step"]),
         (dict(optimizer="momentum", momentum=0.5), 17, "momentum", ["momentum", "velocity", "new_velocity", "step"]),
     ],
     ids=["adam-softmax", "rmsprop-sigmoid", "momentum"],
-)  # fmt: skip
+)
 def test_explainer_follows_the_optimizer_and_the_loss(page, live_server, screenshots, fields, link, optimizer, terms):
     open_page(page, live_server, with_fields(seed="0.5", **fields))
     sid = session_id(page)

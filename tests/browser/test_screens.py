@@ -84,8 +84,11 @@ def check_screen(page, lang: str, label: str) -> None:
     assert uncatalogued(page, lang) == [], label
 
 
-@pytest.mark.parametrize(("name", "width", "height", "phone", "teacher_lang", "student_lang", "classes"), SCREEN_SIZES,
-                         ids=[s[0] for s in SCREEN_SIZES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "width", "height", "phone", "teacher_lang", "student_lang", "classes"),
+    SCREEN_SIZES,
+    ids=[s[0] for s in SCREEN_SIZES],
+)
 def test_screens_teacher_and_class_link_while_playing(
     browser, live_server, console, name, width, height, phone, teacher_lang, student_lang, classes
 ):

@@ -60,8 +60,10 @@ class Reference:
         self.gb = [np.zeros(b.shape) for b in self.b]
         self.n = 0  # gradients accumulated
         self.t = 0  # updates made
-        self.state = {name: ([np.zeros(w.shape) for w in self.W], [np.zeros(b.shape) for b in self.b])
-                      for name in ("first", "second")}  # fmt: skip
+        self.state = {
+            name: ([np.zeros(w.shape) for w in self.W], [np.zeros(b.shape) for b in self.b])
+            for name in ("first", "second")
+        }
         self.hidden, self.output, self.loss, self.optimizer = hidden, output, loss, optimizer
         self.lr, self.mu, self.reg, self.rate = lr, momentum, reg, rate
 
@@ -87,8 +89,9 @@ class Reference:
             self.gb[k] += delta
             self.gW[k] += np.where(self.dead[k], 0.0, np.outer(acts[k], delta))
             if k:
-                back = np.array([sum(self.W[k][i, j] * delta[j] for j in range(delta.shape[0]))
-                                 for i in range(self.W[k].shape[0])])  # fmt: skip
+                back = np.array(
+                    [sum(self.W[k][i, j] * delta[j] for j in range(delta.shape[0])) for i in range(self.W[k].shape[0])]
+                )
                 delta = back * _slope(self.hidden, zs[k - 1], acts[k])
         self.n += 1
 

@@ -50,18 +50,22 @@ def test_boundary_quantize_bytes() -> None:
     assert ((b >= 127) == (values >= 0))[~np.isnan(values)].all()
 
 
-
 FEATURE_FORMULAS = {  # the original's input features, from its code
-    "x": lambda x, y: x, "y": lambda x, y: y, "xSquared": lambda x, y: x * x, "ySquared": lambda x, y: y * y,
-    "xTimesY": lambda x, y: x * y, "sinX": lambda x, y: np.sin(x), "sinY": lambda x, y: np.sin(y),
-}  # fmt: skip
+    "x": lambda x, y: x,
+    "y": lambda x, y: y,
+    "xSquared": lambda x, y: x * x,
+    "ySquared": lambda x, y: y * y,
+    "xTimesY": lambda x, y: x * y,
+    "sinX": lambda x, y: np.sin(x),
+    "sinY": lambda x, y: np.sin(y),
+}
 FUNCTIONS = {
     "tanh": np.tanh,
     "relu": lambda z: np.maximum(z, 0.0),
     "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
     "linear": lambda z: z,
-    "softmax": lambda z: np.exp(z - z.max(axis=1, keepdims=True)) / np.exp(z - z.max(axis=1, keepdims=True)).sum(
-        axis=1, keepdims=True
+    "softmax": lambda z: (
+        np.exp(z - z.max(axis=1, keepdims=True)) / np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True)
     ),
 }
 
@@ -97,8 +101,10 @@ def test_boundary_every_node_is_the_formulas_value(hash_: str) -> None:
     n_out = net.layers[-1].biases.shape[0]
     hidden = expected.shape[0] - n_out
     assert np.allclose(frame.grids[:hidden], expected[:hidden], atol=2e-6, rtol=1e-5)
-    shown = 2 * expected[hidden:] - 1 if n_out > 1 else session._display(expected[hidden:].reshape(-1, 1)).reshape(
-        1, 100, 100
+    shown = (
+        2 * expected[hidden:] - 1
+        if n_out > 1
+        else session._display(expected[hidden:].reshape(-1, 1)).reshape(1, 100, 100)
     )
     assert np.allclose(frame.grids[hidden:], shown, atol=4e-6, rtol=1e-5)
     # and the thumbnails are the 10 x 10 block means of those grids

@@ -187,8 +187,11 @@ cross_entropy = st.fixed_dictionaries(
         dataset=st.sampled_from(["circle", "gauss", "spiral"]),
     )
 ) | st.fixed_dictionaries(
-    dict(problem=st.just("classification"), loss=st.just("cross-entropy"), outputActivation=st.sampled_from(
-        ["auto", "sigmoid"]))
+    dict(
+        problem=st.just("classification"),
+        loss=st.just("cross-entropy"),
+        outputActivation=st.sampled_from(["auto", "sigmoid"]),
+    )
 )
 
 
@@ -239,7 +242,7 @@ def test_config_stored_seeds_of_older_versions_still_load() -> None:
     Sessions stored with an old seed load, keep it through changes, and pickle."""
     import pickle
 
-    old = "x');(\"y\""
+    old = 'x\');("y"'
     with pytest.raises(InvalidValue, match="seed"):
         PlaygroundConfig(seed=old)
     config = PlaygroundConfig.stored({"seed": old, "learningRate": 0.1})

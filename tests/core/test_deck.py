@@ -16,9 +16,22 @@ from core.fields import MAX_VARIANTS
 from core.scenarios import SCENARIOS
 from core.session import Session
 
-ORDER = ["brute-force", "descent", "overshoot", "local-minimum", "chain-rule", "hidden-weight", "learning-rate",
-         "matrix-form", "worked-example", "saturation", "output-range", "initialisation", "feature-engineering",
-         "tf-playground"]  # fmt: skip
+ORDER = [
+    "brute-force",
+    "descent",
+    "overshoot",
+    "local-minimum",
+    "chain-rule",
+    "hidden-weight",
+    "learning-rate",
+    "matrix-form",
+    "worked-example",
+    "saturation",
+    "output-range",
+    "initialisation",
+    "feature-engineering",
+    "tf-playground",
+]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # A particle left to the reader: "(으)로", "을(를)", "이(가)", "(은)는", "과(와)" and the like.
 UNRESOLVED = re.compile(r"\((?:으|을|를|이|가|은|는|과|와)\)|[을이은과]\([를가는와]\)")
@@ -114,9 +127,14 @@ def test_compare_a_setting_keeps_the_data_and_the_start() -> None:
 
 def test_compare_refuses_what_cannot_be_compared() -> None:
     base = Session(PlaygroundConfig(seed="1"))
-    for field, values, named in [("noise", [0, 10], "field"), ("seed", ["a", "b"], "field"), ("bogus", [1, 2], "field"),
-                                 ("learningRate", [0.1], "values"), ("learningRate", [0.1, 0.2, 0.3, 1], "values"),
-                                 ("learningRate", [0.1, -1], "learningRate")]:  # fmt: skip
+    for field, values, named in [
+        ("noise", [0, 10], "field"),
+        ("seed", ["a", "b"], "field"),
+        ("bogus", [1, 2], "field"),
+        ("learningRate", [0.1], "values"),
+        ("learningRate", [0.1, 0.2, 0.3, 1], "values"),
+        ("learningRate", [0.1, -1], "learningRate"),
+    ]:
         with pytest.raises(InvalidValue) as info:
             Comparison.of_field(base, field, values)
         assert info.value.field == named

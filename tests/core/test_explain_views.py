@@ -50,10 +50,13 @@ def _slope(name: str, a: np.ndarray) -> np.ndarray:
 
 @pytest.mark.parametrize(
     "fields",
-    [{**LECTURE_PRESET, "networkShape": (3, 2)}, {"batchSize": 1, "networkShape": (4, 3), "learningRate": 0.1},
-     {**LECTURE_PRESET, "loss": "half-square"}],
+    [
+        {**LECTURE_PRESET, "networkShape": (3, 2)},
+        {"batchSize": 1, "networkShape": (4, 3), "learningRate": 0.1},
+        {**LECTURE_PRESET, "loss": "half-square"},
+    ],
     ids=["lecture-square", "tanh-half-square", "lecture-half-square"],
-)  # fmt: skip
+)
 def test_matrix_view_at_batch_one_is_the_next_update_and_the_slides_formula(fields: dict) -> None:
     session = Session(PlaygroundConfig(seed="0.61", **fields))
     session.step(updates=17)
@@ -139,8 +142,11 @@ def test_slice_marker_never_points_uphill_on_the_next_updates_own_curve() -> Non
 
 
 def test_slice_batch_curve_includes_the_carried_gradient_and_the_penalty() -> None:
-    session = Session(PlaygroundConfig(seed="0.5", percTrainData=70, batchSize=8, regularization="L2",
-                                       regularizationRate=0.3, learningRate=0.01))  # fmt: skip
+    session = Session(
+        PlaygroundConfig(
+            seed="0.5", percTrainData=70, batchSize=8, regularization="L2", regularizationRate=0.3, learningRate=0.01
+        )
+    )
     session.step(2)
     for link in (Link(2, 0, 0), Link(0, 1, 3), Link(1, None, 1)):
         sliced = session.loss_slice(link.layer, link.source, link.target)

@@ -35,8 +35,9 @@ def test_training_gradient_matches_finite_differences(activation: str, shape: st
     net, X, Y = _problem(SHAPES[shape], activation, f"fd-{activation}-{shape}")
     lr = 1e-3
     before_w, before_b = net.w.copy(), net.b.copy()
-    rule = TrainingRule(batch_size=X.shape[0], learning_rate=lr, regularization="L2" if l2 else "none",
-                        regularization_rate=l2)  # fmt: skip
+    rule = TrainingRule(
+        batch_size=X.shape[0], learning_rate=lr, regularization="L2" if l2 else "none", regularization_rate=l2
+    )
     probe = net.copy()
     train(net, X, Y, rule)
     analytic_w = (before_w - net.w) / lr

@@ -73,8 +73,18 @@ def test_train_matches_the_reference_for_every_optimizer_loss_classes_and_regula
     X, Y = _data(s["n"], s["sizes"][0], s["sizes"][-1], s["loss"], s["seed"])
     rule = TrainingRule(s["batch"], s["lr"], s["reg"], s["rate"], s["loss"], s["optimizer"], s["momentum"])
     result = train(net, X, Y, rule, s["epochs"], X, Y)
-    ref = Reference(weights, biases, s["hidden"], s["output"], s["loss"], s["optimizer"], s["lr"], s["momentum"],
-                    s["reg"], s["rate"])  # fmt: skip
+    ref = Reference(
+        weights,
+        biases,
+        s["hidden"],
+        s["output"],
+        s["loss"],
+        s["optimizer"],
+        s["lr"],
+        s["momentum"],
+        s["reg"],
+        s["rate"],
+    )
     for e in range(s["epochs"]):
         ref.epoch(X, Y, s["batch"])
         expected = ref.mean_loss(X, Y)
@@ -110,8 +120,9 @@ def test_train_first_update_moves_every_parameter_by_the_optimizers_first_step(o
     X, Y = _data(8, 2, 1, "half-square", 3)
     train(net, X, Y, TrainingRule(8, 0.01, optimizer=optimizer), 1)
     assert int(net.counters[1]) == 1
-    moved = np.concatenate([np.abs(net.w - np.concatenate([w.ravel() for w in weights])),
-                            np.abs(net.b - np.concatenate(biases))])  # fmt: skip
+    moved = np.concatenate(
+        [np.abs(net.w - np.concatenate([w.ravel() for w in weights])), np.abs(net.b - np.concatenate(biases))]
+    )
     np.testing.assert_allclose(moved, expected, rtol=1e-4)
 
 
@@ -135,8 +146,17 @@ def test_network_state_dict_names_every_buffer_and_load_rejects_a_wrong_shape() 
     net, _, _ = _network([2, 3, 1], "tanh", "tanh", "adam", 1)
     names = set(net.state_dict())
     for k in range(2):
-        for part in ("weights", "biases", "dead", "pending.weights", "pending.biases", "m.weights", "m.biases",
-                     "v.weights", "v.biases"):  # fmt: skip
+        for part in (
+            "weights",
+            "biases",
+            "dead",
+            "pending.weights",
+            "pending.biases",
+            "m.weights",
+            "m.biases",
+            "v.weights",
+            "v.biases",
+        ):
             assert f"layers.{k}.{part}" in names
     assert {"pending.count", "updates"} <= names
     bad = net.state_dict()

@@ -87,8 +87,9 @@ def test_explain_batch_one_equals_a_real_step() -> None:
 @pytest.mark.parametrize("regularization", ["none", "L1", "L2"])
 def test_explain_next_update_is_exact_with_pending_remainder(regularization: str) -> None:
     # 350 training points in batches of 8: 6 gradients wait for the next epoch's first batch
-    config = PlaygroundConfig(seed="0.5", percTrainData=70, batchSize=8, regularization=regularization,
-                              regularizationRate=0.03)  # fmt: skip
+    config = PlaygroundConfig(
+        seed="0.5", percTrainData=70, batchSize=8, regularization=regularization, regularizationRate=0.03
+    )
     session = Session(config)
     session.step(2)
     assert session.network.counters[0] == 6
@@ -159,8 +160,12 @@ def test_session_copy_is_identical_and_independent() -> None:
 
 def test_explain_rejects_bad_addresses() -> None:
     session = Session(PlaygroundConfig(seed="0.42"))
-    for args, field in [((3, 0, 0, 0), "layer"), ((0, 2, 0, 0), "source"), ((0, 0, 4, 0), "target"),
-                        ((0, 0, 0, 250), "point")]:  # fmt: skip
+    for args, field in [
+        ((3, 0, 0, 0), "layer"),
+        ((0, 2, 0, 0), "source"),
+        ((0, 0, 4, 0), "target"),
+        ((0, 0, 0, 250), "point"),
+    ]:
         with pytest.raises(ValueError) as info:
             session.explain(*args)
         assert getattr(info.value, "field", None) == field

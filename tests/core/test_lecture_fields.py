@@ -17,10 +17,11 @@ from core.session import Session
 
 
 def test_sigmoid_output_with_pm1_targets_is_refused_naming_targets() -> None:
-    for make in (lambda: PlaygroundConfig(seed="1", outputActivation="sigmoid"),
-                 lambda: PlaygroundConfig(seed="1", targets="zero-one", outputActivation="sigmoid").replace(
-                     targets="pm1"),
-                 lambda: PlaygroundConfig.from_hash("seed=1&outputActivation=sigmoid&problem=regression")):  # fmt: skip
+    for make in (
+        lambda: PlaygroundConfig(seed="1", outputActivation="sigmoid"),
+        lambda: PlaygroundConfig(seed="1", targets="zero-one", outputActivation="sigmoid").replace(targets="pm1"),
+        lambda: PlaygroundConfig.from_hash("seed=1&outputActivation=sigmoid&problem=regression"),
+    ):
         with pytest.raises(InvalidValue) as info:
             make()
         assert info.value.field == "targets" and "zero-one" in info.value.message
@@ -87,8 +88,15 @@ def test_initial_ranges_give_each_layers_fan_in_and_bound() -> None:
     for r, weights in zip(ranges, session.network.weights, strict=True):
         assert (r["low"], r["high"]) == (-r["bound"], r["bound"])
         assert (np.abs(weights) <= r["bound"]).all()
-    assert initial_ranges([2, 4, 1], "uniform")[1] == {"layer": 1, "fan_in": 4, "bound": 0.5, "scheme": "uniform",
-                                                       "low": -0.5, "high": 0.5, "std": None}  # fmt: skip
+    assert initial_ranges([2, 4, 1], "uniform")[1] == {
+        "layer": 1,
+        "fan_in": 4,
+        "bound": 0.5,
+        "scheme": "uniform",
+        "low": -0.5,
+        "high": 0.5,
+        "std": None,
+    }
     assert initial_ranges([2, 4, 1], "normal")[0]["std"] == 1 / math.sqrt(2)
     assert initial_ranges([2, 4, 1], "equal", 0.3)[0][("low")] == 0.3
     wide = Session(PlaygroundConfig(seed="1", init="wide", networkShape=(8,)))
@@ -99,10 +107,18 @@ def test_initial_ranges_give_each_layers_fan_in_and_bound() -> None:
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"stepUnit": "batch"}, "stepUnit"), ({"train": "one"}, "train"), ({"fullBatch": "yes"}, "fullBatch"),
-     ({"initValue": 2}, "initValue"), ({"variant": 1}, "variant"), ({"variant": 3}, "variant"),
-     ({"inputScaling": "huge"}, "inputScaling"), ({"targets": "0/1"}, "targets"), ({"init": "zero"}, "init")],
-)  # fmt: skip
+    [
+        ({"stepUnit": "batch"}, "stepUnit"),
+        ({"train": "one"}, "train"),
+        ({"fullBatch": "yes"}, "fullBatch"),
+        ({"initValue": 2}, "initValue"),
+        ({"variant": 1}, "variant"),
+        ({"variant": 3}, "variant"),
+        ({"inputScaling": "huge"}, "inputScaling"),
+        ({"targets": "0/1"}, "targets"),
+        ({"init": "zero"}, "init"),
+    ],
+)
 def test_new_fields_reject_with_their_name(changes: dict, field: str) -> None:
     with pytest.raises(InvalidValue) as info:
         PlaygroundConfig(seed="1").replace(**changes)
@@ -121,8 +137,17 @@ def test_new_fields_are_sparse_and_named_in_english() -> None:
 @pytest.mark.parametrize(("scaling", "targets"), [("large", "zero-one"), ("unit", "zero-one"), ("large", "lecture")])
 def test_model_file_computes_the_new_scalings_and_targets_as_the_session(scaling: str, targets: str) -> None:
     """core.modelcode writes each scaling and target decoding as source: run, it equals the session's output."""
-    session = Session(PlaygroundConfig(seed="0.8", inputScaling=scaling, targets=targets, outputActivation="sigmoid",
-                                       activation="sigmoid", xSquared=True, networkShape=(3,)))  # fmt: skip
+    session = Session(
+        PlaygroundConfig(
+            seed="0.8",
+            inputScaling=scaling,
+            targets=targets,
+            outputActivation="sigmoid",
+            activation="sigmoid",
+            xSquared=True,
+            networkShape=(3,),
+        )
+    )
     session.step(3)
     namespace: dict = {}
     exec(compile(model_source(session), "model.py", "exec"), namespace)  # our own generated file, no user text

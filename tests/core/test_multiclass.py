@@ -46,8 +46,9 @@ def test_loss_slice_slope_is_the_derivative_of_the_reported_loss(fields, layer, 
 
 
 def test_gauss_blobs_four_classes_reach_train_accuracy_095_with_adam() -> None:
-    config = PlaygroundConfig(seed="0.5", dataset="gauss", classes=4, networkShape=(6,), optimizer="adam",
-                              learningRate=0.03)  # fmt: skip
+    config = PlaygroundConfig(
+        seed="0.5", dataset="gauss", classes=4, networkShape=(6,), optimizer="adam", learningRate=0.03
+    )
     session = Session(config)
     session.step(200)
     metrics = session.metrics()
@@ -56,8 +57,9 @@ def test_gauss_blobs_four_classes_reach_train_accuracy_095_with_adam() -> None:
 
 
 def test_spiral_three_arms_reach_train_accuracy_085_with_adam() -> None:
-    config = PlaygroundConfig(seed="0.5", dataset="spiral", classes=3, networkShape=(8, 8, 8), optimizer="adam",
-                              learningRate=0.01)  # fmt: skip
+    config = PlaygroundConfig(
+        seed="0.5", dataset="spiral", classes=3, networkShape=(8, 8, 8), optimizer="adam", learningRate=0.01
+    )
     session = Session(config)
     session.step(600)
     assert session.metrics().accuracy_train >= 0.85
@@ -191,9 +193,12 @@ def test_metrics_counted_in_the_kernels_loss_pass_equal_numpys(fields) -> None:
     counted = session.metrics()
     net, cfg = session.network, session.config
     expected = metrics(
-        session._display(net.forward(session._X_train)[-1]), session.train[:, 2],
-        session._display(net.forward(session._X_test)[-1]), session.test[:, 2], cfg.n_classes,
-    )  # fmt: skip
+        session._display(net.forward(session._X_train)[-1]),
+        session.train[:, 2],
+        session._display(net.forward(session._X_test)[-1]),
+        session.test[:, 2],
+        cfg.n_classes,
+    )
     np.testing.assert_array_equal(counted.confusion_train, expected.confusion_train)
     np.testing.assert_array_equal(counted.confusion_test, expected.confusion_test)
     assert (counted.accuracy_train, counted.accuracy_test) == (expected.accuracy_train, expected.accuracy_test)

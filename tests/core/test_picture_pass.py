@@ -34,8 +34,12 @@ def test_rational_tanh_of_special_values() -> None:
     assert abs(out[7] - 1e-30) < 1e-35
 
 
-FUNCTIONS = {TANH: np.tanh, RELU: lambda z: np.maximum(z, 0.0), SIGMOID: lambda z: 1 / (1 + np.exp(-z)),
-             LINEAR: lambda z: z}  # fmt: skip
+FUNCTIONS = {
+    TANH: np.tanh,
+    RELU: lambda z: np.maximum(z, 0.0),
+    SIGMOID: lambda z: 1 / (1 + np.exp(-z)),
+    LINEAR: lambda z: z,
+}
 
 
 @pytest.mark.parametrize("hidden", [TANH, RELU, SIGMOID, LINEAR])

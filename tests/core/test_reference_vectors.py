@@ -63,8 +63,9 @@ def test_session_training_matches(path: Path) -> None:
         snapshot = ref["snapshots"].get(str(epoch))
         if snapshot is None:
             continue
-        for layer, (w, b, d) in enumerate(zip(session.network.weights, session.network.biases, session.network.dead,
-                                               strict=True)):  # fmt: skip
+        for layer, (w, b, d) in enumerate(
+            zip(session.network.weights, session.network.biases, session.network.dead, strict=True)
+        ):
             assert close(w, snapshot["weights"][layer], WEIGHT_TOL), f"weights, layer {layer}, epoch {epoch}"
             assert close(b, snapshot["biases"][layer], WEIGHT_TOL), f"biases, layer {layer}, epoch {epoch}"
             assert d.T.tolist() == snapshot["dead"][layer], f"dead links, layer {layer}, epoch {epoch}"

@@ -46,8 +46,9 @@ def test_session_training_matches_naive_model(setup: dict, epochs: int) -> None:
     session = Session(_config(setup))
     cfg = session.config
     net = session.network
-    model = ReferenceNet([w.tolist() for w in net.weights], [b.tolist() for b in net.biases],
-                         cfg.activation, cfg.output_activation)  # fmt: skip
+    model = ReferenceNet(
+        [w.tolist() for w in net.weights], [b.tolist() for b in net.biases], cfg.activation, cfg.output_activation
+    )
     rows = session._X_train.tolist()
     labels = session.train[:, 2].tolist()
     result = session.step(epochs)  # stops early, after the epoch whose loss is not finite
@@ -125,8 +126,9 @@ def test_session_training_is_the_naive_models_bit_for_bit(hash_: str) -> None:
     session = Session(PlaygroundConfig.from_hash(hash_))
     cfg = session.config
     net = session.network
-    model = ReferenceNet([w.tolist() for w in net.weights], [b.tolist() for b in net.biases],
-                         cfg.activation, cfg.output_activation)  # fmt: skip
+    model = ReferenceNet(
+        [w.tolist() for w in net.weights], [b.tolist() for b in net.biases], cfg.activation, cfg.output_activation
+    )
     rows, labels = session._X_train.tolist(), session.train[:, 2].tolist()
     for _ in range(5):
         model.epoch(rows, labels, cfg.batchSize, cfg.learningRate, cfg.regularization, cfg.regularizationRate)
@@ -143,8 +145,9 @@ def test_session_at_defaults_equals_the_naive_model_bit_for_bit(hash_: str) -> N
     session = Session(PlaygroundConfig.from_hash(hash_))
     cfg = session.config
     net = session.network
-    model = ReferenceNet([w.tolist() for w in net.weights], [b.tolist() for b in net.biases],
-                         cfg.activation, cfg.output_activation)  # fmt: skip
+    model = ReferenceNet(
+        [w.tolist() for w in net.weights], [b.tolist() for b in net.biases], cfg.activation, cfg.output_activation
+    )
     rows, labels = session._X_train.tolist(), session.train[:, 2].tolist()
     test_rows, test_labels = session._X_test.tolist(), session.test[:, 2].tolist()
     session.step(20)

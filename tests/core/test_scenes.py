@@ -226,8 +226,10 @@ def test_scene_output_range_zero_one_weights_keep_growing() -> None:
 
 
 def _identical_hidden_nodes(session: Session) -> bool:
-    return all((w == w[:, :1]).all() and (b == b[0]).all()
-               for w, b in zip(session.network.weights[:-1], session.network.biases[:-1], strict=True))  # fmt: skip
+    return all(
+        (w == w[:, :1]).all() and (b == b[0]).all()
+        for w, b in zip(session.network.weights[:-1], session.network.biases[:-1], strict=True)
+    )
 
 
 def test_scene_initialisation_equal_nodes_stay_identical_random_ones_differ() -> None:

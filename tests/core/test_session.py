@@ -102,8 +102,9 @@ def test_session_data_changes_draw_new_seed_data_and_network(change: dict) -> No
     assert session.update(**change) == "data"
     assert session.config.seed == new_seed
     assert session.epoch == 0
-    expected, _ = generate(SeedRandom(new_seed), session.config.data_name, session.config.noise,
-                           session.config.percTrainData)  # fmt: skip
+    expected, _ = generate(
+        SeedRandom(new_seed), session.config.data_name, session.config.noise, session.config.percTrainData
+    )
     assert np.array_equal(session.train, expected)
 
 

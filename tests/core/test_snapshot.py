@@ -88,8 +88,18 @@ def _no_test_points() -> Session:
 
 
 def _six_by_eight() -> Session:
-    config = PlaygroundConfig(seed="big", networkShape=(8,) * 6, xSquared=True, ySquared=True, xTimesY=True,
-                              sinX=True, sinY=True, dataset="spiral", noise=20, batchSize=9)  # fmt: skip
+    config = PlaygroundConfig(
+        seed="big",
+        networkShape=(8,) * 6,
+        xSquared=True,
+        ySquared=True,
+        xTimesY=True,
+        sinX=True,
+        sinY=True,
+        dataset="spiral",
+        noise=20,
+        batchSize=9,
+    )
     return _trained(config, 15)
 
 
@@ -117,10 +127,10 @@ SESSIONS: dict[str, Callable[[], Session]] = {
     "thinned-history": _thinned_history,
     "regression-lecture": _regression_lecture,
     "fresh": lambda: Session(PlaygroundConfig(seed="fresh")),
-    "adam-three-classes": lambda: _trained(PlaygroundConfig(seed="adam", optimizer="adam", classes=3, dataset="spiral",
-                                                            batchSize=7), 3),  # m, v, t and a remainder
-    "momentum-stop": lambda: _trained(PlaygroundConfig(seed="mom", optimizer="momentum", momentum=0.5,
-                                                       stopEpoch=2), 3),
+    "adam-three-classes": lambda: _trained(
+        PlaygroundConfig(seed="adam", optimizer="adam", classes=3, dataset="spiral", batchSize=7), 3
+    ),  # m, v, t and a remainder
+    "momentum-stop": lambda: _trained(PlaygroundConfig(seed="mom", optimizer="momentum", momentum=0.5, stopEpoch=2), 3),
     "inside-a-pass": lambda: _updated(PlaygroundConfig(seed="mid", batchSize=7, optimizer="adam"), 40),
     **{f"scenario-{name}": _scenario(name) for name in SCENARIOS},
 }
@@ -207,8 +217,19 @@ def test_snapshot_floats_keep_every_bit_through_json() -> None:
 def test_snapshot_document_names_its_format_and_version() -> None:
     document = to_document(Session(PlaygroundConfig(seed="v")))
     assert (document["format"], document["version"]) == ("playground-session", 1)
-    assert set(document) == {"format", "version", "config", "data", "network", "random", "epoch", "history", "losses",
-                             "stopped", "position"}
+    assert set(document) == {
+        "format",
+        "version",
+        "config",
+        "data",
+        "network",
+        "random",
+        "epoch",
+        "history",
+        "losses",
+        "stopped",
+        "position",
+    }
 
 
 def test_snapshot_random_position_continues_the_stream() -> None:
@@ -330,8 +351,7 @@ BROKEN: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("short weights", _set("network.state.layers.0.weights", [0.5] * 3), "network.state.layers.0.weights"),
     ("text weight", _edit_list("network.state.layers.0.weights", 0, "half"), "network.state.layers.0.weights"),
     ("boolean weight", _edit_list("network.state.layers.0.biases", 0, True), "network.state.layers.0.biases"),
-    ("huge integer weight", _edit_list("network.state.layers.1.weights", 0, 10**400),
-     "network.state.layers.1.weights"),
+    ("huge integer weight", _edit_list("network.state.layers.1.weights", 0, 10**400), "network.state.layers.1.weights"),
     ("missing buffer", _delete("network.state.layers.0.pending.biases"), "network.state.layers.0.pending.biases"),
     ("unknown buffer", _set("network.state.momentum", [0.0]), "network.state.momentum"),
     ("dead link as number", _edit_list("network.state.layers.0.dead", 0, 1), "network.state.layers.0.dead"),

@@ -29,9 +29,18 @@ def _links(network: Network) -> list[Link]:
 
 def _reference(session: Session) -> Reference:
     net, cfg = session.network, session.config
-    ref = Reference([w.copy() for w in net.weights], [b.copy() for b in net.biases], net.activation,
-                    net.output_activation, cfg.loss_function, cfg.optimizer, cfg.learningRate, cfg.momentum,
-                    cfg.regularization, cfg.regularizationRate)  # fmt: skip
+    ref = Reference(
+        [w.copy() for w in net.weights],
+        [b.copy() for b in net.biases],
+        net.activation,
+        net.output_activation,
+        cfg.loss_function,
+        cfg.optimizer,
+        cfg.learningRate,
+        cfg.momentum,
+        cfg.regularization,
+        cfg.regularizationRate,
+    )
     for k, layer in enumerate(net.layers):  # the state a session carries into the next update
         ref.gW[k][...] = layer.pending_weights
         ref.gb[k][...] = layer.pending_biases
@@ -66,23 +75,26 @@ def test_step_one_update_is_old_minus_alpha_times_the_explainers_batch_gradient(
     assert session.network.counters[0] == 6  # 350 = 43·8 + 6 rows carried into this update
     before = session.network.copy()
     ref = _reference(session)
-    predicted = {link: session.explain(link.layer, link.source, link.target, 0)["batch"] for link in
-                 _links(before)}  # fmt: skip
+    predicted = {link: session.explain(link.layer, link.source, link.target, 0)["batch"] for link in _links(before)}
     result = session.step(updates=1)
     assert (result.updates, result.epochs, session.position, session.epoch) == (1, 0, 8, 2)
     _replay(ref, session._X_train, session._Y_train, 8, 0, 1)
     for link, batch in predicted.items():
         new = link.get(session.network)
         assert new == pytest.approx(link.get(before) - 0.03 * batch["gradient"], rel=0, abs=1e-12), link
-        expected = ref.b[link.layer][link.target] if link.source is None else ref.W[link.layer][link.source,
-                                                                                               link.target]  # fmt: skip
+        expected = (
+            ref.b[link.layer][link.target] if link.source is None else ref.W[link.layer][link.source, link.target]
+        )
         assert new == pytest.approx(expected, rel=0, abs=1e-12), link
 
 
 @pytest.mark.parametrize("optimizer", ["momentum", "adam", "rmsprop"])
 def test_step_updates_with_an_optimizer_match_the_reference(optimizer: str) -> None:
-    session = Session(PlaygroundConfig(seed="0.7", batchSize=6, optimizer=optimizer, regularization="L2",
-                                       regularizationRate=0.01, learningRate=0.1))  # fmt: skip
+    session = Session(
+        PlaygroundConfig(
+            seed="0.7", batchSize=6, optimizer=optimizer, regularization="L2", regularizationRate=0.01, learningRate=0.1
+        )
+    )
     session.step(updates=5)
     ref = _reference(session)
     row = _replay(ref, session._X_train, session._Y_train, 6, session.position, 47)  # crosses a pass's end
@@ -116,8 +128,13 @@ def test_step_updates_then_epochs_equal_whole_epochs_bit_for_bit() -> None:
 
 def test_step_rejects_bad_counts_and_updates_that_never_happen() -> None:
     session = Session(PlaygroundConfig(seed="1"))
-    for kwargs, field in [({"epochs": 0}, "epochs"), ({"updates": 0}, "updates"), ({"updates": 2.0}, "updates"),
-                          ({"epochs": 1, "updates": 1}, "updates"), ({"epochs": True}, "epochs")]:  # fmt: skip
+    for kwargs, field in [
+        ({"epochs": 0}, "epochs"),
+        ({"updates": 0}, "updates"),
+        ({"updates": 2.0}, "updates"),
+        ({"epochs": 1, "updates": 1}, "updates"),
+        ({"epochs": True}, "epochs"),
+    ]:
         with pytest.raises(InvalidValue) as info:
             session.step(**kwargs)
         assert info.value.field == field
@@ -145,10 +162,19 @@ def test_full_batch_makes_one_update_per_pass_over_every_point() -> None:
 
 @pytest.mark.parametrize(("optimizer", "batch"), [("sgd", 8), ("momentum", 8), ("adam", 8), ("sgd", 1), ("adam", 1)])
 @pytest.mark.parametrize("link", [Link(2, 1, 0), Link(0, 0, 3), Link(1, None, 1)], ids=str)
-def test_train_selected_moves_that_parameter_alone_as_the_explainer_predicts(optimizer: str, batch: int,
-                                                                             link: Link) -> None:  # fmt: skip
-    session = Session(PlaygroundConfig(seed="0.5", percTrainData=70, batchSize=batch, optimizer=optimizer,
-                                       regularization="L1", regularizationRate=0.001))  # fmt: skip
+def test_train_selected_moves_that_parameter_alone_as_the_explainer_predicts(
+    optimizer: str, batch: int, link: Link
+) -> None:
+    session = Session(
+        PlaygroundConfig(
+            seed="0.5",
+            percTrainData=70,
+            batchSize=batch,
+            optimizer=optimizer,
+            regularization="L1",
+            regularizationRate=0.001,
+        )
+    )
     session.step(updates=50)  # every buffer in use: pending rows, optimizer state, past a pass's end
     session.update(train="selected")
     others = session.network.state_dict()
@@ -207,8 +233,7 @@ def test_step_stop_rules_inside_and_across_passes() -> None:
     session = Session(PlaygroundConfig(seed="0.5", batchSize=10, stopEpoch=2))
     result = session.step(updates=100)  # 25 a pass: stops at the end of the second pass
     assert (result.stopped, result.epochs, result.updates, session.epoch, session.position) == ("epoch", 2, 50, 2, 0)
-    wild = Session(PlaygroundConfig(seed="0.5", problem="regression", learningRate=10, activation="relu",
-                                    batchSize=1))  # fmt: skip
+    wild = Session(PlaygroundConfig(seed="0.5", problem="regression", learningRate=10, activation="relu", batchSize=1))
     result = wild.step(updates=200)  # inside the first pass (250 points)
     assert result.epochs == 0 and wild.position == 200
     assert result.stopped == "diverged" and not np.isfinite(wild.loss_train)

@@ -28,11 +28,16 @@ SCRIPT = ROOT / "scripts" / "cluster.sh"
 LOST_CODES = frozenset(int(code) for code in FINAL)  # the page gives up on these; it retries any other
 
 
-def cluster_script(run_dir: Path, *args: str,
-                   ports: Mapping[str, int | str] | None = None) -> subprocess.CompletedProcess[str]:  # fmt: skip
+def cluster_script(
+    run_dir: Path, *args: str, ports: Mapping[str, int | str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """``ports``: PLAYGROUND_CLUSTER_*PORT variables (scripts/cluster.sh); the rest are picked at random."""
-    env = {**os.environ, "PLAYGROUND_CLUSTER_DIR": str(run_dir), "PLAYGROUND_PYTHON": sys.executable,
-           "PLAYGROUND_CLIENT_LIMITS": "0"}  # fmt: skip
+    env = {
+        **os.environ,
+        "PLAYGROUND_CLUSTER_DIR": str(run_dir),
+        "PLAYGROUND_PYTHON": sys.executable,
+        "PLAYGROUND_CLIENT_LIMITS": "0",
+    }
     env.update({name: str(port) for name, port in (ports or {}).items()})
     return subprocess.run(["bash", str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=240)
 

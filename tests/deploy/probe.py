@@ -56,8 +56,11 @@ def session(url: str, directory: Path) -> str:
             raise ProbeFailed(f"POST /api/sessions answered {created.status_code}: {created.text}")
         session_id, token = created.json()["id"], created.json()["control_token"]
         started = time.monotonic()
-        stepped = http.post(f"{url}/api/sessions/{session_id}/step", json={"epochs": EPOCHS},
-                            headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        stepped = http.post(
+            f"{url}/api/sessions/{session_id}/step",
+            json={"epochs": EPOCHS},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         took = time.monotonic() - started
         if stepped.status_code != 200 or stepped.json()["epoch"] != EPOCHS:
             raise ProbeFailed(f"step answered {stepped.status_code}: {stepped.text[:300]}")
@@ -111,13 +114,17 @@ def watchers(url_a: str, url_b: str) -> str:
         controller.stop()
         watcher.stop()
     if not got:
-        raise ProbeFailed(f"in 60 s the controller on {url_a} got {len(controller.frames)} frames and the watcher "
-                          f"on {url_b} {len(watcher.frames)}, not {FRAMES} each")  # fmt: skip
+        raise ProbeFailed(
+            f"in 60 s the controller on {url_a} got {len(controller.frames)} frames and the watcher "
+            f"on {url_b} {len(watcher.frames)}, not {FRAMES} each"
+        )
     epochs = sorted({epoch for _, epoch in watcher.frames})
     if epochs[-1] <= epochs[0]:
         raise ProbeFailed(f"the watcher's frames did not move on: epochs {epochs}")
-    return (f"session {session_id} playing on {url_a}: the controller got {len(controller.frames)} frames, "
-            f"the watcher on {url_b} {len(watcher.frames)} (epochs {epochs[0]:.0f} to {epochs[-1]:.0f})")  # fmt: skip
+    return (
+        f"session {session_id} playing on {url_a}: the controller got {len(controller.frames)} frames, "
+        f"the watcher on {url_b} {len(watcher.frames)} (epochs {epochs[0]:.0f} to {epochs[-1]:.0f})"
+    )
 
 
 def main(argv: list[str]) -> int:

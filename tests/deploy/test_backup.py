@@ -34,10 +34,13 @@ def backup_with_sqlite3_command(store: Path, target: Path) -> None:
 
 def backup_with_python(store: Path, target: Path) -> None:
     # The command docs/deploy.md gives for inside the container, run the same way.
-    code = ("import sqlite3, sys; source = sqlite3.connect(sys.argv[1]); target = sqlite3.connect(sys.argv[2]); "
-            "source.backup(target); target.close(); source.close()")  # fmt: skip
-    done = subprocess.run([sys.executable, "-c", code, str(store), str(target)], capture_output=True, text=True,
-                          timeout=60)  # fmt: skip
+    code = (
+        "import sqlite3, sys; source = sqlite3.connect(sys.argv[1]); target = sqlite3.connect(sys.argv[2]); "
+        "source.backup(target); target.close(); source.close()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(store), str(target)], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -48,8 +51,10 @@ def test_backup_of_a_live_store_restores_into_a_second_server(tmp_path: Path, ba
     with LiveServer(env={"PLAYGROUND_DATA_DIR": str(live_dir), **limits}) as live, httpx.Client(timeout=60) as http:
         trained = http.post(f"{live.url}/api/sessions", json={"hash": HASH}).json()
         auth = {"Authorization": f"Bearer {trained['control_token']}"}
-        assert http.post(f"{live.url}/api/sessions/{trained['id']}/step", json={"epochs": 30},
-                         headers=auth).status_code == 200  # fmt: skip
+        assert (
+            http.post(f"{live.url}/api/sessions/{trained['id']}/step", json={"epochs": 30}, headers=auth).status_code
+            == 200
+        )
         reference = http.get(f"{live.url}/api/sessions/{trained['id']}/export").content
         playing = http.post(f"{live.url}/api/sessions", json={"hash": HASH}).json()
         page = PageClient(f"{live.ws_url}/ws/sessions/{playing['id']}", playing["control_token"], play=True)

@@ -52,8 +52,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     taken = {first_app, first_app + 1}
     proxy = next(port for port in iter(free_port, None) if port not in taken)
     redis = next(port for port in iter(free_port, None) if port not in taken | {proxy})
-    PORTS.update(PLAYGROUND_CLUSTER_PORT=proxy, PLAYGROUND_CLUSTER_REDIS_PORT=redis,
-                 PLAYGROUND_CLUSTER_APP_PORT=first_app)  # fmt: skip
+    PORTS.update(
+        PLAYGROUND_CLUSTER_PORT=proxy, PLAYGROUND_CLUSTER_REDIS_PORT=redis, PLAYGROUND_CLUSTER_APP_PORT=first_app
+    )
     running = Cluster(tmp_path_factory.mktemp("cluster") / "run", processes=2, ports=PORTS)
     try:
         yield running
@@ -70,14 +71,21 @@ def test_cluster_listens_on_the_ports_its_variables_name(cluster: Cluster, http:
         assert http.get(f"{cluster.url(port)}/healthz").status_code == 200
 
 
-@pytest.mark.parametrize(("ports", "message"), [
-    ({"PLAYGROUND_CLUSTER_PORT": "80a"}, "PLAYGROUND_CLUSTER_PORT must be a port number from 1 to 65535, got '80a'"),
-    ({"PLAYGROUND_CLUSTER_REDIS_PORT": "0"}, "PLAYGROUND_CLUSTER_REDIS_PORT must be a port number from 1 to 65535"),
-    ({"PLAYGROUND_CLUSTER_APP_PORT": "65535"}, "PLAYGROUND_CLUSTER_APP_PORT=65535 leaves no room for 2 processes"),
-    ({"PLAYGROUND_CLUSTER_PORT": "30001", "PLAYGROUND_CLUSTER_APP_PORT": "30000"}, "the ports set overlap"),
-])  # fmt: skip
-def test_cluster_refuses_bad_port_variables_before_starting_anything(tmp_path: Path, ports: dict[str, str],
-                                                                     message: str) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("ports", "message"),
+    [
+        (
+            {"PLAYGROUND_CLUSTER_PORT": "80a"},
+            "PLAYGROUND_CLUSTER_PORT must be a port number from 1 to 65535, got '80a'",
+        ),
+        ({"PLAYGROUND_CLUSTER_REDIS_PORT": "0"}, "PLAYGROUND_CLUSTER_REDIS_PORT must be a port number from 1 to 65535"),
+        ({"PLAYGROUND_CLUSTER_APP_PORT": "65535"}, "PLAYGROUND_CLUSTER_APP_PORT=65535 leaves no room for 2 processes"),
+        ({"PLAYGROUND_CLUSTER_PORT": "30001", "PLAYGROUND_CLUSTER_APP_PORT": "30000"}, "the ports set overlap"),
+    ],
+)
+def test_cluster_refuses_bad_port_variables_before_starting_anything(
+    tmp_path: Path, ports: dict[str, str], message: str
+) -> None:
     require_binary("redis-server")  # the script checks its binaries first
     require_binary("nginx")
     refused = cluster_script(tmp_path / "run", "up", "2", ports=ports)
@@ -122,8 +130,7 @@ def test_cluster_serves_30_sessions_created_through_the_proxy(cluster: Cluster, 
     serve_30_sessions(cluster, http)
 
 
-def test_cluster_controller_and_watcher_on_two_processes_both_get_20_fps(cluster: Cluster,
-                                                                         http: httpx.Client) -> None:  # fmt: skip
+def test_cluster_controller_and_watcher_on_two_processes_both_get_20_fps(cluster: Cluster, http: httpx.Client) -> None:
     first, second = cluster.app_ports
     session_id, token = cluster.create(http, first)
     controller = PageClient(cluster.ws(session_id, first), token, play=True)
@@ -165,8 +172,9 @@ def test_cluster_commands_reach_the_owner_through_any_process(cluster: Cluster, 
     remote.start()
     try:
         assert wait_for(lambda: watcher.states and remote.states)
-        patched = http.patch(f"{cluster.url(second)}/api/sessions/{session_id}/config",
-                             json={"networkShape": [4, 2]}, headers=auth)  # fmt: skip
+        patched = http.patch(
+            f"{cluster.url(second)}/api/sessions/{session_id}/config", json={"networkShape": [4, 2]}, headers=auth
+        )
         assert patched.status_code == 200 and patched.headers["x-playground-effect"] == "reset"
         assert wait_for(lambda: watcher.states[-1][1]["shape"] == [2, 4, 2, 1])  # broadcast by the owner
         assert wait_for(lambda: any(t == {"type": "auth", "role": "control"} for t in remote.texts))
@@ -174,8 +182,9 @@ def test_cluster_commands_reach_the_owner_through_any_process(cluster: Cluster, 
         for command in remote_ws_commands:
             _send(cluster, session_id, second, token, command)
         assert wait_for(lambda: any(t.get("epochs_per_frame") == 7 for t in watcher.texts if t["type"] == "status"))
-        wrong = http.post(f"{cluster.url(second)}/api/sessions/{session_id}/reset",
-                          headers={"Authorization": "Bearer wrong"})  # fmt: skip
+        wrong = http.post(
+            f"{cluster.url(second)}/api/sessions/{session_id}/reset", headers={"Authorization": "Bearer wrong"}
+        )
         assert wrong.status_code == 403
         assert http.get(f"{cluster.url(second)}/api/sessions/{session_id}").json()["epochs_per_frame"] == 7
     finally:

@@ -47,8 +47,11 @@ def test_compose_never_gives_nginx_fixed_address_to_another_container() -> None:
     (pool,) = compose["networks"]["playground"]["ipam"]["config"]
     subnet, handed_out = ipaddress.ip_network(pool["subnet"]), ipaddress.ip_network(pool["ip_range"])
     assert handed_out.subnet_of(subnet)  # type: ignore[arg-type]
-    fixed = {name: service["networks"]["playground"]["ipv4_address"] for name, service in compose["services"].items()
-             if isinstance(service.get("networks"), dict)}  # fmt: skip
+    fixed = {
+        name: service["networks"]["playground"]["ipv4_address"]
+        for name, service in compose["services"].items()
+        if isinstance(service.get("networks"), dict)
+    }
     assert set(fixed) == {"nginx"}
     for address in fixed.values():
         assert ipaddress.ip_address(address) in subnet and ipaddress.ip_address(address) not in handed_out

@@ -61,8 +61,10 @@ def test_failover_sigterm_of_a_process_hands_its_sessions_over_bit_for_bit(clust
     with httpx.Client(timeout=30) as http:
         session_id, token = cluster.create(http, hash="seed=0.31&batchSize=7&networkShape=3,2")
         auth = {"Authorization": f"Bearer {token}"}
-        assert http.post(f"{cluster.url()}/api/sessions/{session_id}/step", json={"epochs": 9},
-                         headers=auth).status_code == 200  # fmt: skip
+        assert (
+            http.post(f"{cluster.url()}/api/sessions/{session_id}/step", json={"epochs": 9}, headers=auth).status_code
+            == 200
+        )
         before = http.get(f"{cluster.url()}/api/sessions/{session_id}", params={"include": "history,pending"})
         owner = cluster.port_of(before.headers["x-served-by"])
         cluster.stop(owner)  # SIGTERM: saved, then let go

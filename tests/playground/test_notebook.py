@@ -32,8 +32,15 @@ print("ran", len(cells), "cells")
 
 def test_notebook_runs_against_a_live_server(live_server: LiveServer, tmp_path: Path) -> None:
     env = {**os.environ, "PLAYGROUND_URL": live_server.url, "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-c", RUNNER, str(NOTEBOOK)], env=env, cwd=tmp_path,
-                          capture_output=True, text=True, timeout=240, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER, str(NOTEBOOK)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     code_cells = [c for c in json.loads(NOTEBOOK.read_text())["cells"] if c["cell_type"] == "code"]
     assert f"ran {len(code_cells)} cells" in done.stdout
