@@ -13,23 +13,9 @@ from fastapi.testclient import TestClient
 from core.compare import Comparison
 from core.snapshot import from_document
 from tests.app.conftest import create
+from tests.core.test_deck import ORDER
 
-LECTURE_IDS = [
-    "brute-force",
-    "descent",
-    "overshoot",
-    "local-minimum",
-    "chain-rule",
-    "hidden-weight",
-    "learning-rate",
-    "matrix-form",
-    "worked-example",
-    "saturation",
-    "output-range",
-    "initialisation",
-    "feature-engineering",
-    "tf-playground",
-]
+LECTURE_IDS = ORDER  # the lecture's slides in order, written once (tests/core/test_deck.py)
 
 
 def _weights(state: dict[str, Any]) -> list[np.ndarray]:
