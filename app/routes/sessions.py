@@ -88,7 +88,7 @@ async def read_session(reader: Readable, include: Include = None) -> Response:
         live.epochs_per_frame,
         live.watchers,
         live.restored,
-        orjson.dumps(live.selection),
+        orjson.dumps(live.pointer.selection),
     )
 
     async def compute() -> bytes:

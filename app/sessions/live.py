@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 
 import orjson
 
-from app.output.serialize import jsonable, session_state
+from app.output.serialize import session_state
 from app.protocol.close_codes import CloseCode
 from app.sessions.answer_cache import AnswerCache
 from app.sessions.audience import Audience
@@ -27,17 +27,16 @@ from app.sessions.comparison import LiveComparison
 from app.sessions.deck import SessionDeck
 from app.sessions.lane import SessionLane
 from app.sessions.packets import Packet, render_packet
+from app.sessions.pointer import Pointer, scenario_selection
 from app.sessions.scheduler import SLICE_SECONDS, Scheduler
 from app.settings import Settings
 from core.errors import InvalidValue
 from core.link import Link
-from core.scenarios import SCENARIOS
 from core.session import Session
 
 __all__ = ["LiveSession", "Interrupted", "PlayState"]
 
 T = TypeVar("T")
-EXPLAIN_INTERVAL = 0.1  # seconds between explanations while playing: a readable pace, and cheaper
 COMPARE_INTERVAL = 0.25  # seconds between a comparison's measures while playing (its pictures go with every frame)
 
 
@@ -93,19 +92,15 @@ class LiveSession(SessionLane):
         self.discarded = False  # deleted: never saved again
         self.stored_active = self.last_active  # the last activity the store knows of
         # the teacher's pointer: every client gets its explanation (a scene's, when a scenario set it up)
-        self.selection: dict[str, Any] | None = _scenario_selection(session)
+        self.pointer = Pointer(session)
         self.deck = SessionDeck()  # the scenes the class steps through (app/sessions/scenes.py)
         self.comparison: LiveComparison | None = None  # runs trained beside it, shown to every client
         self._compared_at = 0.0
         self.version = 0  # bumped by every job that changed the session (caches key on it)
         self.answers = AnswerCache()  # computed reads (pictures, explanations, exports) of the present version
-        # The explanation of the teacher's selection last computed (generation, version, selection,
-        # message): REST reads of it are answered from here (a class asks it once per student).
-        self.explained: tuple[int, int, dict[str, Any], dict[str, Any]] | None = None
         self.ticking = False  # a play tick is queued or running (app.sessions.player)
         self.next_tick = 0.0
         self._interrupts = 0  # bumped by pause and by changes: a running step stops at its next slice
-        self._explained_at = 0.0
 
     @property
     def playing(self) -> bool:
@@ -144,7 +139,7 @@ class LiveSession(SessionLane):
             watchers=self.watchers,
             include=include,
         )
-        state["selection"] = self.selection
+        state["selection"] = self.pointer.selection
         state["restored"] = self.restored
         return state
 
@@ -253,7 +248,7 @@ class LiveSession(SessionLane):
             scene = (self.session.config.scenario, self.session.config.variant)
             result = fn(self.session)
             if (self.session.config.scenario, self.session.config.variant) != scene and self.session.config.scenario:
-                self.selection = _scenario_selection(self.session)  # a scene points at its weight
+                self.pointer.selection = scenario_selection(self.session)  # a scene points at its weight
             self.version += 1
             new_network = self.session.network is not network
             new_data = self.session.train is not data
@@ -350,25 +345,6 @@ class LiveSession(SessionLane):
 
         await self.change(swap, by)
 
-    def trained_link_or_none(self) -> Link | None:
-        """``trained_link``, or None where train=selected has nothing selected yet."""
-        try:
-            return self.trained_link()
-        except InvalidValue:
-            return None
-
-    def trained_link(self) -> Link | None:
-        """What ``train=selected`` trains: the selected weight or bias (None: every parameter).
-        InvalidValue naming ``train`` when nothing is selected."""
-        if self.session.config.train != "selected":
-            return None
-        if self.selection is None:
-            raise InvalidValue(
-                "train", "train=selected trains the selected weight: select a weight or bias first, or set train=all"
-            )
-        selection = self.selection
-        return Link(selection["layer"], selection["source"], selection["target"])
-
     def tick(self, focus: frozenset[int], generation: int, seconds: float = SLICE_SECONDS) -> Packet | None:
         """One frame of play (in the session's lane): train at most ``seconds``
         of CPU (the player's share for it), then render what ``focus`` needs.
@@ -384,9 +360,7 @@ class LiveSession(SessionLane):
         self.version += 1
         playing = self.session.stopped is None  # stopped by itself: publish() pauses
         now = time.monotonic()
-        explain = self.selection is not None and now - self._explained_at >= EXPLAIN_INTERVAL
-        if explain:
-            self._explained_at = now
+        explain = self.pointer.due(now)
         compare = now - self._compared_at >= COMPARE_INTERVAL
         if compare:
             self._compared_at = now
@@ -443,59 +417,31 @@ class LiveSession(SessionLane):
             self.latest = latest
         client.offer(latest)  # show the new focus at once, even when paused
 
-    # -- the explainer ----------------------------------------------------------------
+    # -- the teacher's pointer (app/sessions/pointer.py) -----------------------------------
 
-    def _explain(self, selection: dict[str, Any]) -> dict[str, Any]:
-        """The `explain` message for a selection (in the lane); InvalidValue if it doesn't fit."""
-        layer, source, target = selection["layer"], selection["source"], selection["target"]
-        message: dict[str, Any] = jsonable(
-            {
-                "type": "explain",
-                "selection": selection,
-                "epoch": self.session.epoch,
-                "explain": self.session.explain(layer, source, target, selection["point"]),
-                "slice": self.session.loss_slice(layer, source, target),
-                "matrix": self.session.weight_update_matrix(layer),  # the layer's ΔW = α·(E∘f′(z))·oᵀ
-            }
-        )
-        self.explained = (self.generation, self.version, selection, message)  # one assignment: read on the loop
-        return message
-
-    def explanation_for(self, layer: int, source: int | None, target: int, point: int | None) -> dict[str, Any] | None:
-        """The last explanation computed, if it is of this weight (and ``point``; None: any)
-        and still true: of the present version, or while playing of the present generation
-        (a new one is made every EXPLAIN_INTERVAL)."""
-        explained = self.explained
-        if explained is None:
-            return None
-        generation, version, selection, message = explained
-        if (selection["layer"], selection["source"], selection["target"]) != (layer, source, target):
-            return None
-        if point is not None and selection["point"] != point:
-            return None
-        if generation != self.generation or (version != self.version and not self.playing):
-            return None
-        return message
+    def trained_link(self) -> Link | None:
+        """What trains: the selected weight or bias with train=selected (InvalidValue naming
+        ``train`` when nothing is selected), else None: every parameter."""
+        return self.pointer.trained_link(self.session.config)
 
     def _explanation(self) -> dict[str, Any] | None:
-        if self.selection is None:
-            return None
-        try:
-            return self._explain(self.selection)
-        except InvalidValue:  # the network changed shape under the selection
-            self.selection = None
-            return {"type": "explain", "selection": None}
+        return self.pointer.explanation(self.session, self.generation, self.version)
+
+    def explanation_for(self, layer: int, source: int | None, target: int, point: int | None) -> dict[str, Any] | None:
+        """The teacher's last explanation if it is of this weight and still true (Pointer.explanation_for)."""
+        return self.pointer.explanation_for(layer, source, target, point, (self.generation, self.version, self.playing))
 
     async def select(self, selection: dict[str, Any] | None, by: str) -> None:
         """Point every client's explainer at a weight or bias (None clears it)."""
         self.touch()
         if selection is None:
-            self.selection = None
+            self.pointer.selection = None
             self.broadcast({"type": "explain", "selection": None})
             self.changed()
             return
-        message = await self._job(lambda: self._explain(selection), by)  # validates first
-        self.selection = selection
+        pointer = self.pointer
+        message = await self._job(lambda: pointer.explain(self.session, self.generation, self.version, selection), by)
+        pointer.selection = selection  # explain validated it first
         self.broadcast(message)
         self.changed()
 
@@ -509,11 +455,3 @@ class LiveSession(SessionLane):
 
 def _dumps(message: dict[str, Any]) -> str:
     return orjson.dumps(message).decode()
-
-
-def _scenario_selection(session: Session) -> dict[str, Any] | None:
-    """The weight a scenario's scene points the explainer at (None: none, or no scenario)."""
-    scenario = SCENARIOS.get(session.config.scenario or "")
-    if scenario is None or scenario.selection is None:
-        return None
-    return {**scenario.selection.to_dict(), "point": scenario.point}

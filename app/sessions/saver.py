@@ -54,7 +54,7 @@ def app_section(live: LiveSession) -> dict[str, Any]:
         "holder": live.holder,
         "generation": live.generation,
         "epochs_per_frame": live.epochs_per_frame,
-        "selection": live.selection,
+        "selection": live.pointer.selection,
         "code": live.code,
         "playing": live.playing or live.halted or live.restored,  # restored: still waiting to resume
         "deck": live.deck.to_record(),
@@ -79,13 +79,13 @@ def restore(
     live.holder = str(app.get("holder", live.owner))
     live.generation = int(app.get("generation", 1))
     live.epochs_per_frame = int(app.get("epochs_per_frame", 1))
-    live.selection = app.get("selection")
+    live.pointer.selection = app.get("selection")
     live.code = app.get("code")
     live.deck = SessionDeck.from_record(app.get("deck"))
     recipe = app.get("comparison")
     if recipe:
         with contextlib.suppress(InvalidValue):  # a comparison that no longer fits is dropped, not the session
-            live.comparison = LiveComparison.build(recipe, session, live.trained_link_or_none())
+            live.comparison = LiveComparison.build(recipe, session, live.pointer.trained_link_or_none(session.config))
     live.restored = bool(app.get("playing", False))
     live.created_at = record.created
     live.saved = _mark(live)  # as stored: nothing to save until it changes

@@ -50,7 +50,7 @@ async def go_to_scene(live: LiveSession, index: int, variant: int, by: str) -> N
 async def add_scene(live: LiveSession, texts: dict[str, str], by: str) -> int:
     """The session as it is now, with its selection and the teacher's texts, as the deck's last scene."""
     document = await live.read(lambda s: to_document(s), by, estimate=1.0)
-    entry = check_entry({**texts, "session": document, "selection": live.selection})
+    entry = check_entry({**texts, "session": document, "selection": live.pointer.selection})
     index = live.deck.add(entry)
     _deck_changed(live)
     return index
@@ -97,7 +97,7 @@ async def _set_comparison(live: LiveSession, recipe: dict[str, Any] | None, by: 
         return
 
     def build(session: Session) -> LiveComparison:
-        return LiveComparison.build(recipe, session, live.trained_link_or_none())
+        return LiveComparison.build(recipe, session, live.pointer.trained_link_or_none(session.config))
 
     comparison = await live.read(build, by, estimate=1.0)
     live.comparison = comparison
