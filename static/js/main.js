@@ -14,6 +14,7 @@ import { ClassroomGrid, takeToken, watchHash } from "./hashstate.js";
 import { Heatmap } from "./heatmap.js";
 import { applyStatic, initLanguage, onLanguage, setLanguage, t, wantedLanguage } from "./i18n.js";
 import { Lecture } from "./lecture.js";
+import { joinLesson } from "./lesson.js";
 import { LineChart, drawLegend } from "./linechart.js";
 import { MySessions, describe } from "./mysessions.js";
 import { NetworkView } from "./network.js";
@@ -51,6 +52,7 @@ class Page {
       statusChanged: () => this.offerResume(),
       message: (text) => this.showMessage(text),
     });
+    this.lesson = joinLesson(this); // the deck, comparisons, initial ranges: followers of the view
     this.connection = new SessionConnection(config, {
       receive: (message) => this.view.receive(message),
       frame: (frame) => this.view.receiveFrame(frame),
