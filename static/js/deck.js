@@ -94,7 +94,12 @@ export class Deck {
   }
 
   update() {
-    this.draw(); // our role may have changed: the buttons follow
+    this.draw();
+  }
+
+  /** Our role changed: the buttons and keys follow. */
+  setWatching() {
+    this.draw();
   }
 
   relabel() {
@@ -119,6 +124,8 @@ export class Deck {
     this.nextButton.title = this.nextButton.getAttribute("aria-label");
     this.counter.textContent = on ? t("deck.counter", { n: this.index + 1, total: this.scenes.length }) : tn("deck.scenes", this.scenes.length);
     this.title.textContent = on ? inLanguage(this.scene.title) : t("deck.title");
+    // The scene's own texts come from the deck (core/deck.py, or the teacher), not the catalogues.
+    for (const el of [this.title, this.caption, this.variants]) el.toggleAttribute("data-literal", on);
     this.caption.replaceChildren(...(on ? captionLines(this.scene.caption) : []).map((line) => {
       const p = document.createElement("p");
       p.textContent = line;
@@ -126,7 +133,10 @@ export class Deck {
     }));
     const next = on ? inLanguage(this.scene.next) : "";
     this.nextStep.hidden = !next;
-    this.nextStep.replaceChildren(...(next ? fill("deck.next_step", { what: next }) : []));
+    const what = document.createElement("span");
+    what.dataset.literal = "";
+    what.textContent = next;
+    this.nextStep.replaceChildren(...(next ? fill("deck.next_step", { what }) : []));
     this.drawVariants(on);
     this.drawCount(on ? this.scene.count : null);
     this.drawJump(usable, on);

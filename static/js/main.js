@@ -222,6 +222,7 @@ class Page {
     this.yourData.setWatching(watching);
     this.network.editable = !watching;
     this.classLink.setRole(watching ? "watch" : "control");
+    for (const part of Object.values(this.lesson)) if (part.setWatching) part.setWatching(watching);
   }
 
   /** The page leaves its session: nothing drawn or wished survives. */
