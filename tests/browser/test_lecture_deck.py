@@ -34,7 +34,8 @@ def watcher(browser, console, server, sid: str, lang: str = "en"):
 
 
 def on_scene(page, index: int) -> None:
-    page.wait_for_function("i => document.getElementById('deck').dataset.index === String(i)", arg=index, timeout=30_000)
+    script = "i => document.getElementById('deck').dataset.index === String(i)"
+    page.wait_for_function(script, arg=index, timeout=30_000)
 
 
 def test_arrow_keys_and_pagedown_move_the_class_and_watchers_follow(browser, page, live_server, console):
@@ -64,7 +65,8 @@ def test_arrow_keys_and_pagedown_move_the_class_and_watchers_follow(browser, pag
     assert students[1].is_hidden("#explainer .local-view")
     wait_until(lambda: students[1].get_attribute("#explainer", "data-selection") is not None)
     teacher_selection = rest_state(live_server, sid)["selection"]
-    assert students[1].get_attribute("#explainer", "data-selection") == page.get_attribute("#explainer", "data-selection")
+    teacher_shows = page.get_attribute("#explainer", "data-selection")
+    assert students[1].get_attribute("#explainer", "data-selection") == teacher_shows
     assert teacher_selection is not None
     # A variant: every page shows the one chosen.
     page.click("#scene-variants button[data-variant='1']")
@@ -125,5 +127,5 @@ def test_class_link_keeps_the_language_through_its_redirect(browser, page, live_
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003 - urllib's signature
+    def redirect_request(self, *args, **kwargs):
         return None
