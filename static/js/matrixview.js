@@ -76,7 +76,7 @@ export function matrixParts(mx) {
   const rows = bracket(points.map((p) => mx.rows[p]), (p, j) => `matrix.rows.${p}.${j}`, false);
   const result = bracket(mx.matrix, (k, j) => `matrix.matrix.${k}.${j}`);
   const alpha = num(toNumber(mx.learning_rate), "matrix.learning_rate", { tag: "mn", format: (v) => String(v) });
-  const scale = mx.mean ? [alpha, mo(DOT), m("mfrac", mn("1"), mn(String(mx.count))), mo("\u2211")] : [alpha];
+  const scale = mx.mean ? [alpha, mo(DOT), m("mfrac", mn("1"), mn(String(mx.count)))] : [alpha];
   const formula = document.createElement("div");
   formula.className = "matrix-formula";
   formula.append(math(mrow(mi("\u0394"), mi("W"), mo("="), ...scale, mo(DOT), columns, mo(DOT), rows, mo("="), result)));
