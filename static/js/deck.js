@@ -28,7 +28,7 @@ export function captionLines(caption) {
 
 export class Deck {
   /** config: the page config (its `deck`: the lecture's scenes); handlers:
-   * command(message), controlling() -> bool, followTeacher(). */
+   * command(message), controlling() -> bool, followTeacher(), layOut() (the scene's text changed height). */
   constructor(config, handlers) {
     this.handlers = handlers;
     this.root = $("deck");
@@ -38,6 +38,7 @@ export class Deck {
     this.variant = 0;
     this.scene = null;
     this.jumpSignature = "";
+    this.height = 0; // the section's height last drawn: presenting, a change lays the page out again
     this.title = $("scene-title");
     this.counter = $("scene-count");
     this.caption = $("scene-caption");
@@ -140,6 +141,11 @@ export class Deck {
     this.drawVariants(on);
     this.drawCount(on ? this.scene.count : null);
     this.drawJump(usable, on);
+    const height = this.root.offsetHeight;
+    if (height !== this.height) {
+      this.height = height;
+      if (document.body.classList.contains("present")) this.handlers.layOut(); // the heatmap and diagram fit under it
+    }
   }
 
   drawVariants(on) {

@@ -95,6 +95,7 @@ export class Explainer {
     this.perPoint.replaceChildren(...parts);
     this.batch.replaceChildren(...this.batchParts(ex));
     this.matrix.replaceChildren(...matrixParts(message.matrix));
+    this.root.dispatchEvent(new CustomEvent("explained")); // presentation mode copies the update line (lesson.js)
   }
 
   /** This weight's layer: where its first values were drawn from. */
@@ -106,6 +107,7 @@ export class Explainer {
   }
 
   showEmpty() {
+    this.root.dispatchEvent(new CustomEvent("explained"));
     this.main.hidden = true;
     this.empty.hidden = false;
     this.empty.textContent = t(this.watching ? "explainer.empty_watch" : "explainer.empty_control");

@@ -14,7 +14,7 @@ import { ClassroomGrid, takeToken, watchHash } from "./hashstate.js";
 import { Heatmap } from "./heatmap.js";
 import { applyStatic, initLanguage, onLanguage, setLanguage, t, wantedLanguage } from "./i18n.js";
 import { Lecture } from "./lecture.js";
-import { joinLesson } from "./lesson.js";
+import { fitPresentation, joinLesson } from "./lesson.js";
 import { LineChart, drawLegend } from "./linechart.js";
 import { MySessions, describe } from "./mysessions.js";
 import { NetworkView } from "./network.js";
@@ -71,19 +71,26 @@ class Page {
       message: (text) => this.showMessage(text),
     });
     // After the view: `present=true` in the address lays the diagram out at once.
-    this.presentation = new Presentation($("present-button"), () => this.view.layOut());
+    this.presentation = new Presentation($("present-button"), () => this.layOut());
     watchHash(
       () => (this.view.state ? this.view.state.config.hash : ""),
       (hash) => this.command({ type: "hash", hash }),
       (on) => this.presentation.set(on),
     );
-    window.addEventListener("resize", () => this.view.layOut());
+    window.addEventListener("resize", () => this.layOut());
     const languages = $("lang-select");
     languages.addEventListener("change", () => this.switchLanguage(languages.value));
     onLanguage((lang) => {
       languages.value = lang;
       this.relabel();
     });
+  }
+
+  /** The layout changed (the window, presentation mode, the scene's text): presenting, the
+   * heatmap fits the first screen (lesson.js), and the diagram is measured again. */
+  layOut() {
+    fitPresentation();
+    this.view.layOut();
   }
 
   /** Every component, each given the callbacks it needs (the view and the
