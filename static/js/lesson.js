@@ -3,6 +3,7 @@
 // lecture's options, the deck (deck.js) and the comparisons (comparison.js).
 // Built once by the page; they send commands through it, never the socket.
 
+import { ComparisonPanel } from "./comparison.js";
 import { Deck } from "./deck.js";
 import { InitRanges } from "./initranges.js";
 
@@ -47,13 +48,19 @@ export function joinLesson(page) {
       if (page.lecture.local) page.lecture.followTeacher(); // a scene change brings a watcher back to the teacher's weight
     },
   });
+  const comparison = new ComparisonPanel(page.config, {
+    command: (message) => page.command(message),
+    controlling: () => Boolean(page.connection && page.connection.controlling),
+  });
   const parts = {
+    comparison,
     initRanges: new InitRanges($("init-ranges"), $("targets-rule")),
     deck,
     presentFormula: new PresentFormula($("present-formula"), $("explainer")),
   };
   page.view.follow(parts.initRanges);
   page.view.follow(deck);
+  page.view.follow(comparison);
   // What presentation clickers send (PageDown / PageUp), and the arrows, once the class is on a scene.
   const allowed = () => deck.keysAllowed();
   page.shortcuts.add(["ArrowRight", "ArrowDown", "PageDown"], "keys.scene_next", () => deck.move(1), { shown: "keys.scene_next_keys", allowed });
