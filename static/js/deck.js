@@ -85,6 +85,7 @@ export class Deck {
       this.variant = message.variant || 0;
       this.scene = this.index === null ? null : this.scenes[this.index] || null;
       this.draw();
+      if (this.handlers.changed) this.handlers.changed(); // the deck dialog, if open, lists the scenes again
     } else if (message.type === "scene") {
       this.index = message.index;
       this.variant = message.variant || 0;

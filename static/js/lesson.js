@@ -5,6 +5,7 @@
 
 import { ComparisonPanel } from "./comparison.js";
 import { Deck } from "./deck.js";
+import { ClassLoad, DeckEditor } from "./deckedit.js";
 import { InitRanges } from "./initranges.js";
 
 const $ = (id) => document.getElementById(id);
@@ -52,7 +53,18 @@ export function joinLesson(page) {
     command: (message) => page.command(message),
     controlling: () => Boolean(page.connection && page.connection.controlling),
   });
+  const classLoad = new ClassLoad($("class-load-dialog"));
+  const editor = new DeckEditor(page.config.api, deck, {
+    session: () => ({ id: page.connection.sessionId, token: page.connection.token, role: page.connection.role }),
+    command: (message) => page.command(message),
+    classLoad,
+    watchers: () => (page.view.state ? page.view.state.watchers : 0),
+    message: (text) => page.showMessage(text),
+  });
+  deck.handlers.changed = () => editor.dialog.open && editor.draw();
   const parts = {
+    classLoad,
+    editor,
     comparison,
     initRanges: new InitRanges($("init-ranges"), $("targets-rule")),
     deck,

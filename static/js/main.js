@@ -136,6 +136,7 @@ class Page {
       onOpened: (opened) => this.switchTo(opened),
       onReplacing: (pending) => (pending ? this.view.gate.expectNewGeneration() : this.view.gate.cancelExpectation()),
       onMessage: (text) => this.showMessage(text),
+      where: () => (this.connection.controlling && state() && state().watchers > 1 ? this.lesson.classLoad.ask("file") : Promise.resolve("own")),
     };
     this.files = new SessionFiles(config.api, onFiles);
     this.yourData = new YourData(config.api, this.heatmap, onFiles);
