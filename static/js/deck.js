@@ -48,6 +48,8 @@ export class Deck {
     this.jump = $("scene-jump");
     this.prevButton = $("scene-prev");
     this.nextButton = $("scene-next");
+    this.startButton = $("deck-start");
+    this.startButton.addEventListener("click", () => this.go(0, 0));
     this.prevButton.addEventListener("click", () => this.move(-1));
     this.nextButton.addEventListener("click", () => this.move(1));
     this.jump.addEventListener("change", () => {
@@ -116,13 +118,15 @@ export class Deck {
 
   draw() {
     const on = this.scene !== null && this.index !== null;
+    this.root.hidden = !on; // off a scene, the page keeps its room (the lecture section starts the deck)
     this.root.classList.toggle("on-scene", on);
     this.root.dataset.index = on ? String(this.index) : "";
     this.root.dataset.variant = on ? String(this.variant) : "";
     const usable = this.usable();
+    this.startButton.disabled = !usable;
     this.prevButton.disabled = !usable || !on || this.index === 0;
     this.nextButton.disabled = !usable || (on && this.index >= this.scenes.length - 1);
-    this.nextButton.setAttribute("aria-label", t(on ? "deck.next" : "deck.start"));
+    this.nextButton.setAttribute("aria-label", t("deck.next"));
     this.nextButton.title = this.nextButton.getAttribute("aria-label");
     this.counter.textContent = on ? t("deck.counter", { n: this.index + 1, total: this.scenes.length }) : tn("deck.scenes", this.scenes.length);
     this.title.textContent = on ? inLanguage(this.scene.title) : t("deck.title");

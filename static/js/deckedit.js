@@ -64,6 +64,7 @@ export class DeckEditor {
 
   /** Our role changed: once we control the session, a deck from the address is offered. */
   setWatching(watching) {
+    $("deck-edit-button").disabled = watching; // a watcher's page follows the deck; it does not edit it
     if (!watching) this.takeLink();
     if (this.dialog.open) this.draw();
   }

@@ -19,6 +19,14 @@ export function drawnFrom(range) {
   return `U(${fmt(range.low, 3)}, ${fmt(range.high, 3)})`;
 }
 
+/** Notation (U(−0.5, 0.5), N(0, 0.71²)) as it is written in every language. */
+function notation(text) {
+  const span = document.createElement("span");
+  span.dataset.literal = "";
+  span.textContent = text;
+  return span;
+}
+
 /** One layer's line: n = 2, ±1/√2 = ±0.707; drawn from U(−0.5, 0.5). */
 export function rangeLine(range, layers) {
   const span = document.createElement("span");
@@ -29,7 +37,7 @@ export function rangeLine(range, layers) {
     layer: layerName(range.layer, layers),
     n: String(range.fan_in),
     bound: `\u00b1${fmt(range.bound, 3)}`,
-    drawn: drawnFrom(range),
+    drawn: notation(drawnFrom(range)),
   }));
   return span;
 }

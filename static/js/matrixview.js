@@ -79,7 +79,13 @@ export function matrixParts(mx) {
   const scale = mx.mean ? [alpha, mo(DOT), m("mfrac", mn("1"), mn(String(mx.count)))] : [alpha];
   const formula = document.createElement("div");
   formula.className = "matrix-formula";
-  formula.append(math(mrow(mi("\u0394"), mi("W"), mo("="), ...scale, mo(DOT), columns, mo(DOT), rows, mo("="), result)));
+  // It may scroll sideways (a wide layer, a phone): a keyboard must reach it.
+  formula.setAttribute("role", "region");
+  formula.tabIndex = 0;
+  formula.setAttribute("aria-label", t("matrix.region"));
+  // One <math> per factor: the line wraps between them on a narrow screen instead of running off it.
+  formula.append(math(mrow(mi("\u0394"), mi("W"), mo("="), ...scale, mo(DOT))), math(columns), math(mo(DOT)), math(rows),
+    math(mo("=")), math(result));
   const says = document.createElement("p");
   says.className = "matrix-note";
   const what = mx.mean ? fill("matrix.mean", { n: String(mx.count) }) : [t("matrix.one_point")];

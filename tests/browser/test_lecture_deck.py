@@ -46,7 +46,7 @@ def test_arrow_keys_and_pagedown_move_the_class_and_watchers_follow(browser, pag
     # Before the class is on a scene, the arrows are the page's (they scroll), not the deck's.
     page.locator("body").press("ArrowRight")
     assert page.get_attribute("#deck", "data-index") == ""
-    page.click("#scene-next")  # starts the lecture at its first scene
+    page.click("#deck-start")  # the lecture section starts the deck at its first scene
     for p in [page, *students]:
         on_scene(p, 0)
     # One watcher looks closer at a weight of their own.
@@ -91,7 +91,7 @@ def test_arrow_keys_and_pagedown_move_the_class_and_watchers_follow(browser, pag
 def test_every_scene_in_korean_has_no_unresolved_particle(page, live_server):
     deck = rest_json(live_server, "/api/lecture/deck?lang=ko")
     open_page(page, live_server, query="?lang=ko")
-    page.click("#scene-next")
+    page.click("#deck-start")
     on_scene(page, 0)
     page.locator("#scene-title").click()
     for index, scene in enumerate(deck):

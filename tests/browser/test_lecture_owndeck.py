@@ -76,7 +76,7 @@ def test_own_deck_made_saved_reopened_and_kept_through_a_restart(browser, page, 
     wait_until(lambda: titles(page)[0] == "Our circle")
     page.click("#deck-dialog form[method='dialog'] button")
     # The class goes to the teacher's scene: its settings come back, its caption shows.
-    page.click("#scene-next")
+    page.click("#deck-start")
     page.wait_for_function("() => document.getElementById('deck').dataset.index === '0'")
     assert page.inner_text("#scene-title") == "Our circle"
     assert page.locator("#scene-caption p").all_inner_texts() == ["Three hidden nodes.", "α = 0.3."]

@@ -94,3 +94,38 @@ def test_presentation_first_screen_holds_the_lecture(browser, live_server, conso
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), "no sideways scroll"
     page.screenshot(path=str(screenshots / f"present-lecture-{width}x{height}-{lang}.png"))
     page.context.close()
+
+
+# The screenshots in docs/screenshots (README's table, docs/lecture.md): three scenes in Korean
+# on a projector (the teacher, presenting) and a phone (a student by the class link).
+SCENES = [(2, "overshoot", 5), (8, "worked-example", 0), (6, "learning-rate", 8)]
+
+
+def test_three_scenes_in_korean_on_a_projector_and_a_phone(browser, live_server, console, screenshots):
+    teacher = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
+    watch_console(teacher, console)
+    open_page(teacher, live_server, hash="present=true", query="?lang=ko")
+    teacher.wait_for_function("() => window.__playground.connection.controlling")
+    sid = teacher.evaluate("window.__playground.connection.sessionId")
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+    watch_console(phone, console)
+    open_page(phone, live_server, hash="", query=f"?session={sid}&lang=ko", status="watching")
+    for index, name, steps in SCENES:
+        go_to_scene(teacher, index)
+        phone.wait_for_function("i => document.getElementById('deck').dataset.index === String(i)", arg=index)
+        for _ in range(steps):
+            teacher.click("#next-step-button")
+        wait_until(lambda steps=steps: epoch(phone) >= steps and epoch(teacher) >= steps)
+        teacher.wait_for_timeout(500)
+        # The phone: the scene's title with the heatmap on the first screen, nothing wider than the screen.
+        assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth"), name
+        assert outside_first_screen(phone, {"scene title": "#scene-title", "epoch": "#iter-number", "heatmap": "#heatmap"}) == [], name
+        assert outside_first_screen(teacher, FIRST_SCREEN) == [], name
+        if name == "learning-rate":  # the teacher scrolls down to the comparison; so does the student
+            for page in (teacher, phone):
+                page.wait_for_selector("#comparison.comparing[data-runs='3']")
+                page.evaluate("document.getElementById('comparison').scrollIntoView({block: 'center'})")
+        teacher.screenshot(path=str(screenshots / f"lecture-{name}-projector-ko.png"))
+        phone.screenshot(path=str(screenshots / f"lecture-{name}-phone-ko.png"))
+    phone.context.close()
+    teacher.context.close()
