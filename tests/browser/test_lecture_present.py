@@ -119,7 +119,8 @@ def test_three_scenes_in_korean_on_a_projector_and_a_phone(browser, live_server,
         teacher.wait_for_timeout(500)
         # The phone: the scene's title with the heatmap on the first screen, nothing wider than the screen.
         assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth"), name
-        assert outside_first_screen(phone, {"scene title": "#scene-title", "epoch": "#iter-number", "heatmap": "#heatmap"}) == [], name
+        on_phone = {"scene title": "#scene-title", "epoch": "#iter-number", "heatmap": "#heatmap"}
+        assert outside_first_screen(phone, on_phone) == [], name
         assert outside_first_screen(teacher, FIRST_SCREEN) == [], name
         if name == "learning-rate":  # the teacher scrolls down to the comparison; so does the student
             for page in (teacher, phone):
