@@ -32,7 +32,8 @@ export class Deck {
   constructor(config, handlers) {
     this.handlers = handlers;
     this.root = $("deck");
-    this.scenes = config.deck || []; // the session's deck: the lecture's until a `deck` message says otherwise
+    this.lectureScenes = config.deck || [];
+    this.scenes = this.lectureScenes; // the session's deck: the lecture's until a `deck` message says otherwise
     this.own = false;
     this.index = null; // the scene the class is on (null: none yet)
     this.variant = 0;
@@ -110,7 +111,10 @@ export class Deck {
     this.draw();
   }
 
+  /** The page leaves its session: the next one's deck is the lecture's until it says otherwise. */
   reset() {
+    this.scenes = this.lectureScenes;
+    this.own = false;
     this.index = null;
     this.scene = null;
     this.draw();
