@@ -9,7 +9,7 @@ import { fill, t } from "./i18n.js";
 import { isScientific, fmt, m, math, mi, mn, mo, mrow, msub, num, paren, toNumber } from "./typeset.js";
 
 const DOT = "\u00b7";
-const MAX_POINTS = 8; // columns of a batch written out; the rest is "…" (the mean is over all of them)
+const MAX_POINTS = 3; // columns of a batch written out (a phone's width); the rest is "…" (the mean is over all of them)
 
 /** A number as the slides write it: three significant digits, 2.0 rather than 2. */
 export function short(value) {
@@ -25,25 +25,23 @@ export function zLine(ex) {
   const z = ex.z_terms;
   if (!z || ex.node_output === undefined) return null;
   const n = (value, source) => num(toNumber(value), source, { format: short, tag: "mn" });
+  // One <math> per term: the line wraps between terms on a phone (huge numbers, many inputs).
   const terms = [];
   z.terms.forEach((term, k) => {
-    if (k > 0) terms.push(mo("+"));
     const output = n(term.output, `explain.z_terms.terms.${k}.output`);
     // −0.2·(−0.7): a negative factor after the dot in parentheses, as on paper.
-    terms.push(n(term.weight, `explain.z_terms.terms.${k}.weight`), mo(DOT), toNumber(term.output) < 0 ? paren(output) : output);
+    terms.push(math(mrow(k > 0 ? mo("+") : null, n(term.weight, `explain.z_terms.terms.${k}.weight`), mo(DOT),
+      toNumber(term.output) < 0 ? paren(output) : output)));
   });
   if (toNumber(z.bias) !== 0 || z.terms.length === 0) {
-    if (terms.length) terms.push(mo("+"));
-    terms.push(n(z.bias, "explain.z_terms.bias"));
+    terms.push(math(mrow(terms.length ? mo("+") : null, n(z.bias, "explain.z_terms.bias"))));
   }
   const f = activationSymbol(ex.node.activation);
   const line = document.createElement("p");
   line.className = "z-line";
-  line.append(
-    math(mrow(mi("z"), mo("="), ...terms, mo("="), n(z.sum, "explain.z_terms.sum"))),
-    "\u2003",
-    math(mrow(mi(f), paren(mi("z")), mo("="), n(ex.node_output, "explain.node_output"))),
-  );
+  const pieces = [math(mrow(mi("z"), mo("="))), ...terms, math(mrow(mo("="), n(z.sum, "explain.z_terms.sum")))];
+  line.append(...pieces.flatMap((piece) => [piece, " "]), "\u2003",
+    math(mrow(mi(f), paren(mi("z")), mo("="), n(ex.node_output, "explain.node_output"))));
   const note = document.createElement("span");
   note.className = "label";
   note.textContent = ` ${t("matrix.z_note")}`;
