@@ -5,6 +5,8 @@
 
 import { activationName, backpropTable, factorGrid, generalFormula, linkSymbols, lossNote, updateLine } from "./formula.js";
 import { fill, t, tn } from "./i18n.js";
+import { rangeLine } from "./initranges.js";
+import { matrixParts, zLine } from "./matrixview.js";
 import { optimizerSteps } from "./optformula.js";
 import { symbolSpan } from "./symbols.js";
 import { fmt, fmtAround, math, mrow, mi, mn, mo, msub, num, partial, subscript, toNumber } from "./typeset.js";
@@ -23,6 +25,7 @@ export class Explainer {
     this.pointLabel = root.querySelector(".point-label");
     this.perPoint = root.querySelector(".per-point");
     this.batch = root.querySelector(".per-batch");
+    this.matrix = root.querySelector(".matrix-form");
     this.prev = root.querySelector(".point-prev");
     this.next = root.querySelector(".point-next");
     this.prev.addEventListener("click", () => this.movePoint(-1));
@@ -77,7 +80,10 @@ export class Explainer {
     this.pointLabel.replaceChildren(...this.pointParts(ex));
     const parts = [generalFormula(ex, linkSymbols(ex))];
     if (ex.backprop) parts.push(backpropTable(ex, names));
+    const z = zLine(ex);
+    if (z) parts.push(z);
     parts.push(factorGrid(ex, names, this.fromSlide()), updateLine(ex));
+    if (ex.initial_range) parts.push(this.rangeNote(ex.initial_range));
     const optimizer = this.state ? this.state.config.optimizer : "sgd";
     if (optimizer !== "sgd") {
       const note = document.createElement("p");
@@ -88,9 +94,20 @@ export class Explainer {
     parts.push(lossNote(ex));
     this.perPoint.replaceChildren(...parts);
     this.batch.replaceChildren(...this.batchParts(ex));
+    this.matrix.replaceChildren(...matrixParts(message.matrix));
+    this.root.dispatchEvent(new CustomEvent("explained")); // presentation mode copies the update line (lesson.js)
+  }
+
+  /** This weight's layer: where its first values were drawn from. */
+  rangeNote(range) {
+    const note = document.createElement("p");
+    note.className = "note";
+    note.append(rangeLine(range, this.state ? this.state.shape.length - 1 : range.layer + 1));
+    return note;
   }
 
   showEmpty() {
+    this.root.dispatchEvent(new CustomEvent("explained"));
     this.main.hidden = true;
     this.empty.hidden = false;
     this.empty.textContent = t(this.watching ? "explainer.empty_watch" : "explainer.empty_control");

@@ -55,7 +55,8 @@ export class SessionFiles {
    * api: "/api"; handlers: session() -> {id, token, role, state}; onOpened(session)
    * switches to a session made from a file; onReplacing(true) before the
    * points are replaced (frames in flight show the old ones), onReplacing(false)
-   * when the server refused them; onMessage(text) shows a line in the page.
+   * when the server refused them; onMessage(text) shows a line in the page;
+   * where() -> Promise of "class" (into the shared session), "own" or null (cancelled).
    */
   constructor(api, handlers) {
     this.api = api;
@@ -140,6 +141,13 @@ export class SessionFiles {
       this.handlers.onMessage(t("files.not_json", { name: file.name }));
       return;
     }
+    // While students watch: into the shared session (they follow), or a new session of our own.
+    const where = await this.handlers.where();
+    if (where === "class") {
+      this.loadIntoSession(file, doc);
+      return;
+    }
+    if (where !== "own") return;
     const response = await fetch(`${this.api}/sessions`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -150,6 +158,20 @@ export class SessionFiles {
       return;
     }
     this.handlers.onOpened(await response.json());
+  }
+
+  /** POST …/load: the file replaces what the shared session holds; every watcher follows. */
+  async loadIntoSession(file, doc) {
+    this.handlers.onReplacing(true);
+    const response = await fetch(`${this.base()}/load`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${this.handlers.session().token}` },
+      body: JSON.stringify({ import: doc }),
+    });
+    if (!response.ok) {
+      this.handlers.onReplacing(false);
+      this.handlers.onMessage(t("files.open_refused", { name: file.name, detail: await refusal(response) }));
+    }
   }
 
   /** Points from a CSV file replace the session's (the network is kept). */

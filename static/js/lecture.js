@@ -78,7 +78,7 @@ export class Lecture {
     this.localView = document.querySelector("#explainer .local-view");
     $("follow-teacher-button").addEventListener("click", () => this.followTeacher());
     this.explainer = new Explainer($("explainer"), { onPoint: (point) => this.pickPoint(point) });
-    this.slice = new SlicePlot($("slice-plot"), $("slice-caption"));
+    this.slice = new SlicePlot($("slice-plot"), $("slice-caption"), $("slice-legend-batch"));
     this.state = null;
     this.watching = false;
     this.explained = false; // an explanation of the current selection was drawn

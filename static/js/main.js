@@ -14,6 +14,7 @@ import { ClassroomGrid, takeToken, watchHash } from "./hashstate.js";
 import { Heatmap } from "./heatmap.js";
 import { applyStatic, initLanguage, onLanguage, setLanguage, t, wantedLanguage } from "./i18n.js";
 import { Lecture } from "./lecture.js";
+import { fitPresentation, joinLesson } from "./lesson.js";
 import { LineChart, drawLegend } from "./linechart.js";
 import { MySessions, describe } from "./mysessions.js";
 import { NetworkView } from "./network.js";
@@ -51,6 +52,7 @@ class Page {
       statusChanged: () => this.offerResume(),
       message: (text) => this.showMessage(text),
     });
+    this.lesson = joinLesson(this); // the deck, comparisons, initial ranges: followers of the view
     this.connection = new SessionConnection(config, {
       receive: (message) => this.view.receive(message),
       frame: (frame) => this.view.receiveFrame(frame),
@@ -69,19 +71,26 @@ class Page {
       message: (text) => this.showMessage(text),
     });
     // After the view: `present=true` in the address lays the diagram out at once.
-    this.presentation = new Presentation($("present-button"), () => this.view.layOut());
+    this.presentation = new Presentation($("present-button"), () => this.layOut());
     watchHash(
       () => (this.view.state ? this.view.state.config.hash : ""),
       (hash) => this.command({ type: "hash", hash }),
       (on) => this.presentation.set(on),
     );
-    window.addEventListener("resize", () => this.view.layOut());
+    window.addEventListener("resize", () => this.layOut());
     const languages = $("lang-select");
     languages.addEventListener("change", () => this.switchLanguage(languages.value));
     onLanguage((lang) => {
       languages.value = lang;
       this.relabel();
     });
+  }
+
+  /** The layout changed (the window, presentation mode, the scene's text): presenting, the
+   * heatmap fits the first screen (lesson.js), and the diagram is measured again. */
+  layOut() {
+    fitPresentation();
+    this.view.layOut();
   }
 
   /** Every component, each given the callbacks it needs (the view and the
@@ -127,6 +136,7 @@ class Page {
       onOpened: (opened) => this.switchTo(opened),
       onReplacing: (pending) => (pending ? this.view.gate.expectNewGeneration() : this.view.gate.cancelExpectation()),
       onMessage: (text) => this.showMessage(text),
+      where: () => (this.connection.controlling && state() && state().watchers > 1 ? this.lesson.classLoad.ask("file") : Promise.resolve("own")),
     };
     this.files = new SessionFiles(config.api, onFiles);
     this.yourData = new YourData(config.api, this.heatmap, onFiles);
@@ -220,6 +230,7 @@ class Page {
     this.yourData.setWatching(watching);
     this.network.editable = !watching;
     this.classLink.setRole(watching ? "watch" : "control");
+    for (const part of Object.values(this.lesson)) if (part.setWatching) part.setWatching(watching);
   }
 
   /** The page leaves its session: nothing drawn or wished survives. */

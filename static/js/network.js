@@ -14,7 +14,7 @@ import { HoverCard } from "./hovercard.js";
 import { LinkCanvas, flatten } from "./netcanvas.js";
 import { addLayerControls, placeCallouts } from "./netdecor.js";
 import { svgEl } from "./svg.js";
-import { PAD, RECT, layoutNodes, linkPath, linkWidth, minimumWidth } from "./netlayout.js";
+import { PAD, RECT, ROW, layoutNodes, linkPath, linkWidth, minimumWidth } from "./netlayout.js";
 import { NetworkKeys } from "./netkeys.js";
 import { NodeBoxes } from "./netnodes.js";
 import { PaintLimiter } from "./motion.js";
@@ -121,7 +121,7 @@ export class NetworkView {
    * and at most WIDEST, then scaled to fit. Read once per rebuild. The one
    * output of the original is the big heatmap on a wide page; several (one
    * per class) are nodes of their own, at the heatmap's left edge. */
-  measure(hiddenLayers, outputs) {
+  measure(hiddenLayers, outputs, rows = 0) {
     const features = this.root.parentElement;
     const stacked = document.body.classList.contains("present") || window.matchMedia(NARROW).matches;
     if (!stacked) {
@@ -131,7 +131,14 @@ export class NetworkView {
     }
     const available = Math.max(200, features.clientWidth);
     const width = Math.min(WIDEST, Math.max(minimumWidth(hiddenLayers), available));
-    return { width, scale: Math.min(1.6, available / width), outputNode: true };
+    let scale = Math.min(1.6, available / width);
+    if (document.body.classList.contains("present") && rows > 0) {
+      // Presenting, the diagram also fits the first screen's height (under the scene and the bar).
+      const top = this.root.getBoundingClientRect().top + window.scrollY;
+      const room = window.innerHeight - top - 12;
+      scale = Math.max(0.5, Math.min(scale, room / (rows * ROW)));
+    }
+    return { width, scale: Math.round(scale * 100) / 100, outputNode: true };
   }
 
   /** Rebuild when the structure differs from what is drawn, then paint the
@@ -150,7 +157,7 @@ export class NetworkView {
     const shape = state.shape.slice(1, -1);
     const outputs = state.shape.at(-1);
     this.painter = outputs > 1 ? classPainter(outputs) : null;
-    const box = this.measure(shape.length, outputs);
+    const box = this.measure(shape.length, outputs, Math.max(inputs.length, outputs, ...shape));
     const key = JSON.stringify([inputs.map((f) => [f.name, f.enabled]), shape, outputs, box, config.features]);
     if (key !== this.key) {
       this.key = key;

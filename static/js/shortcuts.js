@@ -13,6 +13,9 @@ const TAKES_EVERY_KEY = "select, input, textarea, [contenteditable], dialog[open
 const TAKES_PRESS_KEYS = "button, a[href], [role='button'], [role='radio'], summary";
 const ARROWS = new Set(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"]);
 const NETWORK_KEYS = new Set([...ARROWS, " ", "Enter", "e", "E", "F2", "Escape"]);
+// A region that scrolls and takes the focus (the explainer on a phone) scrolls with these.
+const SCROLL_KEYS = new Set([...ARROWS, "PageUp", "PageDown"]);
+const SCROLLS = "[role='region'][tabindex]";
 
 /** Whether the focused element uses `key` itself. */
 export function usesKey(target, key) {
@@ -20,6 +23,7 @@ export function usesKey(target, key) {
   if (target.isContentEditable || target.closest(TAKES_EVERY_KEY)) return true;
   if (target.closest("#network") && NETWORK_KEYS.has(key)) return true;
   if (ARROWS.has(key) && target.closest("[role='radio']")) return true;
+  if (SCROLL_KEYS.has(key) && target.closest(SCROLLS)) return true;
   return (key === " " || key === "Enter") && Boolean(target.closest(TAKES_PRESS_KEYS));
 }
 

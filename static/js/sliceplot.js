@@ -4,7 +4,7 @@
 // (`slice` of the explain message); this draws it and keeps the scales on
 // the element (data-domain) so what is drawn can be read back.
 
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { scriptNodes, svgScripts } from "./symbols.js";
 import { fmt, toNumber } from "./typeset.js";
 import { svgEl } from "./svg.js";
@@ -13,9 +13,10 @@ const MARGIN = { left: 52, right: 10, top: 10, bottom: 30 };
 
 export class SlicePlot {
   /** svg: the plot; caption: the sentence under it. */
-  constructor(svg, caption) {
+  constructor(svg, caption, legendBatch) {
     this.svg = svg;
     this.caption = caption;
+    this.legendBatch = legendBatch; // the legend's "the next update's batch" entry
     this.width = Number(svg.getAttribute("width"));
     this.height = Number(svg.getAttribute("height"));
     const defs = svgEl("defs", {}, svg);
@@ -24,6 +25,9 @@ export class SlicePlot {
     this.axes = svgEl("g", { class: "axes" }, svg);
     const plot = svgEl("g", { "clip-path": "url(#slice-clip)" }, svg);
     this.curve = svgEl("path", { class: "curve" }, plot);
+    // The next update's own mini-batch: its loss along the weight, where it stands now.
+    this.batchCurve = svgEl("path", { class: "batch-curve" }, plot);
+    this.batchDot = svgEl("circle", { class: "batch-now", r: 3.5 }, svg);
     this.tangent = svgEl("line", { class: "tangent" }, plot);
     this.move = svgEl("line", { class: "move" }, plot);
     // The markers are not clipped: at a loss of 0 the dot sits on the axis.
@@ -43,8 +47,12 @@ export class SlicePlot {
     const l0 = toNumber(slice.current.loss);
     const slope = toNumber(slice.slope);
     const w1 = toNumber(slice.next.value);
-    const l1 = toNumber(slice.next.loss);
-    const finite = [...losses, l0, l1].filter(Number.isFinite);
+    // With a mini-batch, the next update goes down its own curve: the marker sits on that one.
+    const batch = slice.batch || null;
+    const batchLosses = batch ? batch.losses.map(toNumber) : [];
+    const b0 = batch ? toNumber(batch.current) : NaN;
+    const l1 = batch ? toNumber(batch.next.loss) : toNumber(slice.next.loss);
+    const finite = [...losses, ...batchLosses, l0, b0, l1].filter(Number.isFinite);
     if (values.length < 2 || finite.length === 0) {
       this.reset(t("slice.diverged"));
       this.last = [slice, name];
@@ -66,17 +74,22 @@ export class SlicePlot {
     const py = (y) => bottom - ((y - y0) / (y1 - y0)) * (bottom - top);
     this.svg.dataset.domain = JSON.stringify({ x: [x0, x1], y: [y0, y1], px: [left, right], py: [bottom, top] });
 
-    let d = "";
-    let pen = "M";
-    values.forEach((x, k) => {
-      if (!Number.isFinite(losses[k])) {
-        pen = "M";
-        return;
-      }
-      d += `${pen}${px(x).toFixed(2)},${py(losses[k]).toFixed(2)}`;
-      pen = "L";
-    });
-    this.curve.setAttribute("d", d);
+    const path = (ys) => {
+      let d = "";
+      let pen = "M";
+      values.forEach((x, k) => {
+        if (!Number.isFinite(ys[k])) {
+          pen = "M";
+          return;
+        }
+        d += `${pen}${px(x).toFixed(2)},${py(ys[k]).toFixed(2)}`;
+        pen = "L";
+      });
+      return d;
+    };
+    this.curve.setAttribute("d", path(losses));
+    this.batchCurve.setAttribute("d", batch ? path(batchLosses) : "");
+    this.svg.dataset.batch = batch ? JSON.stringify({ current: [w0, b0], next: [w1, l1] }) : "";
     // The tangent over a third of the range on each side: its tilt is the
     // slope the gradient step follows.
     const h = (x1 - x0) / 6;
@@ -89,13 +102,17 @@ export class SlicePlot {
     const lands = Number.isFinite(w1) && Number.isFinite(l1);
     this.nextMark.style.display = lands ? "" : "none";
     this.move.style.display = lands ? "" : "none";
+    const from = batch ? b0 : l0;
+    this.batchDot.style.display = batch && Number.isFinite(b0) ? "" : "none";
+    if (batch) set(this.batchDot, { cx: px(w0), cy: py(b0) });
     if (lands) {
       set(this.nextMark, { cx: px(w1), cy: py(l1) });
-      set(this.move, { x1: px(w0), y1: py(l0), x2: px(w1), y2: py(l1) });
+      set(this.move, { x1: px(w0), y1: py(from), x2: px(w1), y2: py(l1) });
     }
     this.drawAxes(px, py, x0, x1, y0, y1, w0, name);
     this.svg.dataset.current = JSON.stringify([w0, l0]);
-    this.caption.replaceChildren(...scriptNodes(this.describe(name, slope, w0, w1)));
+    this.caption.replaceChildren(...scriptNodes(`${this.drawn(slice)} ${this.describe(name, slope, w0, w1)}`));
+    this.legendBatch.hidden = !batch;
   }
 
   drawAxes(px, py, x0, x1, y0, y1, w0, name) {
@@ -132,6 +149,15 @@ export class SlicePlot {
     return text;
   }
 
+  /** Which loss the curves are: all training points, and the next update's mini-batch. */
+  drawn(slice) {
+    const all = slice.drawn ? tn("slice.drawn_all", slice.drawn.count) : "";
+    if (!slice.batch) return all;
+    const points = slice.batch.points.map((p) => p + 1);
+    const range = points.length > 1 ? `${points[0]}–${points[points.length - 1]}` : String(points[0]);
+    return `${all} ${t("slice.drawn_batch", { n: slice.batch.count, range })}`;
+  }
+
   /** Draw again in the current language (after a switch). */
   relabel() {
     if (this.last) this.update(...this.last);
@@ -140,7 +166,9 @@ export class SlicePlot {
   reset(message = "") {
     this.last = null;
     this.curve.setAttribute("d", "");
-    for (const el of [this.tangent, this.dot, this.nextMark, this.move]) el.style.display = "none";
+    this.batchCurve.setAttribute("d", "");
+    this.legendBatch.hidden = true;
+    for (const el of [this.tangent, this.dot, this.nextMark, this.move, this.batchDot]) el.style.display = "none";
     this.axes.replaceChildren();
     delete this.svg.dataset.domain;
     delete this.svg.dataset.current;

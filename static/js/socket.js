@@ -4,6 +4,7 @@
 
 const FRAME = 1;
 const NODE_GRID = 2;
+const COMPARISON = 3;
 const CELLS = 100 * 100;
 const THUMB_CELLS = 10 * 10;
 const BACKOFF_MS = [100, 250, 500, 1000, 2000];
@@ -78,6 +79,26 @@ export function parseFrame(buffer) {
     thumbnails,
     thumbnailCount: nT,
   };
+}
+
+/** Parse a kind-3 message (docs/protocol.md): per run, where it stands, its
+ * losses and its side × side output bytes; as a message of type
+ * "comparison-frame" for the comparison panel (comparison.js). */
+export function parseComparison(data) {
+  const view = new DataView(data);
+  const count = view.getUint16(2, true);
+  const per = count ? (data.byteLength - 8) / count : 0;
+  const side = Math.round(Math.sqrt(per - 24));
+  const runs = [];
+  for (let k = 0, at = 8; k < count; k += 1, at += per) {
+    runs.push({
+      epoch: view.getFloat64(at, true),
+      lossTrain: view.getFloat64(at + 8, true),
+      lossTest: view.getFloat64(at + 16, true),
+      output: new Uint8Array(data, at + 24, side * side),
+    });
+  }
+  return { type: "comparison-frame", generation: view.getUint32(4, true), side, runs };
 }
 
 /** Parse a kind-2 message: one node's full grid while it is hovered. */
@@ -163,6 +184,7 @@ export class SessionSocket {
     const kind = new Uint8Array(data, 0, 1)[0];
     if (kind === FRAME) this.emit("onFrame", parseFrame(data));
     else if (kind === NODE_GRID) this.emit("onNodeGrid", parseNodeGrid(data));
+    else if (kind === COMPARISON) this.emit("onMessage", parseComparison(data)); // the view hands it to its followers
   }
 
   /** Send a command; false when there is no open connection (it is dropped:

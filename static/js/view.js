@@ -8,6 +8,7 @@
 
 import { FrameGate } from "./frames.js";
 import { applyHidden, writeHash } from "./hashstate.js";
+import { errorText } from "./initranges.js";
 
 export class SessionView {
   /**
@@ -63,7 +64,7 @@ export class SessionView {
       case "error":
         this.gate.cancelExpectation(); // the change we waited for is not coming
         if (this.state) controls.update(this.state); // a refused choice goes back to the session's
-        this.hooks.message(message.message || message.code);
+        this.hooks.message(errorText(message)); // the sigmoid-and-±1 refusal in the page's language
         break;
       default:
         for (const follower of this.followers) if (follower.receive) follower.receive(message);

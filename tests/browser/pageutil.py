@@ -139,13 +139,18 @@ def lookup(data: dict[str, Any], source: str) -> float:
     return sign * float(value)
 
 
-def panel_numbers(page: Any) -> list[tuple[str, float, str]]:
-    """(data-source, data-value, shown text) of every server number in the explainer."""
+PANEL = "#explainer [data-source]:not(.matrix-form *)"
+
+
+def panel_numbers(page: Any, part: str = PANEL) -> list[tuple[str, float, str]]:
+    """(data-source, data-value, shown text) of every server number in the explainer
+    (the matrix form's are the websocket's `matrix`, not GET /explain's: part=".matrix-form [data-source]")."""
     return [
         (source, float(value), text)
         for source, value, text in page.evaluate(
-            "() => Array.from(document.querySelectorAll('#explainer [data-source]'))"
-            ".map(el => [el.dataset.source, el.dataset.value, el.textContent])"
+            "p => Array.from(document.querySelectorAll(p))"
+            ".map(el => [el.dataset.source, el.dataset.value, el.textContent])",
+            part,
         )
     ]
 

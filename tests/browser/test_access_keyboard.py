@@ -187,7 +187,7 @@ def test_share_dialog_and_keyboard_help_from_the_keyboard(page, live_server):
     # ? opens the keyboard dialog (the focus is on a button, which does not use ?).
     page.keyboard.press("?")
     page.wait_for_selector("#keys-dialog[open]")
-    assert page.locator("#keys-dialog tbody tr").count() == 6
+    assert page.locator("#keys-dialog tbody tr").count() == 8  # six one-key shortcuts, the deck's next and previous
     assert focused(page, "#shortcuts-enabled"), "the dialog's first control has the focus"
     page.keyboard.press(" ")  # one-key shortcuts off
     assert json.loads(page.evaluate("JSON.stringify(localStorage.getItem('playground.shortcuts'))")) == "off"

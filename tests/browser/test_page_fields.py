@@ -47,7 +47,8 @@ def test_a_made_up_row_is_a_working_control_in_the_page(page, made_up_server):
     # The page sends it (over the websocket, wired by its widget) ...
     page.select_option("#wobble", "0.25")
     wait_until(lambda: config()["wobble"] == 0.25)
-    assert "wobble=0.25" in page.evaluate("location.hash")
+    # The server has the value before the page's state arrives over the websocket: wait for it.
+    wait_until(lambda: "wobble=0.25" in page.evaluate("location.hash"))
     # ... and shows what REST sets, greyed out where the row says it does not apply.
     token = page_token(page)
     rest_call(made_up_server, f"/api/sessions/{sid}/config", {"flavour": "salty"}, method="PATCH", token=token)
