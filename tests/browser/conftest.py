@@ -110,3 +110,18 @@ def page(context: object, console: ConsoleLog) -> Iterator[object]:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+# What a page logs while its server restarts or a connection drops (tests that do that allow them).
+NETWORK_ERRORS = ["WebSocket connection to", "net::ERR_CONNECTION_REFUSED", "Failed to load resource"]
+
+
+@pytest.fixture
+def stored_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A server of its own that keeps its sessions in SQLite, as `make run` does."""
+    server = LiveServer(env={"PLAYGROUND_DATA_DIR": str(tmp_path), "PLAYGROUND_CLIENT_LIMITS": "0"})
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

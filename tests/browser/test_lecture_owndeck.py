@@ -8,29 +8,14 @@ that says they follow."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ConsoleLog, watch_console
+from tests.browser.conftest import NETWORK_ERRORS, ConsoleLog, watch_console
 from tests.browser.pageutil import open_page, rest_state, session_id, wait_status, wait_until, with_fields
 from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
-
-NETWORK_ERRORS = ["WebSocket connection to", "net::ERR_CONNECTION_REFUSED", "Failed to load resource"]
-
-
-@pytest.fixture
-def stored_server(tmp_path: Path) -> Iterator[LiveServer]:
-    """A server of its own that keeps its sessions in SQLite, as `make run` does."""
-    server = LiveServer(env={"PLAYGROUND_DATA_DIR": str(tmp_path), "PLAYGROUND_CLIENT_LIMITS": "0"})
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def titles(page) -> list[str]:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.browser.conftest import NETWORK_ERRORS
 from tests.browser.pageutil import (
     SPIRAL_6X8,
     epoch,
@@ -22,7 +23,6 @@ from tests.live_server import LiveServer
 pytestmark = pytest.mark.browser
 
 # What Chromium itself logs while the server is down: expected here only.
-NETWORK_ERRORS = ["WebSocket connection to", "net::ERR_CONNECTION_REFUSED", "Failed to load resource"]
 
 
 @pytest.fixture

@@ -4,29 +4,12 @@ same session, nothing is recreated, and the teacher is offered to resume."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from tests.browser.conftest import ConsoleLog, watch_console
+from tests.browser.conftest import NETWORK_ERRORS, ConsoleLog, watch_console
 from tests.browser.pageutil import epoch, open_page, rest_state, session_id, wait_status, wait_until
-from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
-
-NETWORK_ERRORS = ["WebSocket connection to", "net::ERR_CONNECTION_REFUSED", "Failed to load resource"]
-
-
-@pytest.fixture
-def stored_server(tmp_path: Path) -> Iterator[LiveServer]:
-    """A server of its own that keeps its sessions in SQLite, as `make run` does."""
-    server = LiveServer(env={"PLAYGROUND_DATA_DIR": str(tmp_path), "PLAYGROUND_CLIENT_LIMITS": "0"})
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_page_restart_keeps_the_session_and_offers_to_resume(browser, page, console, stored_server, screenshots):
