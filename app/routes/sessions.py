@@ -81,18 +81,21 @@ async def read_session(reader: Readable, include: Include = None) -> Response:
     includes = _includes(include)
     live = reader.live
     # What the state holds beside the session's version: a class reading it between two changes reads it once.
-    kind = (
-        "state",
-        includes,
-        live.playing,
-        live.epochs_per_frame,
-        live.watchers,
-        live.restored,
-        orjson.dumps(live.pointer.selection),
-    )
+    # The answer carries these as they are now, when it is keyed, not as the lane sees them later: a watcher
+    # joining meanwhile had a body saying 1 watcher cached under the key of 0, served again once all had left.
+    facts = {
+        "playing": live.playing,
+        "epochs_per_frame": live.epochs_per_frame,
+        "watchers": live.watchers,
+        "restored": live.restored,
+        "selection": live.pointer.selection,
+    }
+    kind = ("state", includes, orjson.dumps(facts))
 
     async def compute() -> bytes:
-        return orjson.dumps(await live.read_state(includes, reader.key))
+        state = await live.read_state(includes, reader.key)
+        state.update(facts)
+        return orjson.dumps(state)
 
     body = await reader.answer(kind, reader.size if includes else READ_FLOOR, compute)
     return Response(body, media_type="application/json")

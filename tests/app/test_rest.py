@@ -303,3 +303,33 @@ def test_page_embeds_config(client: TestClient) -> None:
     assert {point[2] for point in config["thumbnails"]["4"]["spiral"]} == {0, 1, 2, 3}
     assert "xor" in config["thumbnails"]["2"] and "xor" not in config["thumbnails"]["6"]
     assert math.isclose(config["maxHiddenLayers"], 6)
+
+
+class _Watcher:
+    """A stand-in for a page another process holds: all the audience counts of it."""
+
+    focus = None
+
+
+def test_a_read_state_says_the_watchers_of_the_moment_it_was_asked(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The state a class reads is cached per session version and its present facts (watchers among
+    them).  A watcher who joins while the state is being computed must not leave a body that says
+    1 watcher under the key of 0, served again once everybody has left (a socket test saw 1 watcher
+    for good after 80 silent sockets had all been dropped)."""
+    sid, _, _ = create(client)
+    live = client.app.state.store.get(sid)
+    read_state = live.read_state
+    joining = _Watcher()
+
+    async def read_while_someone_joins(include: tuple[str, ...], by: str) -> dict:
+        live.audience.add(joining, remote=True)  # joins after the read was keyed, before the lane answers
+        return await read_state(include, by)
+
+    monkeypatch.setattr(live, "read_state", read_while_someone_joins)
+    assert client.get(f"/api/sessions/{sid}").json()["watchers"] == 0  # as when it was asked
+    monkeypatch.undo()
+    assert client.get(f"/api/sessions/{sid}").json()["watchers"] == 1
+    live.audience.discard(joining)
+    assert client.get(f"/api/sessions/{sid}").json()["watchers"] == 0
