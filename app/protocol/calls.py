@@ -32,6 +32,7 @@ class Outcome:
 
     parts: tuple[str, ...] = ()  # session_state includes: data, history, pending
     effect: str | None = None  # none | live | reset | data | seed: the X-Playground-Effect header
+    state: dict[str, Any] | None = None  # the answer itself, when the handler made it in its own job
 
 
 class Conflict(Exception):

@@ -29,7 +29,7 @@ __all__ = ["Call", "Command", "COMMANDS", "Conflict", "Outcome"]  # the row and 
 # -- handlers ----------------------------------------------------------------------------
 
 
-async def _step(body: m.StepRequest, call: Call) -> None:
+async def _step(body: m.StepRequest, call: Call) -> Outcome | None:
     """Train `epochs` epochs (default 1) or `updates` updates (mini-batches) and answer the state after them.
 
     With `train=selected` only the selected weight or bias trains.  Long steps
@@ -39,10 +39,9 @@ async def _step(body: m.StepRequest, call: Call) -> None:
     epochs, updates = body.amount()
     what = f"{updates} updates" if updates is not None else f"{epochs} epochs"
     check_work(live.cost(epochs, updates), live.settings.max_work, what, "updates" if updates else "epochs")
-    if call.peer is None:
+    if call.peer is None:  # REST: the answer is made in the last slice's job (no second turn in the lane)
         with call.limits.busy(call.key):
-            await live.step(call.key, epochs, updates)
-        return None
+            return Outcome(state=await live.step(call.key, epochs, updates, answer=()))
     with contextlib.suppress(Interrupted):  # a pause or a change came first: every client was told
         await live.step(call.key, epochs, updates)
     return None

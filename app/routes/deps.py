@@ -174,16 +174,19 @@ async def controlled(
     credentials: Credentials,
 ) -> LiveSession:
     """The session, for changing: only the holder of its control token."""
-    require_control(live, credentials)
+    require_control(live, credentials.credentials if credentials is not None else None)
     return live
 
 
-async def controlled_call(session_id: SessionId, credentials: Credentials, connection: HTTPConnection) -> Call:
+async def controlled_call(session_id: SessionId, connection: HTTPConnection) -> Call:
     """A command's caller on a session it changes (app/routes/commands.py): the checks of
     ``controlled`` and the client's key and limits, as one dependency (FastAPI spends about
-    10 us on each dependency of a request, a tenth of a small step's whole cost)."""
+    10 us on each dependency of a request, a tenth of a small step's whole cost).  The token
+    is read as ``bearer`` reads it, without its dependency; the routes declare the scheme."""
     live = await watched(session_id, connection)
-    require_control(live, credentials)
+    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+    token = token.strip()  # as HTTPBearer reads it (fastapi.security.utils.get_authorization_scheme_param)
+    require_control(live, token if scheme.lower() == "bearer" and token else None)
     return Call(live, address_of(connection), connection.app.state.limits)
 
 
@@ -192,16 +195,16 @@ async def watched_call(session_id: SessionId, connection: HTTPConnection) -> Cal
     return Call(await watched(session_id, connection), address_of(connection), connection.app.state.limits)
 
 
-def require_control(live: LiveSession, credentials: HTTPAuthorizationCredentials | None) -> None:
+def require_control(live: LiveSession, token: str | None) -> None:
     """The one control-token check of REST (the websocket's: ``_auth`` in app/protocol/connection.py);
     both ask app.auth.authorize."""
-    if credentials is None:
+    if token is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "this call changes the session: send its control token as 'Authorization: Bearer <token>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    if authorize(live.token_hash, credentials.credentials) is not Role.CONTROL:
+    if authorize(live.token_hash, token) is not Role.CONTROL:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "wrong control token for this session")
 
 

@@ -277,9 +277,13 @@ class LiveSession(SessionLane):
         self.changed()
         return result
 
-    async def step(self, by: str, epochs: int | None = None, updates: int | None = None) -> None:
+    async def step(
+        self, by: str, epochs: int | None = None, updates: int | None = None, answer: tuple[str, ...] | None = None
+    ) -> dict[str, Any] | None:
         """Pause, then train exactly ``epochs`` epochs (the original's step button) or
-        ``updates`` updates (one mini-batch each), in slices.
+        ``updates`` updates (one mini-batch each), in slices.  ``answer``: the state (with
+        those parts) as the last slice left it, made in that slice's job (a REST step's
+        answer, without a second turn in the lane); None otherwise.
 
         Raises Interrupted if a pause or change came first (what was trained so far is kept).
         """
@@ -293,6 +297,7 @@ class LiveSession(SessionLane):
         focus = self.focus()
         watched = bool(self.clients)
         only = self.trained_link()
+        state: dict[str, Any] | None = None
         self._stepping = True
         try:
             while remaining > 0:
@@ -301,21 +306,22 @@ class LiveSession(SessionLane):
                 k = self.slice_updates(remaining) if unit == "updates" else self.slice_epochs(remaining)
                 last = k == remaining
 
-                def work(k: int = k, last: bool = last) -> Packet | None:
+                def work(k: int = k, last: bool = last) -> tuple[Packet | None, dict[str, Any] | None]:
                     amount = {unit: k}
                     self._timed_step(**amount, only=only)
                     if self.comparison is not None:
                         self.comparison.step(**amount)
                     self.version += 1
                     self._reading_copy = None if last else self.session.copy()  # reads meanwhile use it
+                    state = self.state(answer) if last and answer is not None else None
                     if not watched:
-                        return None
-                    return self._render(False, focus, explain=last)  # watchers see a long step progress
+                        return None, state
+                    return self._render(False, focus, explain=last), state  # watchers see a long step progress
 
                 per_unit = self.typical_epoch_seconds() * (
                     self.session.batch_size / max(1, len(self.session.train)) if unit == "updates" else 1.0
                 )
-                packet = await self._job(work, by, estimate=k * per_unit)
+                packet, state = await self._job(work, by, estimate=k * per_unit)
                 remaining -= k
                 if packet is not None:
                     self.publish(packet)
@@ -326,6 +332,7 @@ class LiveSession(SessionLane):
             self._stepping = False
             self._reading_copy = None
             self.changed()
+        return state
 
     def refuse(self, error: InvalidValue) -> None:
         """Tell every client why play stopped by itself (an `error` naming the field)."""

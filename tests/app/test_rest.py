@@ -77,11 +77,25 @@ def test_unknown_session_is_404_everywhere(client: TestClient) -> None:
 
 
 def test_step_needs_token(client: TestClient) -> None:
-    session_id, _, _ = create(client)
+    session_id, auth, _ = create(client)
     missing = client.post(f"/api/sessions/{session_id}/step", json={"epochs": 1})
     assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
     wrong = client.post(f"/api/sessions/{session_id}/step", json={}, headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 403
+    token = auth["Authorization"].split(" ", 1)[1]
+    step = f"/api/sessions/{session_id}/step"
+    # Read as the bearer scheme (RFC 6750) and FastAPI's HTTPBearer read it: the scheme's name in any
+    # case, the token after it with spaces around it ignored; nothing else.
+    for header, status in (
+        (f"bearer {token}", 200),
+        (f"BEARER {token}", 200),
+        (f"Basic {token}", 401),
+        ("Bearer", 401),
+        ("Bearer ", 401),
+        (token, 401),
+        (f"Bearer  {token} ", 200),
+    ):
+        assert client.post(step, json={}, headers={"Authorization": header}).status_code == status, header
 
 
 def test_step_moves_epoch_and_matches_core(client: TestClient) -> None:
