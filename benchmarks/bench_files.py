@@ -63,30 +63,17 @@ def main() -> None:
     rows.append(("data.csv, 5,000 points", ms, f"{len(text) / 1024:.0f} KB"))
     ms, _ = best_ms(lambda: parse_csv(text, session.config))
     rows.append(("PUT data: parse and check 5,000 rows", ms, ""))
+
+    def figure_of(cells: np.ndarray, side: int) -> figure.Figure:
+        """The session's figure at ``side`` px from ``cells``, with 250 points of each set."""
+        train, test = session.train[:250], session.test[:250]
+        return figure.Figure(cells, train, test, False, session.epoch, session.loss_train, session.loss_test, side)
+
     for side in (400, 1000):
-        shown = figure.Figure(
-            grid(session, min(side, 200)),
-            session.train[:250],
-            session.test[:250],
-            False,
-            session.epoch,
-            session.loss_train,
-            session.loss_test,
-            side,
-        )
+        shown = figure_of(grid(session, min(side, 200)), side)
         ms, svg = best_ms(lambda shown=shown: figure.svg(shown), 3)
         rows.append((f"SVG figure {side} px, 500 points", ms, f"{len(svg) / 1024:.0f} KB"))
-        cells = grid(session, side)
-        shown = figure.Figure(
-            cells,
-            session.train[:250],
-            session.test[:250],
-            False,
-            session.epoch,
-            session.loss_train,
-            session.loss_test,
-            side,
-        )
+        shown = figure_of(grid(session, side), side)
         ms, png = best_ms(lambda shown=shown: figure.png(shown), 3)
         rows.append((f"PNG figure {side} px (axes=true), 500 points", ms, f"{len(png) / 1024:.0f} KB"))
         ms, _ = best_ms(lambda side=side: grid(session, side), 3)
