@@ -7,7 +7,7 @@ Printed: p50 and p99 of each, and the ratios (targets: step p50 <= 1.5x
 /healthz p50, step p99 <= 3x step p50).  Several rounds, so the machine's
 noise shows in the spread.
 
-    .venv/bin/python benchmarks/bench_rest.py [--calls 400] [--rounds 3]
+    .venv/bin/python -m benchmarks.bench_rest [--calls 400] [--rounds 3]
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ __all__ = [
     "READ",
     "Readable",
     "Reader",
+    "SESSION_ID_LENGTH",
     "SessionId",
     "Store",
     "Watched",
@@ -62,7 +63,15 @@ NEEDS_TOKEN: dict[int | str, dict[str, Any]] = {
 # Every dependency here is ``async def``: FastAPI runs a plain ``def`` one in a
 # thread pool, a thread hop per dependency per request for work of a microsecond.
 bearer = HTTPBearer(auto_error=False, description="The control token returned when the session was created.")
-SessionId = Annotated[str, Path(min_length=1, max_length=64, description="A session id from POST /api/sessions")]
+SESSION_ID_LENGTH = (1, 64)  # the shortest and longest id a path may hold
+SessionId = Annotated[
+    str,
+    Path(
+        min_length=SESSION_ID_LENGTH[0],
+        max_length=SESSION_ID_LENGTH[1],
+        description="A session id from POST /api/sessions",
+    ),
+]
 
 
 async def get_store(connection: HTTPConnection) -> SessionStore:
