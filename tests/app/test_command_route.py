@@ -211,11 +211,11 @@ USUAL: dict[str, dict[str, Any] | None] = {
     "weight": {"layer": 0, "source": 1, "target": 0, "value": 0.5},
     "bias": {"layer": 0, "node": 1, "value": -0.25},
     "select": {"layer": 1, "source": 0, "target": 0},
+    "compare": {"field": "learningRate", "values": [0.03, 0.3]},  # before a scene sets up a network of its own
     "scene_add": {"title": "Mine", "caption": "a caption"},
     "scene": {"index": 0},
     "scene_move": {"index": 0, "to": 1},
     "scene_delete": {"index": 1},
-    "compare": {"field": "learningRate", "values": [0.03, 0.3]},
 }
 
 
@@ -231,8 +231,8 @@ def test_the_usual_requests_take_the_lean_path(pair: Pair, monkeypatch: pytest.M
     async def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("FastAPI's request handler ran")
 
+    side = _side(pair.lean.client)  # a new session: the comparison above left its own in any state
     monkeypatch.setattr("fastapi.routing.solve_dependencies", refuse)
-    side = pair.lean
     auth = {"authorization": f"Bearer {side.token}", "content-type": "application/json"}
     for name, body in USUAL.items():
         command = COMMANDS[name]
