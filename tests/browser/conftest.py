@@ -16,10 +16,12 @@ import os
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.browser.netns import OwnNetwork
+from tests.browser.pageutil import open_page
 from tests.live_server import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -84,6 +86,21 @@ class ConsoleLog:
 def watch_console(page: object, log: ConsoleLog) -> None:
     page.on("console", lambda message: log.record(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: log.record(f"pageerror: {error}"))
+
+
+def student_page(browser: Any, console: ConsoleLog, server: Any, session: str, lang: str = "") -> Any:
+    """A student's page watching ``session``: another browser (a context of its own: no storage
+    shared with the teacher's, who would get control back).  What it sends on its websocket
+    is kept in ``window.__sent``."""
+    student = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    watch_console(student, console)
+    student.add_init_script(
+        "window.__sent = []; const send = WebSocket.prototype.send;"
+        " WebSocket.prototype.send = function (data) { window.__sent.push(data); return send.call(this, data); };"
+    )
+    query = f"?session={session}" + (f"&lang={lang}" if lang else "")
+    open_page(student, server, hash="", query=query, status="watching")
+    return student
 
 
 @pytest.fixture

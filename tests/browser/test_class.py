@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import watch_console
+from tests.browser.conftest import student_page, watch_console
 from tests.browser.pageutil import (
     click_link,
     epoch,
@@ -28,19 +28,6 @@ LINK = {"index": 10, "selection": {"layer": 1, "source": 1, "target": 0, "point"
 
 # Commands that change a session; a watcher's page must send none of them.
 CONTROL_TYPES = {"play", "pause", "step", "reset", "regenerate", "config", "hash", "weight", "bias", "speed", "select"}
-
-
-def student_page(browser, console, server, teacher_id: str):
-    """A student's page: another browser (a context of its own: no storage
-    shared with the teacher's, who would get control back)."""
-    student = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    watch_console(student, console)
-    student.add_init_script(
-        "window.__sent = []; const send = WebSocket.prototype.send;"
-        " WebSocket.prototype.send = function (data) { window.__sent.push(data); return send.call(this, data); };"
-    )
-    open_page(student, server, hash="", query=f"?session={teacher_id}", status="watching")
-    return student
 
 
 def sent_types(page) -> list[str]:

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import watch_console
+from tests.browser.conftest import student_page, watch_console
 from tests.browser.pageutil import open_page, rest_json, rest_state, session_id, wait_until
 
 pytestmark = pytest.mark.browser
@@ -20,17 +20,6 @@ pytestmark = pytest.mark.browser
 # Unresolved Korean particles, as tests/app/test_korean_text.py writes them.
 PARTICLE = "(?:으|을|를|이|가|은|는|과|와)"
 UNRESOLVED = re.compile(rf"\({PARTICLE}\)|{PARTICLE}\({PARTICLE}\)")
-
-
-def watcher(browser, console, server, sid: str, lang: str = "en"):
-    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    watch_console(page, console)
-    page.add_init_script(
-        "window.__sent = []; const send = WebSocket.prototype.send;"
-        " WebSocket.prototype.send = function (data) { window.__sent.push(data); return send.call(this, data); };"
-    )
-    open_page(page, server, hash="", query=f"?session={sid}&lang={lang}", status="watching")
-    return page
 
 
 def on_scene(page, index: int) -> None:
@@ -42,7 +31,7 @@ def test_arrow_keys_and_pagedown_move_the_class_and_watchers_follow(browser, pag
     deck = rest_json(live_server, "/api/lecture/deck?lang=en")
     open_page(page, live_server, query="?lang=en")
     sid = session_id(page)
-    students = [watcher(browser, console, live_server, sid) for _ in range(2)]
+    students = [student_page(browser, console, live_server, sid, lang="en") for _ in range(2)]
     # Before the class is on a scene, the arrows are the page's (they scroll), not the deck's.
     page.locator("body").press("ArrowRight")
     assert page.get_attribute("#deck", "data-index") == ""
